@@ -1,0 +1,33 @@
+# cwlint developer commands. Every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@echo '$$ cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json --action cloudwatch:PutMetricData --context cloudwatch:namespace=orders'
+	@$(BIN)/cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json \
+		--action cloudwatch:PutMetricData --context cloudwatch:namespace=orders
+	@echo '$$ cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json --action logs:PutLogEvents --resource arn:aws:logs:us-east-1:123456789012:log-group:/myapp/orders:log-stream:web-1'
+	@$(BIN)/cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json \
+		--action logs:PutLogEvents \
+		--resource arn:aws:logs:us-east-1:123456789012:log-group:/myapp/orders:log-stream:web-1
+
+lint: install
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

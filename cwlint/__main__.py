@@ -1,0 +1,5 @@
+"""Allow ``python -m cwlint``."""
+
+from cwlint.cli import main
+
+raise SystemExit(main())

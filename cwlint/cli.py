@@ -1,0 +1,58 @@
+"""The ``cwlint`` command line (DESIGN.md §4).
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 a usage
+error or an input that could not be read. No command prints a traceback: an unexpected
+failure is reported on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cwlint import __version__
+from cwlint.commands import simulate
+from cwlint.errors import UsageError
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cwlint",
+        description="Find the infrastructure code that makes CloudWatch metrics and logs go "
+        "silent.",
+    )
+    parser.add_argument("--version", action="version", version=f"cwlint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    iam = commands.add_parser("iam", help="IAM policy tools")
+    iam_commands = iam.add_subparsers(dest="iam_command", metavar="COMMAND")
+    simulate.add_parser(iam_commands)
+    iam.set_defaults(handler=lambda _args: _missing(iam))
+    return parser
+
+
+def _missing(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        return _missing(parser)
+    try:
+        return int(handler(args))
+    except UsageError as exc:
+        print(f"cwlint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        print(f"cwlint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,1 @@
+"""The subcommands of the ``cwlint`` command line, one module each."""
