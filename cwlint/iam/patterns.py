@@ -106,10 +106,14 @@ def _tokenize_text(text: str, *, variables: bool, wildcards: bool) -> list[Token
 
 
 def _merge_literals(tokens: list[Token]) -> Tokens:
+    """Join adjacent literals and collapse runs of ``*`` (``**`` means ``*``), which also
+    keeps the compiled regular expressions free of stacked ``.*`` that backtrack badly."""
     merged: list[Token] = []
     for token in tokens:
         if isinstance(token, str) and merged and isinstance(merged[-1], str):
             merged[-1] = merged[-1] + token
+        elif token is Wild.STAR and merged and merged[-1] is Wild.STAR:
+            continue
         elif token != "":
             merged.append(token)
     return tuple(merged)

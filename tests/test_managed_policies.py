@@ -1,0 +1,279 @@
+"""The shipped AWS managed policies and their loader, on the real data (no mocks)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cwlint.iam.managed import (
+    is_aws_managed_arn,
+    load_managed_policies,
+    managed_policy,
+    managed_policy_arn,
+    managed_policy_document,
+    managed_policy_names,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+LAMBDA_BASIC = "AWSLambdaBasicExecutionRole"
+
+
+def allowed(document: dict[str, Any]) -> set[tuple[str, str]]:
+    """(action, resource) pairs of the document's Allow statements with Action/Resource."""
+    pairs: set[tuple[str, str]] = set()
+    statements = document["Statement"]
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        if statement["Effect"] != "Allow" or "Action" not in statement:
+            continue
+        actions = statement["Action"]
+        resources = statement.get("Resource", [])
+        for action in [actions] if isinstance(actions, str) else actions:
+            for resource in [resources] if isinstance(resources, str) else resources:
+                pairs.add((action, resource))
+    return pairs
+
+
+def test_first_load_time() -> None:
+    start = time.perf_counter()
+    policies = load_managed_policies.__wrapped__()
+    elapsed = time.perf_counter() - start
+    print(f"\nfirst load of aws_managed_policies.json.gz: {elapsed * 1000:.1f} ms", end=", ")
+    print(f"{len(policies)} policies")
+    assert len(policies) > 1000
+
+
+def test_policy_count_and_names() -> None:
+    names = managed_policy_names()
+    assert len(names) > 1000
+    assert names == sorted(names)
+    assert {"CloudWatchAgentServerPolicy", LAMBDA_BASIC, "AmazonSSMManagedInstanceCore"} <= set(
+        names
+    )
+    assert load_managed_policies().generated_from
+
+
+def test_cloudwatch_agent_server_policy() -> None:
+    document = managed_policy_document("CloudWatchAgentServerPolicy")
+    assert document is not None
+    pairs = allowed(document)
+    for action in ("cloudwatch:PutMetricData", "logs:PutLogEvents", "logs:CreateLogGroup"):
+        assert (action, "*") in pairs
+    assert ("ssm:GetParameter", "arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*") in pairs
+    assert ("ssm:GetParameter", "*") not in pairs
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        LAMBDA_BASIC,
+        f"arn:aws:iam::aws:policy/service-role/{LAMBDA_BASIC}",
+        f"arn:aws-cn:iam::aws:policy/service-role/{LAMBDA_BASIC}",
+        f"arn:aws-us-gov:iam::aws:policy/service-role/{LAMBDA_BASIC}",
+    ],
+)
+def test_lambda_basic_execution_role_resolves(reference: str) -> None:
+    document = managed_policy_document(reference)
+    assert document is not None
+    assert {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"} <= {
+        action for action, _ in allowed(document)
+    }
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        f"arn:aws:iam::aws:policy/{LAMBDA_BASIC}",  # path missing
+        f"arn:aws:iam::aws:policy/job-function/{LAMBDA_BASIC}",  # wrong path
+        f"arn:aws:iam::123456789012:policy/service-role/{LAMBDA_BASIC}",  # customer account
+        "arn:aws:iam::123456789012:policy/x",
+        f"service-role/{LAMBDA_BASIC}",
+        "awslambdabasicexecutionrole",  # names are exact
+        "NoSuchPolicyAnywhere",
+        "",
+    ],
+)
+def test_not_an_aws_managed_policy(reference: str) -> None:
+    assert managed_policy_document(reference) is None
+    assert managed_policy(reference) is None
+
+
+def test_root_path_policy_arn() -> None:
+    assert (
+        managed_policy_document("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy") is not None
+    )
+    assert (
+        managed_policy_document("arn:aws:iam::aws:policy/service-role/CloudWatchAgentServerPolicy")
+        is None
+    )
+
+
+def test_ecs_task_execution_role_policy_cannot_create_log_groups() -> None:
+    document = managed_policy_document(
+        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    )
+    assert document is not None
+    actions = {action for action, _ in allowed(document)}
+    assert {"logs:CreateLogStream", "logs:PutLogEvents"} <= actions
+    assert "logs:CreateLogGroup" not in actions
+
+
+def test_is_aws_managed_arn_is_syntactic() -> None:
+    assert is_aws_managed_arn("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy")
+    assert is_aws_managed_arn("arn:aws-iso-b:iam::aws:policy/service-role/Whatever")
+    assert is_aws_managed_arn(f"arn:aws:iam::aws:policy/{LAMBDA_BASIC}")  # shape only
+    assert not is_aws_managed_arn("arn:aws:iam::123456789012:policy/x")
+    assert not is_aws_managed_arn("arn:aws:iam::aws:role/x")
+    assert not is_aws_managed_arn("CloudWatchAgentServerPolicy")
+    assert not is_aws_managed_arn("arn:aws:iam::aws:policy/")
+
+
+def test_managed_policy_arn() -> None:
+    assert (
+        managed_policy_arn(LAMBDA_BASIC) == f"arn:aws:iam::aws:policy/service-role/{LAMBDA_BASIC}"
+    )
+    assert (
+        managed_policy_arn("CloudWatchAgentServerPolicy", "aws-cn")
+        == "arn:aws-cn:iam::aws:policy/CloudWatchAgentServerPolicy"
+    )
+    assert managed_policy_arn("NoSuchPolicyAnywhere") is None
+    with pytest.raises(ValueError):
+        managed_policy_arn(LAMBDA_BASIC, "not a partition")
+
+
+def test_every_arn_round_trips() -> None:
+    for name in managed_policy_names():
+        arn = managed_policy_arn(name, "aws-us-gov")
+        assert arn is not None and is_aws_managed_arn(arn)
+        assert managed_policy(arn) is managed_policy(name)
+
+
+def test_documents_are_copies() -> None:
+    first = managed_policy_document("CloudWatchAgentServerPolicy")
+    assert first is not None
+    first["Statement"].clear()
+    again = managed_policy_document("CloudWatchAgentServerPolicy")
+    assert again is not None and again["Statement"]
+
+
+# --- the live refresh path, against a real moto server -------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def moto_iam_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A moto server on 127.0.0.1 whose IAM backend has the AWS managed policies."""
+    from moto.server import ThreadedMotoServer
+
+    # moto reads this when it creates an IAM backend; the reset below makes it do so anew.
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
+        yield endpoint
+    finally:
+        server.stop()
+
+
+def test_live_refresh_against_moto(moto_iam_endpoint: str, tmp_path: Path) -> None:
+    output = tmp_path / "policies.json.gz"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("AWS_") and key != "MOTO_IAM_LOAD_MANAGED_POLICIES"
+    }
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=str(tmp_path / "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/refresh_managed_policies.py",
+            "--live",
+            "--endpoint-url",
+            moto_iam_endpoint,
+            "--region",
+            "us-east-1",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    elapsed = time.perf_counter() - start
+    print(f"\nlive refresh against moto: {elapsed:.1f} s; {result.stdout.strip()}")
+    assert result.returncode == 0, result.stderr
+
+    fetched = load_managed_policies(output)
+    shipped = load_managed_policies()
+    assert len(fetched) > 1000
+    assert fetched.names() == shipped.names()
+    assert "IAM ListPolicies" in fetched.generated_from
+    for name in ("CloudWatchAgentServerPolicy", LAMBDA_BASIC, "AmazonECSTaskExecutionRolePolicy"):
+        assert fetched.document(name) == shipped.document(name)
+    assert fetched.get(f"arn:aws-cn:iam::aws:policy/service-role/{LAMBDA_BASIC}") is not None
+    assert fetched.get(f"arn:aws:iam::aws:policy/{LAMBDA_BASIC}") is None
+
+
+def test_live_refresh_refuses_an_empty_account(tmp_path: Path) -> None:
+    """Without managed policies (plain moto server) the script fails instead of writing {}."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    output = tmp_path / "empty.json.gz"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+    env.update(
+        AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none")
+    )
+    try:
+        urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}/moto-api/reset", method="POST")
+        )
+        result = subprocess.run(
+            [
+                sys.executable,
+                "scripts/refresh_managed_policies.py",
+                "--live",
+                "--endpoint-url",
+                f"http://127.0.0.1:{port}",
+                "--output",
+                str(output),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 1
+    assert "MOTO_IAM_LOAD_MANAGED_POLICIES" in result.stderr
+    assert not output.exists()
