@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from cwlint import __version__
-from cwlint.commands import simulate
+from cwlint.commands import scan, simulate
 from cwlint.errors import UsageError
 
 EXIT_USAGE = 2
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cwlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    scan.add_parser(commands)
     iam = commands.add_parser("iam", help="IAM policy tools")
     iam_commands = iam.add_subparsers(dest="iam_command", metavar="COMMAND")
     simulate.add_parser(iam_commands)
@@ -53,6 +54,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:  # the last line of defence: never a traceback
         print(f"cwlint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -75,6 +75,7 @@ class StatementResult:
     resource: Tri
     principal: Tri
     condition: Tri
+    variables: bool = True  # the policy's Version allows policy variables
 
     @property
     def effect(self) -> str | Unknown:
@@ -200,14 +201,14 @@ def _evaluate_statement(
     action = _action_matches(statement, request.action)
     if action is Tri.NO:
         return StatementResult(layer, policy.name, statement, Tri.NO, action, Tri.NO, Tri.NO,
-                               Tri.NO)
+                               Tri.NO, policy.variables)
     resource = _resource_matches(statement, request, policy.variables)
     principal = _principal_matches(statement, request.principal)
     condition = evaluate_conditions(statement.conditions, request.context,
                                     variables=policy.variables)
     applies = tri_all((action, resource, principal, condition))
     return StatementResult(layer, policy.name, statement, applies, action, resource, principal,
-                           condition)
+                           condition, policy.variables)
 
 
 def _action_matches(statement: Statement, action: str) -> Tri:

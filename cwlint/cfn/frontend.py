@@ -1,0 +1,609 @@
+"""CloudFormation and SAM templates into the :class:`~cwlint.model.Model`.
+
+Follows every way a policy reaches a role: a role's ``Policies``, ``ManagedPolicyArns``
+(AWS managed policies in any spelling of their ARN, and ``Ref`` to an
+``AWS::IAM::ManagedPolicy``), ``AWS::IAM::Policy`` / ``ManagedPolicy`` / ``RolePolicy``
+resources that name the role, ``PermissionsBoundary``, and instance profiles. SAM
+functions (which cfn-lint no longer transforms) get their ``Role``, or the role SAM would
+create: ``AWSLambdaBasicExecutionRole`` plus their ``Policies`` (managed policy names,
+inline statements, SAM policy templates), with ``Globals`` applied.
+
+Workloads are Lambda and SAM functions, EC2 instances and launch templates, each with its
+role and the signals of what it sends to CloudWatch (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
+from cwlint.cfn.loader import LoadedTemplate
+from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn, managed_policy_document
+from cwlint.iam.policy import Policy, PolicyError, parse_policy
+from cwlint.model import (
+    AgentConfig,
+    AttachedPolicy,
+    Location,
+    LogGroup,
+    MetricSignal,
+    Model,
+    Role,
+    Signals,
+    StandalonePolicy,
+    Workload,
+)
+from cwlint.signals import (
+    agent_log_groups,
+    agent_ssm_parameter,
+    calls_logs_api,
+    calls_put_metric_data,
+    emf_namespace_variables,
+    metric_namespace_variables,
+    namespaces_in_code,
+    runs_cloudwatch_agent,
+)
+from cwlint.values import Partial, StrValue, Unknown, concat
+
+ROLE = "AWS::IAM::Role"
+LAMBDA = "AWS::Lambda::Function"
+SAM_FUNCTION = "AWS::Serverless::Function"
+INSTANCE = "AWS::EC2::Instance"
+LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
+INSTANCE_PROFILE = "AWS::IAM::InstanceProfile"
+MANAGED_POLICY = "AWS::IAM::ManagedPolicy"
+POLICY = "AWS::IAM::Policy"
+ROLE_POLICY = "AWS::IAM::RolePolicy"
+LOG_GROUP = "AWS::Logs::LogGroup"
+ALARM = "AWS::CloudWatch::Alarm"
+NAMESPACE_TAG = "cwlint:metrics-namespace"
+SAM_BASIC_ROLE = "AWSLambdaBasicExecutionRole"
+
+
+def build_model(
+    loaded: LoadedTemplate, region: str = "us-east-1", account_id: str = "123456789012"
+) -> Model:
+    """The model of one template (raises ResolveError for cyclic conditions)."""
+    resolver = Resolver(loaded, region=region, account_id=account_id)
+    resolver.evaluate_conditions()  # cyclic conditions are an error for the whole file
+    model = Model(
+        file=loaded.path, region=region, account_id=account_id, partition=resolver.partition
+    )
+    _Builder(loaded, resolver, model).build()
+    return model
+
+
+@cache
+def sam_policy_templates() -> dict[str, Any]:
+    data = resources.files("cwlint.data").joinpath("sam_policy_templates.json.gz").read_bytes()
+    return json.loads(gzip.decompress(data))["templates"]
+
+
+class _Builder:
+    def __init__(self, loaded: LoadedTemplate, resolver: Resolver, model: Model) -> None:
+        self.loaded = loaded
+        self.resolver = resolver
+        self.model = model
+        self.resources: Mapping[str, Any] = {
+            str(k): v for k, v in loaded.resources.items() if isinstance(v, Mapping)
+        }
+        self.managed: dict[str, AttachedPolicy] = {}
+        self.profiles: dict[str, Role | Unknown | None] = {}
+        self.globals = _sam_function_globals(loaded.template)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") in types:
+                yield logical_id, resource
+
+    def properties(self, logical_id: str) -> Mapping[str, Any]:
+        props = self.resources[logical_id].get("Properties")
+        return props if isinstance(props, Mapping) else {}
+
+    def location(self, logical_id: str, *path: str | int) -> Location:
+        line = (
+            self.loaded.property_line(logical_id, *path)
+            if path
+            else self.loaded.resource_line(logical_id)
+        )
+        return Location(self.loaded.path, line, logical_id)
+
+    def resolve(self, node: Any) -> Any:
+        return self.resolver.resolve(node)
+
+    def string(self, node: Any) -> StrValue:
+        value = self.resolve(node)
+        if value is NO_VALUE:
+            return Unknown("AWS::NoValue")
+        return self.resolver.as_string(value)
+
+    def linked(self, node: Any, *types: str) -> str | None:
+        """The logical id of the first resource of ``types`` that ``node`` refers to."""
+        for ref in self.resolver.resource_refs(node):
+            resource = self.resources.get(ref.logical_id)
+            if resource is not None and resource.get("Type") in types:
+                return ref.logical_id
+        return None
+
+    def parse(self, document: Any, name: str, location: Location) -> Policy:
+        resolved = self.resolve(document)
+        try:
+            return parse_policy(_plain(resolved), name, origin=location)
+        except PolicyError as exc:
+            self.model.notes.append(f"{location.resource}: {exc}")
+            return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
+
+    def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
+        document = managed_policy_document(arn)
+        if document is None:
+            return None
+        if self.model.partition != "aws":
+            document = json.loads(
+                json.dumps(document).replace('"arn:aws:', f'"arn:{self.model.partition}:')
+            )
+        name = arn.rsplit("/", 1)[-1]
+        return AttachedPolicy(name, "aws-managed", parse_policy(document, name), location)
+
+    # --- build -------------------------------------------------------------------------
+
+    def build(self) -> None:
+        self.collect_log_groups()
+        self.collect_managed_policies()
+        self.collect_roles()
+        self.attach_policy_resources()
+        self.collect_instance_profiles()
+        self.collect_functions()
+        self.collect_instances()
+        self.collect_alarm_signals()
+
+    def collect_log_groups(self) -> None:
+        for logical_id, _resource in self.of_type(LOG_GROUP):
+            name = self.resolver.as_string(self.resolver.ref(logical_id))
+            self.model.log_groups[logical_id] = LogGroup(
+                logical_id, self.location(logical_id), name
+            )
+
+    def collect_managed_policies(self) -> None:
+        for logical_id, _resource in self.of_type(MANAGED_POLICY):
+            props = self.properties(logical_id)
+            location = self.location(logical_id)
+            policy = self.parse(props.get("PolicyDocument"), logical_id, location)
+            self.managed[logical_id] = AttachedPolicy(logical_id, "managed", policy, location)
+            self.model.policies.append(StandalonePolicy(policy, location))
+
+    def collect_roles(self) -> None:
+        for logical_id, _resource in self.of_type(ROLE):
+            props = self.properties(logical_id)
+            role = Role(
+                id=logical_id,
+                location=self.location(logical_id),
+                name=self.resolver.as_string(self.resolver.ref(logical_id)),
+                arn=self.resolver.as_string(self.resolver.get_att(logical_id, "Arn")),
+            )
+            self.add_inline_policies(role, props.get("Policies"), "Policies")
+            for index, item in enumerate(_as_list(props.get("ManagedPolicyArns"))):
+                location = self.location(logical_id, "ManagedPolicyArns", index)
+                self.attach_managed(role, item, location)
+            if "PermissionsBoundary" in props:
+                location = self.location(logical_id, "PermissionsBoundary")
+                role.boundary = self.boundary(props["PermissionsBoundary"], location)
+            self.model.roles[logical_id] = role
+
+    def add_inline_policies(self, role: Role, policies: Any, key: str) -> None:
+        for index, item in enumerate(_as_list(policies)):
+            location = self.location(role.id, key, index)
+            item = self.resolve(item)
+            if isinstance(item, Unknown) or not isinstance(item, Mapping):
+                role.unresolved.append(Unknown(f"inline policy {index} of {role.id}"))
+                continue
+            name = item.get("PolicyName")
+            name = name if isinstance(name, str) else f"{role.id} policy {index}"
+            policy = self.parse(item.get("PolicyDocument"), name, location)
+            role.policies.append(AttachedPolicy(name, "inline", policy, location))
+            self.model.policies.append(StandalonePolicy(policy, location))
+
+    def attach_managed(self, role: Role, node: Any, location: Location) -> None:
+        linked = self.linked(node, MANAGED_POLICY)
+        if linked is not None:
+            role.policies.append(self.managed[linked])
+            return
+        value = self.string(node)
+        if isinstance(value, str) and is_aws_managed_arn(value):
+            attached = self.aws_managed(value, location)
+            if attached is not None:
+                role.policies.append(attached)
+                return
+            role.unresolved.append(Unknown(f"{value} is not a known AWS managed policy"))
+            return
+        if isinstance(value, str):
+            role.unresolved.append(Unknown(f"managed policy {value} is not in this template"))
+        else:
+            role.unresolved.append(Unknown(f"managed policy ARN of {role.id}: {value.reason}"))
+
+    def boundary(self, node: Any, location: Location) -> AttachedPolicy:
+        linked = self.linked(node, MANAGED_POLICY)
+        if linked is not None:
+            return self.managed[linked]
+        value = self.string(node)
+        if isinstance(value, str) and is_aws_managed_arn(value):
+            attached = self.aws_managed(value, location)
+            if attached is not None:
+                return attached
+        reason = (
+            f"permissions boundary {value} is not in this template"
+            if isinstance(value, str)
+            else f"permissions boundary: {value.reason}"
+        )
+        return AttachedPolicy(
+            "permissions boundary",
+            "boundary",
+            parse_policy(Unknown(reason), "permissions boundary"),
+            location,
+        )
+
+    def roles_named(self, node: Any) -> list[Role]:
+        """The roles a ``Roles`` list or ``RoleName`` value refers to."""
+        found = []
+        for item in _as_list(node):
+            linked = self.linked(item, ROLE)
+            if linked is not None:
+                found.append(self.model.roles[linked])
+                continue
+            value = self.string(item)
+            found.extend(r for r in self.model.roles.values() if r.name == value)
+        return found
+
+    def attach_policy_resources(self) -> None:
+        for logical_id, resource in self.of_type(POLICY, ROLE_POLICY):
+            props = self.properties(logical_id)
+            location = self.location(logical_id)
+            name = props.get("PolicyName")
+            name = name if isinstance(name, str) else logical_id
+            policy = self.parse(props.get("PolicyDocument"), name, location)
+            self.model.policies.append(StandalonePolicy(policy, location))
+            targets = (
+                props.get("Roles") if resource.get("Type") == POLICY else props.get("RoleName")
+            )
+            for role in self.roles_named(targets):
+                role.policies.append(AttachedPolicy(name, "policy", policy, location))
+        for logical_id, attached in self.managed.items():
+            for role in self.roles_named(self.properties(logical_id).get("Roles")):
+                if attached not in role.policies:
+                    role.policies.append(attached)
+
+    def collect_instance_profiles(self) -> None:
+        for logical_id, _resource in self.of_type(INSTANCE_PROFILE):
+            roles = self.properties(logical_id).get("Roles")
+            linked = self.roles_named(roles)
+            if linked:
+                self.profiles[logical_id] = linked[0]
+            else:
+                self.profiles[logical_id] = Unknown(f"the role of instance profile {logical_id}")
+
+    # --- workloads ---------------------------------------------------------------------
+
+    def collect_functions(self) -> None:
+        for logical_id, resource in self.of_type(LAMBDA, SAM_FUNCTION):
+            sam = resource.get("Type") == SAM_FUNCTION
+            props = (
+                _merge(self.globals, self.properties(logical_id))
+                if sam
+                else (self.properties(logical_id))
+            )
+            workload = Workload(
+                logical_id, "lambda", self.location(logical_id), properties=dict(props)
+            )
+            self.link_function_role(workload, props, sam)
+            name = self.resolver.as_string(self.resolver.ref(logical_id))
+            workload.name = name
+            logging = self.resolve(props.get("LoggingConfig", {}))
+            group = logging.get("LogGroup") if isinstance(logging, Mapping) else None
+            workload.log_group = (
+                self.resolver.as_string(group)
+                if group is not None
+                else concat(["/aws/lambda/", name])
+            )
+            workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
+            code = _code_text(props, sam)
+            workload.signals = self.function_signals(logical_id, props, code)
+            self.model.workloads.append(workload)
+
+    def link_function_role(self, workload: Workload, props: Mapping[str, Any], sam: bool) -> None:
+        if "Role" in props:
+            workload.role_line = self.loaded.property_line(workload.id, "Role")
+            linked = self.linked(props["Role"], ROLE)
+            if linked is not None:
+                workload.role = self.model.roles[linked]
+                return
+            arn = self.string(props["Role"])
+            match = [r for r in self.model.roles.values() if r.arn == arn]
+            if match:
+                workload.role = match[0]
+            else:
+                reason = (
+                    arn.reason if not isinstance(arn, str) else f"{arn} is not in this template"
+                )
+                workload.role_unknown = Unknown(f"role {reason}")
+            return
+        if not sam:
+            workload.role_unknown = Unknown("the function has no Role")
+            return
+        workload.role = self.sam_implicit_role(workload.id, props)
+        workload.role_line = self.loaded.property_line(workload.id, "Policies")
+
+    def sam_implicit_role(self, function_id: str, props: Mapping[str, Any]) -> Role:
+        role_id = f"{function_id}Role"
+        location = self.location(function_id)
+        role = Role(
+            role_id,
+            location,
+            Unknown(f"generated name of resource {role_id}"),
+            Unknown(f"ARN of the role SAM creates for {function_id}"),
+            implicit=True,
+        )
+        basic = managed_policy_arn(SAM_BASIC_ROLE, self.model.partition)
+        if basic is not None:
+            attached = self.aws_managed(basic, location)
+            if attached is not None:
+                role.policies.append(attached)
+        for index, item in enumerate(_as_list(props.get("Policies"))):
+            self.add_sam_policy(role, function_id, index, item)
+        if "PermissionsBoundary" in props:
+            role.boundary = self.boundary(
+                props["PermissionsBoundary"], self.location(function_id, "PermissionsBoundary")
+            )
+        self.model.roles[role_id] = role
+        return role
+
+    def add_sam_policy(self, role: Role, function_id: str, index: int, item: Any) -> None:
+        location = self.location(function_id, "Policies", index)
+        if isinstance(item, Mapping) and len(item) == 1:
+            ((key, arguments),) = item.items()
+            template = sam_policy_templates().get(str(key))
+            if template is not None:
+                document = _expand_sam_template(template, arguments)
+                policy = self.parse(document, str(key), location)
+                role.policies.append(AttachedPolicy(str(key), "sam-template", policy, location))
+                return
+        if isinstance(item, Mapping) and "Statement" in item:
+            name = f"{function_id} inline policy {index}"
+            policy = self.parse(item, name, location)
+            role.policies.append(AttachedPolicy(name, "inline", policy, location))
+            self.model.policies.append(StandalonePolicy(policy, location))
+            return
+        value = self.string(item)
+        if isinstance(value, str):
+            arn = (
+                value
+                if value.startswith("arn:")
+                else managed_policy_arn(value, self.model.partition)
+            )
+            if arn is not None and is_aws_managed_arn(arn):
+                attached = self.aws_managed(arn, location)
+                if attached is not None:
+                    role.policies.append(attached)
+                    return
+        linked = self.linked(item, MANAGED_POLICY)
+        if linked is not None:
+            role.policies.append(self.managed[linked])
+            return
+        role.unresolved.append(Unknown(f"policy {index} of {function_id} cannot be resolved"))
+
+    def function_signals(self, logical_id: str, props: Mapping[str, Any], code: str) -> Signals:
+        signals = Signals()
+        signals.metrics.extend(self.declared_namespaces(logical_id, props))
+        environment = self.resolve(props.get("Environment", {}))
+        variables = environment.get("Variables") if isinstance(environment, Mapping) else None
+        if isinstance(variables, Mapping):
+            for name, value in metric_namespace_variables(variables):
+                signals.metrics.append(
+                    MetricSignal(_str_value(value), f"environment variable {name}")
+                )
+            for name, value in emf_namespace_variables(variables):
+                signals.emf_namespaces.append(
+                    MetricSignal(_str_value(value), f"environment variable {name}")
+                )
+        if code and calls_put_metric_data(code) and not signals.metrics:
+            names = namespaces_in_code(code)
+            for namespace in names or [Unknown("the namespace its inline code publishes to")]:
+                signals.metrics.append(MetricSignal(namespace, "inline code calls PutMetricData"))
+        signals.calls_logs_api = bool(code) and calls_logs_api(code)
+        return signals
+
+    def declared_namespaces(self, logical_id: str, props: Mapping[str, Any]) -> list[MetricSignal]:
+        found = []
+        metadata = self.resources[logical_id].get("Metadata")
+        declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
+        if isinstance(declared, Mapping):
+            for namespace in _as_list(self.resolve(declared.get("metrics_namespaces"))):
+                found.append(MetricSignal(_str_value(namespace), "Metadata.cwlint", True))
+        for key, value in _tags(self.resolve(props.get("Tags"))):
+            if key == NAMESPACE_TAG:
+                found.append(MetricSignal(_str_value(value), f"tag {NAMESPACE_TAG}", True))
+        return found
+
+    def collect_instances(self) -> None:
+        for logical_id, resource in self.of_type(INSTANCE, LAUNCH_TEMPLATE):
+            is_template = resource.get("Type") == LAUNCH_TEMPLATE
+            props = self.properties(logical_id)
+            data = props.get("LaunchTemplateData", {}) if is_template else props
+            data = data if isinstance(data, Mapping) else {}
+            kind = "launch-template" if is_template else "ec2-instance"
+            workload = Workload(logical_id, kind, self.location(logical_id), properties=dict(data))
+            self.link_instance_profile(workload, data, is_template)
+            texts = list(_strings(data.get("UserData")))
+            texts += list(_strings(resource.get("Metadata")))
+            signals = Signals(metrics=self.declared_namespaces(logical_id, data))
+            metadata = resource.get("Metadata")
+            declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
+            agent_declared = isinstance(declared, Mapping) and declared.get("agent") is True
+            if agent_declared or runs_cloudwatch_agent(texts):
+                parameter = agent_ssm_parameter(texts)
+                signals.agent = AgentConfig(
+                    "Metadata.cwlint.agent"
+                    if agent_declared
+                    else "its user data or cfn-init configuration installs the CloudWatch agent",
+                    ssm_parameter=parameter,
+                    log_groups=list(agent_log_groups(texts)),
+                )
+            workload.signals = signals
+            self.model.workloads.append(workload)
+
+    def link_instance_profile(
+        self, workload: Workload, data: Mapping[str, Any], is_template: bool
+    ) -> None:
+        node = data.get("IamInstanceProfile")
+        if is_template and isinstance(node, Mapping):
+            node = node.get("Arn", node.get("Name"))
+        if node is None:
+            workload.has_instance_profile = False
+            return
+        path = (
+            ("LaunchTemplateData", "IamInstanceProfile") if is_template else ("IamInstanceProfile",)
+        )
+        workload.role_line = self.loaded.property_line(workload.id, *path)
+        linked = self.linked(node, INSTANCE_PROFILE)
+        if linked is None:
+            value = self.string(node)
+            linked = next(
+                (
+                    pid
+                    for pid in self.profiles
+                    if value
+                    in (
+                        self.resolver.as_string(self.resolver.ref(pid)),
+                        self.resolver.as_string(self.resolver.get_att(pid, "Arn")),
+                    )
+                ),
+                None,
+            )
+        target = self.profiles.get(linked) if linked else None
+        if isinstance(target, Role):
+            workload.role = target
+        elif isinstance(target, Unknown):
+            workload.role_unknown = target
+        else:
+            workload.role_unknown = Unknown("its instance profile is not in this template")
+
+    def collect_alarm_signals(self) -> None:
+        by_id = {w.id: w for w in self.model.workloads}
+        for logical_id, _resource in self.of_type(ALARM):
+            props = self.properties(logical_id)
+            namespace = self.string(props.get("Namespace")) if "Namespace" in props else None
+            if not isinstance(namespace, str) or namespace.startswith("AWS/"):
+                continue
+            for dimension in _as_list(props.get("Dimensions")):
+                if not isinstance(dimension, Mapping):
+                    continue
+                for ref in self.resolver.resource_refs(dimension.get("Value")):
+                    workload = by_id.get(ref.logical_id)
+                    if workload is not None and not any(
+                        s.namespace == namespace for s in workload.signals.metrics
+                    ):
+                        workload.signals.metrics.append(
+                            MetricSignal(namespace, f"alarm {logical_id}")
+                        )
+
+
+def _sam_function_globals(template: Mapping[str, Any]) -> Mapping[str, Any]:
+    globals_ = template.get("Globals")
+    function = globals_.get("Function") if isinstance(globals_, Mapping) else None
+    return function if isinstance(function, Mapping) else {}
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """SAM Globals: the function's own properties win; mappings merge key by key."""
+    merged = dict(base)
+    for key, value in override.items():
+        if (
+            isinstance(value, Mapping)
+            and isinstance(merged.get(key), Mapping)
+            and not any(str(k).startswith("Fn::") or k == "Ref" for k in value)
+        ):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _expand_sam_template(template: Mapping[str, Any], arguments: Any) -> Any:
+    """A SAM policy template's document with its parameters replaced by the arguments."""
+    values = arguments if isinstance(arguments, Mapping) else {}
+
+    def substitute(node: Any) -> Any:
+        if isinstance(node, Mapping):
+            if set(node) == {"Ref"} and node["Ref"] in template["parameters"]:
+                return values.get(node["Ref"], {"Ref": "AWS::NoValue"})
+            return {k: substitute(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [substitute(v) for v in node]
+        return node
+
+    document = dict(substitute(template["definition"]))
+    document.setdefault("Version", "2012-10-17")
+    return document
+
+
+def _code_text(props: Mapping[str, Any], sam: bool) -> str:
+    pieces = list(_strings(props.get("InlineCode"))) if sam else []
+    code = props.get("Code")
+    if isinstance(code, Mapping):
+        pieces += list(_strings(code.get("ZipFile")))
+    return "\n".join(pieces)
+
+
+def _strings(node: Any) -> Iterator[str]:
+    """Every string leaf of a raw template subtree (user data, inline code, metadata)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _tags(value: Any) -> Iterator[tuple[Any, Any]]:
+    if isinstance(value, Mapping):
+        yield from value.items()
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, Mapping) and "Key" in item:
+                yield item.get("Key"), item.get("Value")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value is NO_VALUE:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _str_value(value: Any) -> StrValue:
+    if isinstance(value, (str, Unknown, Partial)):
+        return value
+    if isinstance(value, ResourceRef):
+        return Unknown(f"the value of {value}")
+    if isinstance(value, (int, float, bool)):
+        return str(value)
+    return Unknown("a namespace that is not a string")
+
+
+def _plain(value: Any) -> Any:
+    """Resolved values as the policy parser takes them: ResourceRefs become unknowns."""
+    if isinstance(value, ResourceRef):
+        return Unknown(f"the value of {value}")
+    if value is NO_VALUE:
+        return Unknown("AWS::NoValue")
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items() if v is not NO_VALUE}
+    if isinstance(value, list):
+        return [_plain(v) for v in value if v is not NO_VALUE]
+    return value

@@ -1,0 +1,75 @@
+"""What a rule reports, and the shape reporters print (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cwlint.model import Location
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Related:
+    resource: str
+    file: str
+    line: int | None
+
+    @staticmethod
+    def of(location: Location) -> Related:
+        return Related(location.resource, location.file, location.line)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"resource": self.resource, "file": self.file, "line": self.line}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    message: str
+    file: str
+    line: int | None
+    resource: str
+    related: tuple[Related, ...] = field(default=())
+    fix: str | None = None
+
+    @staticmethod
+    def at(location: Location, rule_id: str, severity: str, message: str,
+           related: tuple[Related, ...] = (), fix: str | None = None) -> Finding:
+        return Finding(rule_id, severity, message, location.file, location.line,
+                       location.resource, related, fix)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.file, self.line or 0, self.rule_id, self.resource, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "resource": self.resource,
+            "related": [r.to_json() for r in self.related],
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class InputError:
+    """An input that could not be read; the scan goes on with the others."""
+
+    file: str
+    message: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"file": self.file, "message": self.message}
+        if self.line is not None:
+            data["line"] = self.line
+        return data

@@ -1,0 +1,154 @@
+"""The framework-neutral picture of a stack that every rule reads.
+
+Front ends (CloudFormation/SAM, Terraform HCL, Terraform plan JSON) build a :class:`Model`
+from one input; rules read only the model, never the raw template. Every element keeps a
+:class:`Location` so that each finding points at a file, a line and a resource (a
+CloudFormation logical id or a Terraform address). Values the front end could not resolve
+are :class:`~cwlint.values.Unknown` or :class:`~cwlint.values.Partial`, never guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cwlint.iam.policy import Policy
+from cwlint.values import StrValue, Unknown
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a model element comes from: the file as given, a 1-based line, the resource."""
+
+    file: str
+    line: int | None
+    resource: str
+
+    def at(self, line: int | None) -> Location:
+        """The same resource, pointing at a more precise line when one is known."""
+        return Location(self.file, line or self.line, self.resource)
+
+
+@dataclass
+class AttachedPolicy:
+    """A policy document that reaches a role, and the resource that carries it.
+
+    ``kind`` is ``inline`` (a role's own ``Policies``), ``policy`` (a separate policy
+    resource naming the role), ``managed`` (a customer managed policy), ``aws-managed``
+    or ``sam-template`` (a SAM policy template).
+    """
+
+    name: str
+    kind: str
+    policy: Policy
+    location: Location
+
+
+@dataclass
+class Role:
+    id: str
+    location: Location
+    name: StrValue
+    arn: StrValue
+    policies: list[AttachedPolicy] = field(default_factory=list)
+    boundary: AttachedPolicy | None = None
+    # Attachments cwlint could not resolve (a managed policy ARN from a parameter, a policy
+    # from outside the input): the role may hold more permissions than the model shows.
+    unresolved: list[Unknown] = field(default_factory=list)
+    implicit: bool = False  # a role SAM creates for a function
+
+
+@dataclass
+class MetricSignal:
+    """Evidence that a workload publishes custom metrics; ``namespace`` may be unknown."""
+
+    namespace: StrValue
+    source: str  # e.g. "environment variable METRICS_NAMESPACE", "Metadata.cwlint"
+    declared: bool = False
+
+
+@dataclass
+class AgentConfig:
+    """How a workload runs the CloudWatch agent."""
+
+    source: str  # what shows it runs the agent
+    ssm_parameter: StrValue | None = None  # the Parameter Store name its config comes from
+    log_groups: list[StrValue] = field(default_factory=list)
+
+
+@dataclass
+class Signals:
+    """What a workload sends to CloudWatch (DESIGN.md §3, "Signals")."""
+
+    metrics: list[MetricSignal] = field(default_factory=list)
+    emf_namespaces: list[MetricSignal] = field(default_factory=list)
+    agent: AgentConfig | None = None
+    calls_logs_api: bool = False
+
+    @property
+    def publishes_metrics(self) -> bool:
+        return bool(self.metrics)
+
+
+@dataclass
+class Workload:
+    """Something that runs code and sends metrics or logs: a Lambda function, an EC2
+    instance, a launch template, an ECS task definition.
+
+    ``role`` is the role the code runs as; ``role_unknown`` says why it could not be
+    linked when it could not (a role ARN from a parameter). ``log_group`` is the group its
+    own logs go to (Lambda: ``/aws/lambda/<name>`` or ``LoggingConfig.LogGroup``).
+    """
+
+    id: str
+    kind: str  # "lambda", "ec2-instance", "launch-template", "ecs-task"
+    location: Location
+    role: Role | None = None
+    role_unknown: Unknown | None = None
+    role_line: int | None = None
+    has_instance_profile: bool = True
+    name: StrValue | None = None
+    log_group: StrValue | None = None
+    log_group_declared: bool = False
+    signals: Signals = field(default_factory=Signals)
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StandalonePolicy:
+    """A policy-bearing resource, whether or not it reaches a workload (for rules about
+    policies themselves: CWL003, CWL008)."""
+
+    policy: Policy
+    location: Location
+
+
+@dataclass
+class LogGroup:
+    id: str
+    location: Location
+    name: StrValue
+
+
+@dataclass
+class Model:
+    """Everything front ends found in one input."""
+
+    file: str
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    partition: str = "aws"
+    roles: dict[str, Role] = field(default_factory=dict)
+    workloads: list[Workload] = field(default_factory=list)
+    policies: list[StandalonePolicy] = field(default_factory=list)
+    log_groups: dict[str, LogGroup] = field(default_factory=dict)
+    scps: list[list[Policy]] = field(default_factory=list)  # from configuration, per level
+    notes: list[str] = field(default_factory=list)  # what a front end could not model
+    strict: bool = False  # every Lambda function / instance must publish metrics
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results
+
+    def log_group_named(self, name: StrValue) -> LogGroup | None:
+        for group in self.log_groups.values():
+            if group.name == name:
+                return group
+        return None

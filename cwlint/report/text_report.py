@@ -1,0 +1,35 @@
+"""``--format text``: compiler-style lines, then a summary line; colour only on a terminal."""
+
+from __future__ import annotations
+
+from cwlint.engine import ScanResult
+from cwlint.findings import ERROR, INFO, WARNING
+
+_COLOURS = {ERROR: "\033[31m", WARNING: "\033[33m", INFO: "\033[36m"}
+_RESET = "\033[0m"
+
+
+def render(result: ScanResult, colour: bool = False) -> str:
+    lines = []
+    for finding in result.findings:
+        severity = finding.severity
+        if colour:
+            severity = f"{_COLOURS.get(severity, '')}{severity}{_RESET}"
+        line = finding.line if finding.line is not None else 1
+        lines.append(f"{finding.file}:{line}:1: {finding.rule_id} {severity}: "
+                     f"{finding.message} [{finding.resource}]")
+        if finding.fix:
+            lines.append(f"    fix: {finding.fix}")
+    for error in result.errors:
+        where = f"{error.file}:{error.line}" if error.line is not None else error.file
+        lines.append(f"{where}: error: {error.message}")
+    counts = {s: sum(1 for f in result.findings if f.severity == s)
+              for s in (ERROR, WARNING, INFO)}
+    lines.append(
+        f"{result.files} file{'s' if result.files != 1 else ''} scanned: "
+        f"{counts[ERROR]} error{'s' if counts[ERROR] != 1 else ''}, "
+        f"{counts[WARNING]} warning{'s' if counts[WARNING] != 1 else ''}, "
+        f"{counts[INFO]} info, "
+        f"{len(result.errors)} unreadable input{'s' if len(result.errors) != 1 else ''}"
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,108 @@
+"""CWL003 log-stream-arn-missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, Finding
+from cwlint.iam.patterns import Mode, Tokens, Wild, match
+from cwlint.iam.policy import Statement
+from cwlint.iam.tri import Tri, tri_any
+from cwlint.model import Model
+from cwlint.rules.base import Rule
+from cwlint.values import Unknown
+
+STREAM_ACTIONS = ("logs:PutLogEvents", "logs:CreateLogStream")
+
+
+def can_match_stream(pattern: Tokens) -> Tri:
+    """Could a Resource pattern match some log-stream ARN
+    (``arn:aws:logs:R:A:log-group:NAME:log-stream:STREAM``)?
+
+    Log group names contain no colon, so without a ``*`` that ends a segment (and spans
+    the colons after it) a pattern must spell ``log-stream`` out to reach a stream.
+    """
+    if any(isinstance(t, Unknown) for t in pattern):
+        return Tri.MAYBE
+    for index, token in enumerate(pattern):
+        if token is Wild.STAR:
+            following = pattern[index + 1] if index + 1 < len(pattern) else None
+            if following is None or (isinstance(following, str) and following.startswith(":")):
+                return Tri.YES
+    text = "".join(t if isinstance(t, str) else "?" for t in pattern)
+    return Tri.of(":log-stream:" in text)
+
+
+def targets_log_group(pattern: Tokens) -> bool:
+    text = "".join(t for t in pattern if isinstance(t, str))
+    return ":log-group:" in text
+
+
+def _grants_stream_action(statement: Statement) -> list[str]:
+    if statement.effect != "Allow" or statement.actions is None:
+        return []
+    return [a for a in STREAM_ACTIONS
+            if tri_any(match(p, a, Mode.ACTION) for p in statement.actions) is Tri.YES]
+
+
+class LogStreamArnMissing(Rule):
+    """`logs:PutLogEvents` (or `logs:CreateLogStream`) is granted only on resources that
+    can never match a log-stream ARN.
+
+    CloudWatch Logs authorizes both calls on the *stream*:
+    `arn:aws:logs:R:A:log-group:NAME:log-stream:STREAM`. A grant on the bare group ARN
+    `arn:aws:logs:R:A:log-group:NAME` matches no stream. A trailing `*` does:
+    `log-group:NAME:*` and `log-group:/myapp/*` both cover the streams, because a `*` that
+    ends an ARN segment spans the colons after it.
+
+    **Why monitoring goes silent.** The policy reads as "may write to the group", the
+    deploy succeeds, and every PutLogEvents is denied.
+
+    **Failing example (Terraform).**
+    ```hcl
+    resources = [aws_cloudwatch_log_group.app.arn]   # no ":*" in Terraform's arn
+    ```
+
+    **Fix (Terraform).** `resources = ["${aws_cloudwatch_log_group.app.arn}:*"]`.
+
+    **Fix (CloudFormation).** `Resource: !GetAtt AppLogGroup.Arn` (it already ends in
+    `:*`), or `!Sub "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/app:*"`.
+    """
+
+    id = "CWL003"
+    name = "log-stream-arn-missing"
+    title = "Log write permission granted only on a bare log-group ARN"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        for standalone in model.policies:
+            policy = standalone.policy
+            bare: dict[str, list[str]] = {}
+            reaches_streams = False
+            for statement in policy.statements:
+                actions = _grants_stream_action(statement)
+                if not actions:
+                    continue
+                if statement.resources is None:
+                    reaches_streams = True  # NotResource: reaches streams unless excluded
+                    continue
+                for raw, pattern in zip(statement.raw_resources, statement.resources, strict=True):
+                    verdict = can_match_stream(pattern)
+                    if verdict is not Tri.NO or not targets_log_group(pattern):
+                        reaches_streams = True
+                    else:
+                        for action in actions:
+                            bare.setdefault(str(raw), []).append(action)
+            if bare and not reaches_streams:
+                resources = ", ".join(sorted(bare))
+                actions = ", ".join(sorted({a for acts in bare.values() for a in acts}))
+                yield Finding.at(
+                    standalone.location, self.id, self.severity,
+                    f"{policy.name} grants {actions} only on {resources}, which matches no "
+                    f"log stream: these calls are authorized on "
+                    f"...:log-group:NAME:log-stream:STREAM",
+                    fix="Append ':*' to the log group ARN: "
+                    + ", ".join(f"{r}:*" for r in sorted(bare)),
+                )
+
+

@@ -1,0 +1,42 @@
+"""CWL006 agent-config-parameter-denied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, Finding
+from cwlint.model import Model
+from cwlint.rules.base import Rule
+from cwlint.rules.workload_findings import missing_findings
+
+
+class AgentConfigParameterDenied(Rule):
+    """The CloudWatch agent reads its configuration from an SSM parameter that the
+    instance role cannot `ssm:GetParameter`.
+
+    `CloudWatchAgentServerPolicy` allows `ssm:GetParameter` only on
+    `arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*`. A configuration stored as
+    `/myapp/cloudwatch-config` (the agent's `-c ssm:/myapp/cloudwatch-config`) is denied.
+
+    **Why monitoring goes silent.** `amazon-cloudwatch-agent-ctl -a fetch-config` fails,
+    the agent never starts, and the instance sends no metrics and no logs.
+
+    **Failing example.**
+    ```bash
+    amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c ssm:/myapp/cw-config -s
+    ```
+    with only `CloudWatchAgentServerPolicy` on the role.
+
+    **Fix.** Rename the parameter `AmazonCloudWatch-<something>`, or grant
+    `ssm:GetParameter` on its ARN (`!Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/myapp/cw-config`
+    in CloudFormation, `aws_ssm_parameter.cw_config.arn` in Terraform).
+    """
+
+    id = "CWL006"
+    name = "agent-config-parameter-denied"
+    title = "CloudWatch agent cannot read its configuration parameter"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        # CWL005 already reports an instance with no profile at all.
+        return missing_findings(model, self.id, self.severity, report_no_profile=False)

@@ -1,0 +1,62 @@
+"""CWL008 unknown-monitoring-action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, Finding
+from cwlint.iam import actions
+from cwlint.model import Model
+from cwlint.rules.base import Rule
+
+CHECKED_SERVICES = ("cloudwatch", "logs")
+
+
+class UnknownMonitoringAction(Rule):
+    """A policy names a `cloudwatch:` or `logs:` action that does not exist.
+
+    IAM accepts any action string, so a typo such as `cloudwatch:PutMetricsData` or
+    `logs:PutLogEvent` deploys fine and grants nothing. Patterns with `*` or `?` are
+    checked too: `logs:PutLogEvent?` matches no real action. The message suggests the
+    closest real action.
+
+    **Why monitoring goes silent.** The permission the author meant to grant is simply
+    not there, and the workload's calls are denied.
+
+    **Failing example.**
+    ```yaml
+    Action: [cloudwatch:PutMetricsData]
+    ```
+
+    **Fix (CloudFormation and Terraform).** Spell the action as the Service Authorization
+    Reference does: `cloudwatch:PutMetricData`.
+    """
+
+    id = "CWL008"
+    name = "unknown-monitoring-action"
+    title = "Policy names a cloudwatch:/logs: action that does not exist"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        for standalone in model.policies:
+            typos: dict[str, str | None] = {}
+            for statement in standalone.policy.statements:
+                for action in statement.raw_actions:
+                    if not isinstance(action, str) or ":" not in action:
+                        continue
+                    service = action.split(":", 1)[0].lower()
+                    if service in CHECKED_SERVICES and actions.action_exists(action) is False:
+                        typos[action] = actions.suggest(action)
+            if not typos:
+                continue
+            described = "; ".join(
+                f"{typo} (did you mean {hint}?)" if hint else typo
+                for typo, hint in sorted(typos.items())
+            )
+            fixes = [f"{typo} -> {hint}" for typo, hint in sorted(typos.items()) if hint]
+            yield Finding.at(
+                standalone.location, self.id, self.severity,
+                f"{standalone.policy.name} names actions that do not exist and grant nothing: "
+                f"{described}",
+                fix=("Replace " + ", ".join(fixes)) if fixes else None,
+            )

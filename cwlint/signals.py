@@ -1,0 +1,78 @@
+"""Recognizing what a workload sends to CloudWatch, from text any front end can give.
+
+These are the framework-neutral halves of DESIGN.md §3 ("Signals"): environment variable
+names, inline code, and the shell that installs and starts the CloudWatch agent. Front
+ends feed them the values they read; nothing here knows CloudFormation or Terraform.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: Embedded metric format goes through logs, not PutMetricData.
+EMF_VARIABLES = frozenset({"POWERTOOLS_METRICS_NAMESPACE", "AWS_EMF_NAMESPACE"})
+
+_PUT_METRIC_DATA = re.compile(r"put_metric_data|putMetricData|PutMetricDataCommand|PutMetricData\(")
+_LOGS_API = re.compile(r"put_log_events|putLogEvents|PutLogEventsCommand|PutLogEvents\(")
+_CODE_NAMESPACE = re.compile(r"""Namespace\s*[=:]\s*['"]([^'"\s]+)['"]""")
+_AGENT = re.compile(r"amazon-cloudwatch-agent|AmazonCloudWatchAgent")
+_AGENT_SSM_CONFIG = re.compile(r"-c\s+['\"]?ssm:([A-Za-z0-9_.\-/]+)")
+_AGENT_LOG_GROUP = re.compile(r'"log_group_name"\s*:\s*"([^"]+)"')
+
+
+def metric_namespace_variables(variables: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Environment variables that name a metrics namespace for PutMetricData.
+
+    The name contains METRIC, CLOUDWATCH or CW and ends with NAMESPACE; the embedded
+    metric format variables are excluded (see :func:`emf_namespace_variables`).
+    """
+    found = []
+    for name, value in variables.items():
+        upper = str(name).upper()
+        if upper in EMF_VARIABLES or not upper.endswith("NAMESPACE"):
+            continue
+        if any(word in upper for word in ("METRIC", "CLOUDWATCH", "CW")):
+            found.append((str(name), value))
+    return found
+
+
+def emf_namespace_variables(variables: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    return [(str(n), v) for n, v in variables.items() if str(n).upper() in EMF_VARIABLES]
+
+
+def calls_put_metric_data(code: str) -> bool:
+    return _PUT_METRIC_DATA.search(code) is not None
+
+
+def calls_logs_api(code: str) -> bool:
+    return _LOGS_API.search(code) is not None
+
+
+def namespaces_in_code(code: str) -> list[str]:
+    """Literal namespaces next to a PutMetricData call (``Namespace='Orders'``)."""
+    return list(dict.fromkeys(_CODE_NAMESPACE.findall(code)))
+
+
+def runs_cloudwatch_agent(texts: Iterable[str]) -> bool:
+    return any(_AGENT.search(text) for text in texts)
+
+
+def agent_ssm_parameter(texts: Iterable[str]) -> str | None:
+    """The Parameter Store name the agent fetches its configuration from (``-c ssm:NAME``)."""
+    for text in texts:
+        found = _AGENT_SSM_CONFIG.search(text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def agent_log_groups(texts: Iterable[str]) -> list[str]:
+    """``log_group_name`` values of an agent configuration written out inline."""
+    groups: dict[str, None] = {}
+    for text in texts:
+        for name in _AGENT_LOG_GROUP.findall(text):
+            if "{" not in name:  # placeholders such as {instance_id} stay unknown
+                groups.setdefault(name)
+    return list(groups)
