@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from cwlint import __version__
-from cwlint.commands import scan, simulate
+from cwlint.commands import rules, scan, simulate
 from cwlint.errors import UsageError
 
 EXIT_USAGE = 2
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cwlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     scan.add_parser(commands)
+    rules.add_parsers(commands)
     iam = commands.add_parser("iam", help="IAM policy tools")
     iam_commands = iam.add_subparsers(dest="iam_command", metavar="COMMAND")
     simulate.add_parser(iam_commands)

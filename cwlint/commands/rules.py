@@ -1,0 +1,48 @@
+"""``cwlint rules`` and ``cwlint explain CWLnnn``: the rule catalogue and each rule's page."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cwlint.errors import UsageError
+from cwlint.rules import ALL_RULES, RULES_BY_ID
+
+
+def add_parsers(subparsers: Any) -> None:
+    rules = subparsers.add_parser("rules", help="list the rules")
+    rules.set_defaults(handler=run_rules)
+    explain = subparsers.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule_id", metavar="CWLnnn")
+    explain.set_defaults(handler=run_explain)
+
+
+def run_rules(_args: argparse.Namespace) -> int:
+    header = ("id", "cfn-lint", "checkov", "severity", "title")
+    rows = [header] + [(r.id, r.cfn_lint_id(), r.checkov_id(), r.severity, r.title)
+                       for r in ALL_RULES]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]))
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    rule = lookup(args.rule_id)
+    print(f"{rule.id} {rule.name} ({rule.severity}; cfn-lint {rule.cfn_lint_id()}, "
+          f"checkov {rule.checkov_id()})")
+    print(rule.title)
+    print()
+    print(rule.documentation())
+    return 0
+
+
+def lookup(text: str) -> Any:
+    """A rule by cwlint, cfn-lint or checkov id (CWL001, E9001, CKV_CWL_001)."""
+    wanted = text.strip().upper()
+    for rule in ALL_RULES:
+        if wanted in (rule.id, rule.cfn_lint_id(), rule.checkov_id()):
+            return rule
+    known = ", ".join(RULES_BY_ID)
+    raise UsageError(f"no rule {text!r}; known rules: {known}")
