@@ -19,12 +19,13 @@ when it could change the answer.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from cwlint.iam.operators import Family, Operator, Qualifier, parse_operator
-from cwlint.iam.patterns import Context, Mode, match, substitute, tokenize
+from cwlint.iam.patterns import Context, Mode, match, match_arn_components, substitute, tokenize
 from cwlint.iam.policy import Condition
 from cwlint.iam.tri import Tri, tri_all, tri_any
 from cwlint.values import Partial, StrValue, Unknown
@@ -137,7 +138,7 @@ def _compare_arn(
     tokens = substitute(tokenize(policy, variables=variables), context)
     if tokens is None:
         return Tri.NO
-    return match(tokens, request, Mode.ARN)
+    return match_arn_components(tokens, request)
 
 
 def _known_pair(request: str | Unknown, policy: StrValue) -> tuple[str, str] | None:
@@ -221,11 +222,13 @@ _COMPARATORS = {
 }
 
 
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
 def _number(text: str) -> float | None:
-    try:
-        return float(text.strip())
-    except ValueError:
-        return None
+    """A plain decimal number; ``inf``, ``nan``, ``1_000`` and ``1e3`` are not numbers."""
+    text = text.strip()
+    return float(text) if _DECIMAL.fullmatch(text) else None
 
 
 def _date(text: str) -> float | None:

@@ -218,6 +218,35 @@ def _ends_segment(pattern: Tokens, index: int) -> bool:
     return isinstance(following, str) and following.startswith(":")
 
 
+def match_arn_components(pattern: Tokens, value: StrValue) -> Tri:
+    """The ``Arn*`` condition operators: "each of the six colon-delimited components of
+    the ARN is checked separately", each with ``*`` and ``?`` (the sixth, the resource,
+    keeps its own colons). A ``*`` or ``?`` never crosses into another component."""
+    if is_match_all(pattern):
+        return Tri.YES
+    if not isinstance(value, str) or any(isinstance(t, Unknown) for t in pattern):
+        return Tri.MAYBE
+    wanted = _split_components(pattern)
+    actual = value.split(":", 5)
+    if len(wanted) != 6 or len(actual) != 6:
+        return Tri.NO
+    return Tri.of(all(_compiled(w, Mode.GLOB).fullmatch(a) is not None
+                      for w, a in zip(wanted, actual, strict=True)))
+
+
+def _split_components(pattern: Tokens) -> list[Tokens]:
+    components: list[list[Token]] = [[]]
+    for token in pattern:
+        if not isinstance(token, str) or len(components) == 6:
+            components[-1].append(token)
+            continue
+        pieces = token.split(":", 6 - len(components))
+        components[-1].append(pieces[0])
+        for piece in pieces[1:]:
+            components.append([piece])
+    return [_merge_literals(c) for c in components]
+
+
 def is_match_all(pattern: Tokens) -> bool:
     """True for ``*`` (and ``**``...), which matches every value."""
     return bool(pattern) and all(t is Wild.STAR for t in pattern)
