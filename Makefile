@@ -15,13 +15,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
+	@echo '$$ cwlint scan fixtures/demo'
+	@$(BIN)/cwlint scan fixtures/demo --fail-on never
+	@echo
 	@echo '$$ cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json --action cloudwatch:PutMetricData --context cloudwatch:namespace=orders'
 	@$(BIN)/cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json \
 		--action cloudwatch:PutMetricData --context cloudwatch:namespace=orders
-	@echo '$$ cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json --action logs:PutLogEvents --resource arn:aws:logs:us-east-1:123456789012:log-group:/myapp/orders:log-stream:web-1'
-	@$(BIN)/cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json \
-		--action logs:PutLogEvents \
-		--resource arn:aws:logs:us-east-1:123456789012:log-group:/myapp/orders:log-stream:web-1
 
 lint: install
 	$(BIN)/ruff check .
