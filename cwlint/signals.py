@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cwlint.values import Partial, StrValue, Unknown, concat
+
 #: Embedded metric format goes through logs, not PutMetricData.
 EMF_VARIABLES = frozenset({"POWERTOOLS_METRICS_NAMESPACE", "AWS_EMF_NAMESPACE"})
 
@@ -18,7 +20,8 @@ _PUT_METRIC_DATA = re.compile(r"put_metric_data|putMetricData|PutMetricDataComma
 _LOGS_API = re.compile(r"put_log_events|putLogEvents|PutLogEventsCommand|PutLogEvents\(")
 _CODE_NAMESPACE = re.compile(r"""Namespace\s*[=:]\s*['"]([^'"\s]+)['"]""")
 _AGENT = re.compile(r"amazon-cloudwatch-agent|AmazonCloudWatchAgent")
-_AGENT_SSM_CONFIG = re.compile(r"-c\s+['\"]?ssm:([A-Za-z0-9_.\-/]+)")
+_AGENT_SSM_CONFIG = re.compile(r"-c\s+['\"]?ssm:([A-Za-z0-9_.\-/]*)")
+_PARAMETER_NAME = re.compile(r"[A-Za-z0-9_.\-/]*")
 _AGENT_LOG_GROUP = re.compile(r'"log_group_name"\s*:\s*"([^"]+)"')
 
 
@@ -59,12 +62,34 @@ def runs_cloudwatch_agent(texts: Iterable[str]) -> bool:
     return any(_AGENT.search(text) for text in texts)
 
 
-def agent_ssm_parameter(texts: Iterable[str]) -> str | None:
-    """The Parameter Store name the agent fetches its configuration from (``-c ssm:NAME``)."""
+def agent_ssm_parameter(texts: Iterable[StrValue]) -> StrValue | None:
+    """The Parameter Store name the agent fetches its configuration from (``-c ssm:NAME``).
+
+    A text may be a :class:`~cwlint.values.Partial` (user data built with ``Sub`` from a
+    value not known statically): a name made of such a value stays partly unknown, as in
+    ``-c ssm:${ConfigParameter}``.
+    """
     for text in texts:
-        found = _AGENT_SSM_CONFIG.search(text)
-        if found:
-            return found.group(1)
+        parts = text.parts if isinstance(text, Partial) else (text,)
+        for index, part in enumerate(parts):
+            if isinstance(part, Unknown):
+                continue
+            found = _AGENT_SSM_CONFIG.search(part)
+            if found is None:
+                continue
+            pieces: list[StrValue] = [found.group(1)]
+            if found.end() == len(part):  # the name goes on in the next pieces
+                for following in parts[index + 1:]:
+                    if isinstance(following, Unknown):
+                        pieces.append(following)
+                        continue
+                    tail = _PARAMETER_NAME.match(following)
+                    pieces.append(tail.group(0) if tail else "")
+                    if tail is None or tail.end() < len(following):
+                        break
+            name = concat(pieces)
+            if name != "":
+                return name
     return None
 
 

@@ -335,7 +335,8 @@ class _Builder:
             workload.role_unknown = Unknown("the function has no Role")
             return
         workload.role = self.sam_implicit_role(workload.id, props)
-        workload.role_line = self.loaded.property_line(workload.id, "Policies")
+        if "Policies" in self.properties(workload.id):  # not from Globals
+            workload.role_line = self.loaded.property_line(workload.id, "Policies")
 
     def sam_implicit_role(self, function_id: str, props: Mapping[str, Any]) -> Role:
         role_id = f"{function_id}Role"
@@ -409,10 +410,18 @@ class _Builder:
                 signals.emf_namespaces.append(
                     MetricSignal(_str_value(value), f"environment variable {name}")
                 )
-        if code and calls_put_metric_data(code) and not signals.metrics:
-            names = namespaces_in_code(code)
-            for namespace in names or [Unknown("the namespace its inline code publishes to")]:
-                signals.metrics.append(MetricSignal(namespace, "inline code calls PutMetricData"))
+        if code and calls_put_metric_data(code):
+            # Literal namespaces in the code count even beside a variable or a declaration
+            # (a Globals variable may name another one); without any, the code most likely
+            # reads the namespace from a variable found above.
+            names: list[StrValue] = list(namespaces_in_code(code))
+            if not names and not signals.metrics:
+                names = [Unknown("the namespace its inline code publishes to")]
+            for namespace in names:
+                if not any(s.namespace == namespace for s in signals.metrics):
+                    signals.metrics.append(
+                        MetricSignal(namespace, "inline code calls PutMetricData")
+                    )
         signals.calls_logs_api = bool(code) and calls_logs_api(code)
         return signals
 
@@ -437,20 +446,24 @@ class _Builder:
             kind = "launch-template" if is_template else "ec2-instance"
             workload = Workload(logical_id, kind, self.location(logical_id), properties=dict(data))
             self.link_instance_profile(workload, data, is_template)
-            texts = list(_strings(data.get("UserData")))
-            texts += list(_strings(resource.get("Metadata")))
+            # Resolved first (Sub and Join put names together), then as written.
+            texts: list[StrValue] = list(_resolved_strings(self.resolve(data.get("UserData"))))
+            texts += _resolved_strings(self.resolve(resource.get("Metadata")))
+            texts += _strings(data.get("UserData"))
+            texts += _strings(resource.get("Metadata"))
             signals = Signals(metrics=self.declared_namespaces(logical_id, data))
             metadata = resource.get("Metadata")
             declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
             agent_declared = isinstance(declared, Mapping) and declared.get("agent") is True
-            if agent_declared or runs_cloudwatch_agent(texts):
+            plain = [t for t in texts if isinstance(t, str)]
+            if agent_declared or runs_cloudwatch_agent(plain):
                 parameter = agent_ssm_parameter(texts)
                 signals.agent = AgentConfig(
                     "Metadata.cwlint.agent"
                     if agent_declared
                     else "its user data or cfn-init configuration installs the CloudWatch agent",
                     ssm_parameter=parameter,
-                    log_groups=list(agent_log_groups(texts)),
+                    log_groups=list(agent_log_groups(plain)),
                 )
             workload.signals = signals
             self.model.workloads.append(workload)
@@ -569,6 +582,21 @@ def _strings(node: Any) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def _resolved_strings(node: Any) -> list[StrValue]:
+    """Every string leaf of a resolved subtree, partly unknown ones included."""
+    found: list[StrValue] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (str, Partial)):
+            found.append(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _tags(value: Any) -> Iterator[tuple[Any, Any]]:

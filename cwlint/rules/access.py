@@ -51,9 +51,12 @@ class Access:
     def removed_by(self) -> str:
         """Which deny, boundary or SCP removed an Allow, in words."""
         if self.decision.decision == EXPLICIT_DENY:
-            return "; ".join(_statement_words(s) for s in self.decision.statements)
-        layers = [layer for layer in self.decision.missing_allow if layer != IDENTITY]
-        return "; ".join(f"no Allow in {layer}" for layer in layers)
+            return "; ".join(statement_words(s) for s in self.decision.statements)
+        return "; ".join(f"{layer}, which does not allow it" for layer in self.guards_missing())
+
+    def guards_missing(self) -> list[str]:
+        """The guard layers (boundary, SCP levels) that have no Allow for the request."""
+        return [layer for layer in self.decision.missing_allow if layer != IDENTITY]
 
 
 def check_access(model: Model, role: Role, action: str, resource: StrValue,
@@ -66,15 +69,30 @@ def check_access(model: Model, role: Role, action: str, resource: StrValue,
     if decision.decision == ALLOWED:
         return Access(action, resource, Verdict.ALLOWED, decision)
     if decision.decision == EXPLICIT_DENY:
+        if not _identity_allows(decision) and not role.unresolved:
+            # Nothing to remove: the role has no Allow for it in the first place.
+            return Access(action, resource, Verdict.MISSING, decision)
         return Access(action, resource, Verdict.REMOVED, decision)
     if decision.decision == IMPLICIT_DENY:
         if IDENTITY not in decision.missing_allow:
             return Access(action, resource, Verdict.REMOVED, decision)
-        if role.unresolved:
-            reasons = tuple(u.reason for u in role.unresolved)
-            return Access(action, resource, Verdict.UNKNOWN, decision, reasons)
-        return Access(action, resource, Verdict.MISSING, decision)
+        return _missing_or_unknown(role, action, resource, decision)
     return Access(action, resource, Verdict.UNKNOWN, decision, decision.unknown_reasons)
+
+
+def _identity_allows(decision: Decision) -> bool:
+    """Does some identity statement (possibly) allow the request, Deny aside?"""
+    return any(r.layer == IDENTITY and r.effect == "Allow" and r.applies is not Tri.NO
+               for r in decision.considered)
+
+
+def _missing_or_unknown(role: Role, action: str, resource: StrValue,
+                        decision: Decision) -> Access:
+    """No identity Allow: missing, unless attachments cwlint could not resolve may hold one."""
+    if role.unresolved:
+        reasons = tuple(u.reason for u in role.unresolved)
+        return Access(action, resource, Verdict.UNKNOWN, decision, reasons)
+    return Access(action, resource, Verdict.MISSING, decision)
 
 
 def _guards(model: Model, role: Role) -> list[Layer]:
@@ -87,7 +105,7 @@ def _guards(model: Model, role: Role) -> list[Layer]:
     return guards
 
 
-def _statement_words(result: StatementResult) -> str:
+def statement_words(result: StatementResult) -> str:
     where = "" if result.layer == IDENTITY else f" in {result.layer}"
     return f"Deny {result.statement.label} of {result.policy}{where}"
 

@@ -10,6 +10,7 @@ from cwlint.iam.policy import Statement
 from cwlint.iam.tri import Tri, tri_any
 from cwlint.model import Model
 from cwlint.rules.base import Rule
+from cwlint.rules.workload_findings import describe_policy
 from cwlint.values import Unknown
 
 STREAM_ACTIONS = ("logs:PutLogEvents", "logs:CreateLogStream")
@@ -98,7 +99,8 @@ class LogStreamArnMissing(Rule):
                 actions = ", ".join(sorted({a for acts in bare.values() for a in acts}))
                 yield Finding.at(
                     standalone.location, self.id, self.severity,
-                    f"{policy.name} grants {actions} only on {resources}, which matches no "
+                    f"{describe_policy(standalone)} grants {actions} only on {resources}, "
+                    f"which matches no "
                     f"log stream: these calls are authorized on "
                     f"...:log-group:NAME:log-stream:STREAM",
                     fix="Append ':*' to the log group ARN: "

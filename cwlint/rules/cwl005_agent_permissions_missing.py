@@ -9,6 +9,11 @@ from cwlint.model import Model
 from cwlint.rules.base import Rule
 from cwlint.rules.workload_findings import missing_findings
 
+MANAGED_POLICY_ADVICE = (
+    "attach the AWS managed policy CloudWatchAgentServerPolicy, "
+    "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy, which grants all of these"
+)
+
 
 class AgentPermissionsMissing(Rule):
     """An EC2 instance or launch template that runs the CloudWatch agent has no instance
@@ -49,4 +54,4 @@ class AgentPermissionsMissing(Rule):
     severity = ERROR
 
     def check(self, model: Model) -> Iterable[Finding]:
-        return missing_findings(model, self.id, self.severity)
+        return missing_findings(model, self.id, self.severity, advice=MANAGED_POLICY_ADVICE)

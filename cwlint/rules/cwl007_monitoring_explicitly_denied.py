@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding, Related
+from cwlint.iam.evaluator import EXPLICIT_DENY
 from cwlint.model import AttachedPolicy, Model, Role
-from cwlint.rules.access import Verdict
+from cwlint.rules.access import NAMESPACE_KEY, Verdict, statement_words
 from cwlint.rules.base import Rule
-from cwlint.rules.requirements import checked_requirements
+from cwlint.rules.requirements import (
+    Checked,
+    Requirement,
+    checked_requirements,
+    fix_statement,
+)
 from cwlint.rules.workload_findings import describe_workload, role_related
 
 
@@ -52,18 +59,15 @@ class MonitoringExplicitlyDenied(Rule):
             causes = sorted({c.access.removed_by() for c in removed})
             actions = ", ".join(sorted({c.requirement.action for c in removed}))
             related = list(role_related(workload))
-            for checked in removed:
-                for statement in checked.access.decision.statements:
-                    attached = _attached(workload.role, statement.policy)
-                    if attached is not None and Related.of(attached.location) not in related:
-                        related.append(Related.of(attached.location))
+            for attached in _removing_policies(workload.role, removed):
+                if Related.of(attached.location) not in related:
+                    related.append(Related.of(attached.location))
             yield Finding.at(
                 workload.location.at(workload.role_line), self.id, self.severity,
                 f"{describe_workload(workload)} runs as role {workload.role.id}: {actions} "
                 f"is allowed but removed by " + "; ".join(causes),
                 tuple(related),
-                "Let the monitoring actions through the Deny, permissions boundary or SCP "
-                "named above (for example a boundary statement allowing " + actions + ")",
+                _fix(removed),
             )
 
 
@@ -71,3 +75,45 @@ def _attached(role: Role, policy_name: str) -> AttachedPolicy | None:
     if role.boundary is not None and role.boundary.policy.name == policy_name:
         return role.boundary
     return next((a for a in role.policies if a.policy.name == policy_name), None)
+
+
+def _removing_policies(role: Role, removed: list[Checked]) -> list[AttachedPolicy]:
+    """The policies that hold the Deny, and the boundary when it is what lacks an Allow."""
+    found: list[AttachedPolicy] = []
+    for checked in removed:
+        names = [s.policy for s in checked.access.decision.statements]
+        if role.boundary is not None and any(
+            layer.startswith("permissions boundary") for layer in checked.access.guards_missing()
+        ):
+            names.append(role.boundary.policy.name)
+        for name in names:
+            attached = _attached(role, name)
+            if attached is not None and attached not in found:
+                found.append(attached)
+    return found
+
+
+def _fix(removed: list[Checked]) -> str:
+    """What to change, per Deny statement and per guard layer, scoped to what is needed."""
+    denies: dict[str, list[Requirement]] = {}
+    guards: dict[str, list[Requirement]] = {}
+    for checked in removed:
+        if checked.access.decision.decision == EXPLICIT_DENY:
+            for statement in checked.access.decision.statements:
+                denies.setdefault(statement_words(statement), []).append(checked.requirement)
+        for layer in checked.access.guards_missing():
+            guards.setdefault(layer, []).append(checked.requirement)
+    steps = []
+    for words, needed in denies.items():
+        namespaces = sorted({n for r in needed
+                             if isinstance(n := dict(r.context).get(NAMESPACE_KEY), str)})
+        if namespaces and all(r.action == "cloudwatch:PutMetricData" for r in needed):
+            exempt = json.dumps({"StringNotEquals": {NAMESPACE_KEY: namespaces}})
+            steps.append(f"exempt the namespace from {words} with the condition {exempt}")
+        else:
+            steps.append(f"narrow {words} so it no longer matches "
+                         + fix_statement(needed) + " (or remove it)")
+    for layer, needed in guards.items():
+        steps.append(f"add to {layer}: " + fix_statement(needed))
+    text = "; ".join(steps)
+    return text[:1].upper() + text[1:]

@@ -8,6 +8,7 @@ from cwlint.findings import ERROR, Finding
 from cwlint.iam import actions
 from cwlint.model import Model
 from cwlint.rules.base import Rule
+from cwlint.rules.workload_findings import describe_policy
 
 CHECKED_SERVICES = ("cloudwatch", "logs")
 
@@ -56,7 +57,8 @@ class UnknownMonitoringAction(Rule):
             fixes = [f"{typo} -> {hint}" for typo, hint in sorted(typos.items()) if hint]
             yield Finding.at(
                 standalone.location, self.id, self.severity,
-                f"{standalone.policy.name} names actions that do not exist and grant nothing: "
+                f"{describe_policy(standalone)} names actions that do not exist and grant "
+                f"nothing: "
                 f"{described}",
                 fix=("Replace " + ", ".join(fixes)) if fixes else None,
             )

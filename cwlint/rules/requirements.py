@@ -15,7 +15,7 @@ from typing import Any
 
 from cwlint.model import MetricSignal, Model, Workload
 from cwlint.rules.access import NAMESPACE_KEY, Access, check_access
-from cwlint.values import StrValue, Unknown, concat
+from cwlint.values import Partial, StrValue, Unknown, concat
 
 LAMBDA_STREAM = "2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef"
 AGENT_NAMESPACE = "CWAgent"
@@ -29,11 +29,18 @@ class Requirement:
     purpose: str  # e.g. "publish metrics to namespace Orders"
     context: tuple[tuple[str, Any], ...] = ()
     signal: MetricSignal | None = None
+    # The Resource a fix grants: a pattern that covers ``resource`` (the request ARN may
+    # hold a made-up stream name); None when ``resource`` itself is what to grant.
+    grant: StrValue | None = None
+
+    def grant_pattern(self) -> str:
+        """The Resource to write in a fix; unknown parts of the name become ``*``."""
+        return resource_pattern(self.resource if self.grant is None else self.grant)
 
     def statement(self) -> dict[str, Any]:
         """The minimal statement that grants it, for fix texts."""
         body: dict[str, Any] = {"Effect": "Allow", "Action": self.action,
-                                "Resource": str(self.resource)}
+                                "Resource": self.grant_pattern()}
         namespace = dict(self.context).get(NAMESPACE_KEY)
         if isinstance(namespace, str):
             body["Condition"] = {"StringEquals": {NAMESPACE_KEY: namespace}}
@@ -85,17 +92,19 @@ def log_group_arn(model: Model, group: StrValue) -> StrValue:
 def _lambda_logs(model: Model, workload: Workload) -> list[Requirement]:
     group = workload.log_group
     assert group is not None
+    streams = concat([log_group_arn(model, group), ":*"])  # what a fix grants
     stream = concat([log_group_arn(model, group), ":log-stream:", LAMBDA_STREAM])
     found = [
         Requirement("CWL004", "logs:CreateLogStream", stream,
-                    f"create log streams in {_show(group)}"),
+                    f"create log streams in {_show(group)}", grant=streams),
         Requirement("CWL004", "logs:PutLogEvents", stream,
-                    f"write log events to {_show(group)}"),
+                    f"write log events to {_show(group)}", grant=streams),
     ]
     if not workload.log_group_declared:
         found.append(Requirement("CWL004", "logs:CreateLogGroup",
                                  concat([log_group_arn(model, group), ":log-stream:"]),
-                                 f"create its log group {_show(group)} (not declared)"))
+                                 f"create its log group {_show(group)} (not declared)",
+                                 grant=streams))
     return found
 
 
@@ -107,16 +116,19 @@ def _agent(model: Model, workload: Workload) -> list[Requirement]:
     found = [_put_metric_data("CWL005", AGENT_NAMESPACE)]
     for group in groups:
         arn = log_group_arn(model, group)
+        streams = concat([arn, ":*"])
         stream = concat([arn, ":log-stream:", Unknown("the agent's log stream name")])
+        named = (f"the log group {group}" if isinstance(group, str)
+                 else "the log groups of its agent configuration")
         found += [
             Requirement("CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
-                        f"create the log group {_show(group)} (the agent always tries)"),
+                        f"create {named} (the agent always tries)", grant=streams),
             Requirement("CWL005", "logs:CreateLogStream", stream,
-                        f"create log streams in {_show(group)}"),
+                        f"create log streams in {named}", grant=streams),
             Requirement("CWL005", "logs:PutLogEvents", stream,
-                        f"write log events to {_show(group)}"),
+                        f"write log events to {named}", grant=streams),
             Requirement("CWL005", "logs:DescribeLogStreams", concat([arn, ":log-stream:"]),
-                        f"describe the log streams of {_show(group)}"),
+                        f"describe the log streams of {named}", grant=streams),
         ]
     found += [
         Requirement("CWL005", "ec2:DescribeTags", "*", "read the instance's tags for dimensions"),
@@ -124,7 +136,12 @@ def _agent(model: Model, workload: Workload) -> list[Requirement]:
     ]
     if agent.ssm_parameter is not None:
         name = agent.ssm_parameter
-        trimmed = name[1:] if isinstance(name, str) and name.startswith("/") else name
+        # The ARN of parameter "/a/b" is ...:parameter/a/b, with one slash.
+        trimmed: StrValue = name
+        if isinstance(name, str) and name.startswith("/"):
+            trimmed = name[1:]
+        elif isinstance(name, Partial) and name.known_prefix().startswith("/"):
+            trimmed = concat([name.known_prefix()[1:], *name.parts[1:]])
         arn = concat([f"arn:{model.partition}:ssm:{model.region}:{model.account_id}:parameter/",
                       trimmed])
         found.append(Requirement("CWL006", "ssm:GetParameter", arn,
@@ -133,14 +150,45 @@ def _agent(model: Model, workload: Workload) -> list[Requirement]:
 
 
 def _show(value: StrValue) -> str:
-    return value if isinstance(value, str) else str(value)
+    """A name for messages: unknown parts as ``${?}``, a wholly unknown one by its reason."""
+    if isinstance(value, Unknown):
+        return f"({value.reason})"
+    return str(value)
+
+
+def resource_pattern(value: StrValue) -> str:
+    """An IAM Resource pattern covering every value ``value`` could take: each unknown
+    part becomes ``*`` (``log-group:${?}:*`` -> ``log-group:*``, since a ``*`` that ends
+    a segment spans the colons after it)."""
+    if isinstance(value, str):
+        return value
+    parts = value.parts if isinstance(value, Partial) else (value,)
+    text = "".join(p if isinstance(p, str) else "*" for p in parts)
+    while "**" in text:
+        text = text.replace("**", "*")
+    while text.endswith("*:*"):
+        text = text[:-2]
+    return text
 
 
 def fix_statement(requirements_: list[Requirement]) -> str:
-    """JSON for the statements that would grant ``requirements_`` (grouped by resource)."""
+    """JSON for the statements that would grant ``requirements_`` (grouped by resource;
+    PutMetricData for several namespaces is one statement listing them)."""
     merged: dict[str, dict[str, Any]] = {}
+    namespaces: dict[str, list[str]] = {}
     for requirement in requirements_:
         body = requirement.statement()
+        namespace = body.get("Condition", {}).get("StringEquals", {}).get(NAMESPACE_KEY)
+        if body["Action"] == "cloudwatch:PutMetricData" and isinstance(namespace, str):
+            key = json.dumps({"Action": body["Action"], "Resource": body["Resource"]})
+            if key in merged:
+                if namespace not in namespaces[key]:
+                    namespaces[key].append(namespace)
+                    merged[key]["Condition"] = {"StringEquals": {NAMESPACE_KEY: namespaces[key]}}
+            else:
+                namespaces[key] = [namespace]
+                merged[key] = body
+            continue
         key = json.dumps({k: v for k, v in body.items() if k != "Action"}, sort_keys=True)
         if key in merged:
             actions = merged[key]["Action"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from cwlint.findings import INFO, Finding, Related
-from cwlint.model import Model, Workload
+from cwlint.iam.evaluator import EXPLICIT_DENY
+from cwlint.model import Model, StandalonePolicy, Workload
 from cwlint.rules.access import Verdict
 from cwlint.rules.requirements import (
     Checked,
@@ -17,6 +18,24 @@ from cwlint.rules.requirements import (
 
 def role_related(workload: Workload) -> tuple[Related, ...]:
     return (Related.of(workload.role.location),) if workload.role else ()
+
+
+def fix_target(workload: Workload) -> str:
+    """Where a fix adds statements: the role, or a SAM function's own ``Policies`` when
+    the role is the one SAM creates for it."""
+    assert workload.role is not None
+    if workload.role.implicit:
+        return (f"the Policies of {workload.id} (SAM creates its role "
+                f"{workload.role.id})")
+    return f"role {workload.role.id}"
+
+
+def describe_policy(standalone: StandalonePolicy) -> str:
+    """``policy NAME``, with the resource that carries it when that has another name."""
+    name, resource = standalone.policy.name, standalone.location.resource
+    if resource in name:  # "OrdersFunction inline policy 0", a logical id
+        return name if "policy" in name else f"policy {name}"
+    return f"policy {name} of {resource}"
 
 
 def describe_workload(workload: Workload) -> str:
@@ -31,12 +50,14 @@ def missing_findings(
     severity: str,
     select: Callable[[Checked], bool] = lambda _c: True,
     report_no_profile: bool = True,
+    advice: str = "",
 ) -> Iterable[Finding]:
     """One finding per workload for its requirements of ``rule_id`` that no Allow grants,
-    and one info finding for those that cannot be decided."""
+    and one info finding for those that cannot be decided. ``advice`` ends the fix text
+    with an alternative (e.g. the managed policy that grants everything a rule needs)."""
     for workload in model.workloads:
         if workload.role is None:
-            yield from _roleless(model, workload, rule_id, severity, report_no_profile)
+            yield from _roleless(model, workload, rule_id, severity, report_no_profile, advice)
             continue
         mine = [c for c in checked_requirements(model, workload)
                 if c.requirement.rule_id == rule_id and select(c)]
@@ -46,13 +67,20 @@ def missing_findings(
         role = workload.role.id
         if missing:
             needs = "; ".join(f"{c.requirement.action} to {c.requirement.purpose} "
-                              f"(on {c.requirement.resource})" for c in missing)
+                              f"(on {c.requirement.grant_pattern()})" for c in missing)
+            denies = sorted({c.access.removed_by() for c in missing
+                             if c.access.decision.decision == EXPLICIT_DENY})
+            if denies:  # an Allow alone would not be enough
+                needs += "; and " + "; ".join(denies) + " denies it too"
             yield Finding.at(
                 location, rule_id, severity,
                 f"{describe_workload(workload)} runs as role {role}, which has no Allow for "
                 f"{needs}",
                 role_related(workload),
-                f"Add to role {role}: " + fix_statement([c.requirement for c in missing]),
+                f"Add to {fix_target(workload)}: "
+                + fix_statement([c.requirement for c in missing])
+                + "".join(f"; and narrow {d} so it no longer matches" for d in denies)
+                + _or(advice),
             )
         if unknown:
             reasons = sorted({r for c in unknown for r in c.access.reasons})
@@ -66,7 +94,7 @@ def missing_findings(
 
 
 def _roleless(model: Model, workload: Workload, rule_id: str, severity: str,
-              report_no_profile: bool) -> Iterable[Finding]:
+              report_no_profile: bool, advice: str) -> Iterable[Finding]:
     """A workload with requirements but no role: no instance profile, or a role that
     could not be linked."""
     needed = [r for r in requirements(model, workload) if r.rule_id == rule_id]
@@ -84,6 +112,10 @@ def _roleless(model: Model, workload: Workload, rule_id: str, severity: str,
             workload.location, rule_id, severity,
             f"{describe_workload(workload)} has no instance profile, so it has no credentials "
             f"to call {actions}",
-            fix="Attach an instance profile whose role grants: "
-            + fix_statement(needed),
+            fix="Attach an instance profile (IamInstanceProfile) whose role grants: "
+            + fix_statement(needed) + _or(advice),
         )
+
+
+def _or(advice: str) -> str:
+    return f" (or {advice})" if advice else ""
