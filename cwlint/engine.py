@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cwlint.cfn.frontend import build_model
-from cwlint.cfn.loader import TemplateError, load_template
+from cwlint.cfn.intrinsics import Resolver
+from cwlint.cfn.loader import LoadedTemplate, TemplateError, load_template
+from cwlint.cfn.scenarios import analyse_scenarios, relevant_conditions
 from cwlint.findings import Finding, InputError
 from cwlint.model import Model
 from cwlint.rules import ALL_RULES
@@ -89,9 +91,7 @@ def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputE
                                   "configuration or Terraform plan"), 1
         return [], None, 0
     try:
-        model = build_model(loaded, options.region, options.account_id)
-        model.strict = options.strict
-        return run_rules(model), None, 1
+        return analyse_template(loaded, options), None, 1
     except TemplateError as exc:
         return [], InputError(item.path, exc.message, exc.line), 1
     except RecursionError:
@@ -99,6 +99,19 @@ def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputE
     except Exception as exc:  # a bug must not hide the other files' findings
         return [], InputError(item.path, f"internal error while analysing: "
                               f"{type(exc).__name__}: {exc}"), 1
+
+
+def analyse_template(loaded: LoadedTemplate, options: ScanOptions) -> list[Finding]:
+    """Every finding of one decoded template, across its ``Fn::If`` scenarios."""
+    resolver = Resolver(loaded, region=options.region, account_id=options.account_id)
+    resolver.evaluate_conditions()  # a cyclic condition is an error for the whole file
+
+    def analyse(overrides: dict[str, bool] | None) -> list[Finding]:
+        model = build_model(loaded, options.region, options.account_id, overrides)
+        model.strict = options.strict
+        return run_rules(model)
+
+    return analyse_scenarios(relevant_conditions(loaded, resolver), analyse)
 
 
 def run_rules(model: Model) -> list[Finding]:

@@ -65,10 +65,18 @@ SAM_BASIC_ROLE = "AWSLambdaBasicExecutionRole"
 
 
 def build_model(
-    loaded: LoadedTemplate, region: str = "us-east-1", account_id: str = "123456789012"
+    loaded: LoadedTemplate,
+    region: str = "us-east-1",
+    account_id: str = "123456789012",
+    condition_overrides: Mapping[str, bool] | None = None,
 ) -> Model:
-    """The model of one template (raises ResolveError for cyclic conditions)."""
-    resolver = Resolver(loaded, region=region, account_id=account_id)
+    """The model of one template (raises ResolveError for cyclic conditions).
+
+    ``condition_overrides`` fixes named conditions (one ``Fn::If`` scenario); resources
+    whose ``Condition`` is false in it are left out.
+    """
+    resolver = Resolver(loaded, region=region, account_id=account_id,
+                        condition_overrides=condition_overrides)
     resolver.evaluate_conditions()  # cyclic conditions are an error for the whole file
     model = Model(
         file=loaded.path, region=region, account_id=account_id, partition=resolver.partition
@@ -89,13 +97,22 @@ class _Builder:
         self.resolver = resolver
         self.model = model
         self.resources: Mapping[str, Any] = {
-            str(k): v for k, v in loaded.resources.items() if isinstance(v, Mapping)
+            str(k): v
+            for k, v in loaded.resources.items()
+            if isinstance(v, Mapping) and self.exists(v)
         }
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
 
     # --- helpers -----------------------------------------------------------------------
+
+    def exists(self, resource: Mapping[str, Any]) -> bool:
+        """False for a resource whose ``Condition`` is known to be false."""
+        condition = resource.get("Condition")
+        if not isinstance(condition, str):
+            return True
+        return self.resolver.condition_value(condition) is not False
 
     def of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         for logical_id, resource in self.resources.items():
@@ -124,12 +141,29 @@ class _Builder:
         return self.resolver.as_string(value)
 
     def linked(self, node: Any, *types: str) -> str | None:
-        """The logical id of the first resource of ``types`` that ``node`` refers to."""
-        for ref in self.resolver.resource_refs(node):
+        """The logical id of the first resource of ``types`` that ``node`` refers to, in the
+        ``Fn::If`` branches this scenario takes (both when the condition is unknown)."""
+        for ref in self.resolver.resource_refs(self.taken_branches(node)):
             resource = self.resources.get(ref.logical_id)
             if resource is not None and resource.get("Type") in types:
                 return ref.logical_id
         return None
+
+    def taken_branches(self, node: Any) -> Any:
+        """``node`` with every ``Fn::If`` replaced by the branch its condition selects."""
+        if isinstance(node, Mapping):
+            if len(node) == 1 and "Fn::If" in node:
+                arg = node["Fn::If"]
+                if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+                    value = self.resolver.condition_value(arg[0])
+                    if value is True:
+                        return self.taken_branches(arg[1])
+                    if value is False:
+                        return self.taken_branches(arg[2])
+            return {k: self.taken_branches(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.taken_branches(v) for v in node]
+        return node
 
     def parse(self, document: Any, name: str, location: Location) -> Policy:
         resolved = self.resolve(document)
@@ -199,6 +233,8 @@ class _Builder:
         for index, item in enumerate(_as_list(policies)):
             location = self.location(role.id, key, index)
             item = self.resolve(item)
+            if item is NO_VALUE:
+                continue
             if isinstance(item, Unknown) or not isinstance(item, Mapping):
                 role.unresolved.append(Unknown(f"inline policy {index} of {role.id}"))
                 continue
@@ -209,6 +245,8 @@ class _Builder:
             self.model.policies.append(StandalonePolicy(policy, location))
 
     def attach_managed(self, role: Role, node: Any, location: Location) -> None:
+        if self.resolve(node) is NO_VALUE:
+            return
         linked = self.linked(node, MANAGED_POLICY)
         if linked is not None:
             role.policies.append(self.managed[linked])
@@ -364,6 +402,9 @@ class _Builder:
 
     def add_sam_policy(self, role: Role, function_id: str, index: int, item: Any) -> None:
         location = self.location(function_id, "Policies", index)
+        item = self.taken_branches(item)
+        if self.resolve(item) is NO_VALUE:
+            return
         if isinstance(item, Mapping) and len(item) == 1:
             ((key, arguments),) = item.items()
             template = sam_policy_templates().get(str(key))
