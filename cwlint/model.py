@@ -91,6 +91,16 @@ class Signals:
 
 
 @dataclass
+class Placement:
+    """Where a workload's network interfaces live: subnet and security group ids (logical
+    ids or Terraform addresses), or Unknown when they come from outside the input."""
+
+    subnets: list[StrValue] = field(default_factory=list)
+    security_groups: list[StrValue] = field(default_factory=list)
+    line: int | None = None  # the property that places it (VpcConfig, SubnetId...)
+
+
+@dataclass
 class Workload:
     """Something that runs code and sends metrics or logs: a Lambda function, an EC2
     instance, a launch template, an ECS task definition.
@@ -112,6 +122,7 @@ class Workload:
     log_group_declared: bool = False
     signals: Signals = field(default_factory=Signals)
     properties: dict[str, Any] = field(default_factory=dict)
+    placement: Placement | None = None  # None: not in a VPC (or not known to be)
 
 
 @dataclass
@@ -131,6 +142,95 @@ class LogGroup:
 
 
 @dataclass
+class Route:
+    """A route of a route table. ``target`` is the kind of next hop: ``internet-gateway``,
+    ``nat-gateway``, ``nat-instance``, ``egress-only-internet-gateway``,
+    ``transit-gateway``, ``peering``, ``vpn-gateway``, ``network-interface``, ``local``,
+    ``endpoint``, or ``unknown``."""
+
+    destination: StrValue  # a CIDR such as 0.0.0.0/0, a prefix list id, or Unknown
+    target: str
+    location: Location
+
+
+@dataclass
+class RouteTable:
+    id: str
+    location: Location
+    vpc: StrValue | None
+    routes: list[Route] = field(default_factory=list)
+    main: bool = False
+
+
+@dataclass
+class Subnet:
+    id: str
+    location: Location
+    vpc: StrValue | None
+    cidr: StrValue | None
+    route_table: StrValue | None = None  # explicit association, else the VPC's main table
+
+
+@dataclass
+class Vpc:
+    id: str
+    location: Location
+    cidrs: list[StrValue] = field(default_factory=list)
+    default_security_group: str | None = None  # the id workloads use to refer to it
+
+
+@dataclass
+class SecurityGroupRule:
+    """One ingress or egress permission. ``peer`` is a CIDR, a security group id, a prefix
+    list id or Unknown; ``peer_kind`` says which (``cidr``, ``cidr6``, ``group``,
+    ``prefix-list``, ``unknown``). Ports are inclusive; None for all ports."""
+
+    protocol: StrValue
+    from_port: int | None
+    to_port: int | None
+    peer: StrValue
+    peer_kind: str
+    location: Location
+
+
+@dataclass
+class SecurityGroup:
+    id: str
+    location: Location
+    vpc: StrValue | None
+    ingress: list[SecurityGroupRule] = field(default_factory=list)
+    egress: list[SecurityGroupRule] = field(default_factory=list)
+    # CloudFormation keeps the default allow-all egress until an egress rule is declared;
+    # Terraform removes it. The front end decides.
+    default_egress: bool = False
+
+
+@dataclass
+class Endpoint:
+    id: str
+    location: Location
+    vpc: StrValue | None
+    service: StrValue
+    kind: StrValue  # Interface, Gateway, GatewayLoadBalancer
+    private_dns: bool | Unknown
+    subnets: list[StrValue] = field(default_factory=list)
+    security_groups: list[StrValue] = field(default_factory=list)  # empty: VPC default SG
+    policy: Policy | None = None
+    private_dns_line: int | None = None
+    security_groups_line: int | None = None
+    policy_line: int | None = None
+
+    def service_short_name(self, region: str) -> str | None:
+        """``monitoring`` for ``com.amazonaws.us-east-1.monitoring``, else None."""
+        if not isinstance(self.service, str):
+            return None
+        for prefix in (f"com.amazonaws.{region}.", f"cn.com.amazonaws.{region}."):
+            if self.service.startswith(prefix):
+                return self.service[len(prefix):]
+        return None
+
+
+@dataclass
 class Model:
     """Everything front ends found in one input."""
 
@@ -143,6 +243,11 @@ class Model:
     policies: list[StandalonePolicy] = field(default_factory=list)
     log_groups: dict[str, LogGroup] = field(default_factory=dict)
     scps: list[list[Policy]] = field(default_factory=list)  # from configuration, per level
+    vpcs: dict[str, Vpc] = field(default_factory=dict)
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    route_tables: dict[str, RouteTable] = field(default_factory=dict)
+    security_groups: dict[str, SecurityGroup] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results

@@ -23,6 +23,7 @@ from typing import Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
+from cwlint.cfn.network import NetworkCollector
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn, managed_policy_document
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
@@ -104,6 +105,7 @@ class _Builder:
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
+        self.network = NetworkCollector(self)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -165,10 +167,12 @@ class _Builder:
             return [self.taken_branches(v) for v in node]
         return node
 
-    def parse(self, document: Any, name: str, location: Location) -> Policy:
+    def parse(self, document: Any, name: str, location: Location,
+              require_resource: bool = True) -> Policy:
         resolved = self.resolve(document)
         try:
-            return parse_policy(_plain(resolved), name, origin=location)
+            return parse_policy(_plain(resolved), name, origin=location,
+                                require_resource=require_resource)
         except PolicyError as exc:
             self.model.notes.append(f"{location.resource}: {exc}")
             return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
@@ -192,6 +196,7 @@ class _Builder:
         self.collect_roles()
         self.attach_policy_resources()
         self.collect_instance_profiles()
+        self.network.collect()
         self.collect_functions()
         self.collect_instances()
         self.collect_alarm_signals()
@@ -350,6 +355,7 @@ class _Builder:
             workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
             code = _code_text(props, sam)
             workload.signals = self.function_signals(logical_id, props, code)
+            self.network.place_function(workload, props)
             self.model.workloads.append(workload)
 
     def link_function_role(self, workload: Workload, props: Mapping[str, Any], sam: bool) -> None:
@@ -479,6 +485,7 @@ class _Builder:
         return found
 
     def collect_instances(self) -> None:
+        launched_in = self.network.auto_scaling_subnets()
         for logical_id, resource in self.of_type(INSTANCE, LAUNCH_TEMPLATE):
             is_template = resource.get("Type") == LAUNCH_TEMPLATE
             props = self.properties(logical_id)
@@ -507,6 +514,8 @@ class _Builder:
                     log_groups=list(agent_log_groups(plain)),
                 )
             workload.signals = signals
+            path = ("LaunchTemplateData",) if is_template else ("SubnetId",)
+            self.network.place_instance(workload, data, launched_in.get(logical_id), path)
             self.model.workloads.append(workload)
 
     def link_instance_profile(

@@ -11,6 +11,11 @@ from cwlint.rules.cwl005_agent_permissions_missing import AgentPermissionsMissin
 from cwlint.rules.cwl006_agent_config_parameter_denied import AgentConfigParameterDenied
 from cwlint.rules.cwl007_monitoring_explicitly_denied import MonitoringExplicitlyDenied
 from cwlint.rules.cwl008_unknown_monitoring_action import UnknownMonitoringAction
+from cwlint.rules.cwl010_isolated_subnet_no_endpoint import IsolatedSubnetNoEndpoint
+from cwlint.rules.cwl011_endpoint_private_dns_disabled import EndpointPrivateDnsDisabled
+from cwlint.rules.cwl012_endpoint_sg_no_https import EndpointSgNoHttps
+from cwlint.rules.cwl013_workload_egress_blocked import WorkloadEgressBlocked
+from cwlint.rules.cwl014_endpoint_policy_denies import EndpointPolicyDenies
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MetricsPublishDenied,
@@ -21,6 +26,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     AgentConfigParameterDenied,
     MonitoringExplicitlyDenied,
     UnknownMonitoringAction,
+    IsolatedSubnetNoEndpoint,
+    EndpointPrivateDnsDisabled,
+    EndpointSgNoHttps,
+    WorkloadEgressBlocked,
+    EndpointPolicyDenies,
 )
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in ALL_RULES}

@@ -1,0 +1,68 @@
+"""How each workload reaches each CloudWatch service it needs: the facts the network
+rules (CWL010–CWL014) share, computed once per model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cwlint.model import Endpoint, Model, Workload
+from cwlint.network import Reach, endpoints_for, needed_services, subnet_reach, workload_vpc
+from cwlint.values import StrValue
+
+SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:", "ec2": "ec2:"}
+
+
+@dataclass
+class ServicePath:
+    """One workload's way to one service (``monitoring``, ``logs``...)."""
+
+    workload: Workload
+    service: str
+    why: str
+    vpc: StrValue | None
+    vpc_declared: bool  # the VPC is in this input, so its endpoints would be too
+    isolated: list[str] = field(default_factory=list)  # subnets with no internet route
+    reaches_internet: bool = False  # every subnet has a route to the internet
+    unknown: list[str] = field(default_factory=list)
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+
+def service_paths(model: Model) -> list[ServicePath]:
+    key = "service_paths"
+    if key not in model.cache:
+        model.cache[key] = [p for w in model.workloads for p in _paths(model, w)]
+    return model.cache[key]
+
+
+def _paths(model: Model, workload: Workload) -> list[ServicePath]:
+    if workload.placement is None:
+        return []
+    needs = needed_services(workload)
+    if not needs:
+        return []
+    vpc = workload_vpc(model, workload)
+    isolated: list[str] = []
+    unknown: list[str] = []
+    internet = 0
+    for subnet in workload.placement.subnets:
+        reach = subnet_reach(model, subnet)
+        if reach.reach is Reach.ISOLATED and isinstance(subnet, str):
+            isolated.append(subnet)
+        elif reach.reach is Reach.INTERNET:
+            internet += 1
+        else:
+            unknown.append(reach.reason)
+    all_internet = internet == len(workload.placement.subnets) and internet > 0
+    declared = isinstance(vpc, str) and vpc in model.vpcs
+    return [
+        ServicePath(workload, service, why, vpc, declared, isolated, all_internet, unknown,
+                    endpoints_for(model, vpc, service))
+        for service, why in sorted(needs.items())
+    ]
+
+
+def service_of_action(action: str) -> str | None:
+    for service, prefix in SERVICE_PREFIX.items():
+        if action.lower().startswith(prefix):
+            return service
+    return None

@@ -1,0 +1,107 @@
+"""CWL010 isolated-subnet-no-endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.model import Model
+from cwlint.rules.base import Rule
+from cwlint.rules.connectivity import service_paths
+from cwlint.rules.workload_findings import describe_workload
+
+
+class IsolatedSubnetNoEndpoint(Rule):
+    """A workload that must reach CloudWatch runs in a subnet with no route to the
+    internet, and its VPC has no interface endpoint for the service.
+
+    A subnet is isolated when its route table (explicit association, else the VPC's main
+    table) has no default route (`0.0.0.0/0`) to an internet gateway, a NAT gateway or a
+    NAT instance. The workload then needs `com.amazonaws.<region>.monitoring` (metrics)
+    and/or `com.amazonaws.<region>.logs` (the CloudWatch agent, code calling the Logs API);
+    the message names which. A Lambda function's own logs need no endpoint: the Lambda
+    service ships them. A default route to a transit gateway, a peering connection, a VPN
+    gateway or a network interface is unknown (traffic may leave through another VPC) and
+    gives no error.
+
+    **Why monitoring goes silent.** The calls do not fail with AccessDenied: they time
+    out. The agent retries forever, SDK calls block until their timeout, and nothing
+    arrives.
+
+    **Failing example (CloudFormation).**
+    ```yaml
+    OrdersFunction:
+      Properties:
+        VpcConfig: {SubnetIds: [!Ref PrivateSubnet], SecurityGroupIds: [!Ref AppSG]}
+        Environment: {Variables: {METRICS_NAMESPACE: Orders}}
+    # PrivateSubnet's route table has only the local route; no VPC endpoint
+    ```
+
+    **Fix (CloudFormation).**
+    ```yaml
+    MonitoringEndpoint:
+      Type: AWS::EC2::VPCEndpoint
+      Properties:
+        VpcId: !Ref Vpc
+        ServiceName: !Sub com.amazonaws.${AWS::Region}.monitoring
+        VpcEndpointType: Interface
+        PrivateDnsEnabled: true
+        SubnetIds: [!Ref PrivateSubnet]
+        SecurityGroupIds: [!Ref EndpointSG]   # admits TCP 443 from AppSG
+    ```
+
+    **Fix (Terraform).**
+    ```hcl
+    resource "aws_vpc_endpoint" "monitoring" {
+      vpc_id              = aws_vpc.main.id
+      service_name        = "com.amazonaws.${var.region}.monitoring"
+      vpc_endpoint_type   = "Interface"
+      private_dns_enabled = true
+      subnet_ids          = [aws_subnet.private.id]
+      security_group_ids  = [aws_security_group.endpoint.id]
+    }
+    ```
+    """
+
+    id = "CWL010"
+    name = "isolated-subnet-no-endpoint"
+    title = "Workload in an isolated subnet has no monitoring/logs endpoint"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        missing: dict[str, list] = {}
+        for path in service_paths(model):
+            if path.isolated and not path.endpoints:
+                missing.setdefault(path.workload.id, []).append(path)
+        for paths in missing.values():
+            workload = paths[0].workload
+            services = [f"com.amazonaws.{model.region}.{p.service} ({p.why})" for p in paths]
+            subnets = ", ".join(paths[0].isolated)
+            declared = all(p.vpc_declared for p in paths)
+            location = workload.location.at(workload.placement.line if workload.placement
+                                            else None)
+            related = tuple(Related.of(model.subnets[s].location) for s in paths[0].isolated
+                            if s in model.subnets)
+            if declared:
+                yield Finding.at(
+                    location, self.id, self.severity,
+                    f"{describe_workload(workload)} runs in subnet {subnets}, which has no "
+                    f"route to the internet, and VPC {paths[0].vpc} has no interface endpoint "
+                    f"for " + "; ".join(services),
+                    related,
+                    "Add an AWS::EC2::VPCEndpoint (Terraform aws_vpc_endpoint) per service: "
+                    + "; ".join(f"ServiceName com.amazonaws.{model.region}.{p.service}"
+                                for p in paths)
+                    + ", VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds: ["
+                    + subnets + "], SecurityGroupIds: a group admitting TCP 443 from the "
+                    "workload",
+                )
+            else:
+                yield Finding.at(
+                    location, self.id, INFO,
+                    f"{describe_workload(workload)} runs in subnet {subnets}, which has no "
+                    f"route to the internet; its VPC is not in this input, so cwlint cannot "
+                    f"tell whether it has interface endpoints for "
+                    + ", ".join(p.service for p in paths),
+                    related,
+                )

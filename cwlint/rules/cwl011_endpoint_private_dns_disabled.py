@@ -1,0 +1,60 @@
+"""CWL011 endpoint-private-dns-disabled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, INFO, Finding
+from cwlint.model import Model
+from cwlint.rules.base import Rule
+from cwlint.rules.connectivity import service_paths
+from cwlint.values import Unknown
+
+ALWAYS_CHECKED = ("monitoring", "logs")
+
+
+class EndpointPrivateDnsDisabled(Rule):
+    """An interface endpoint for `monitoring` or `logs` has private DNS turned off.
+
+    `PrivateDnsEnabled` defaults to false in CloudFormation, and `private_dns_enabled` to
+    false in Terraform. Without it, `monitoring.<region>.amazonaws.com` still resolves to
+    the public endpoint, so SDKs and the CloudWatch agent in an isolated subnet never use
+    the endpoint that was created for them. (Endpoints for `ssm` and `ec2` are checked too
+    when a workload in the VPC needs them.)
+
+    **Why monitoring goes silent.** The endpoint exists, so the network looks done; the
+    calls still time out trying to reach the public address.
+
+    **Fix (CloudFormation).** `PrivateDnsEnabled: true` on the `AWS::EC2::VPCEndpoint`
+    (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames`).
+
+    **Fix (Terraform).** `private_dns_enabled = true` on the `aws_vpc_endpoint`.
+    """
+
+    id = "CWL011"
+    name = "endpoint-private-dns-disabled"
+    title = "Monitoring/logs interface endpoint has private DNS disabled"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        needed = {(p.vpc, p.service) for p in service_paths(model)}
+        for endpoint in model.endpoints.values():
+            service = endpoint.service_short_name(model.region)
+            if endpoint.kind != "Interface" or service is None:
+                continue
+            if service not in ALWAYS_CHECKED and (endpoint.vpc, service) not in needed:
+                continue
+            location = endpoint.location.at(endpoint.private_dns_line)
+            if isinstance(endpoint.private_dns, Unknown):
+                yield Finding.at(location, self.id, INFO,
+                                 f"cannot tell whether endpoint {endpoint.id} for {service} has "
+                                 f"private DNS: {endpoint.private_dns.reason}")
+            elif endpoint.private_dns is False:
+                yield Finding.at(
+                    location, self.id, self.severity,
+                    f"interface endpoint {endpoint.id} for {endpoint.service} has private DNS "
+                    f"disabled (the default), so SDKs and the CloudWatch agent still resolve "
+                    f"the public {service} endpoint",
+                    fix=f"Set PrivateDnsEnabled: true on {endpoint.id} "
+                    "(Terraform: private_dns_enabled = true)",
+                )

@@ -1,0 +1,80 @@
+"""CWL013 workload-egress-blocked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, Finding, Related
+from cwlint.iam.tri import Tri
+from cwlint.model import Model
+from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
+from cwlint.rules.base import Rule
+from cwlint.rules.connectivity import service_paths
+from cwlint.rules.workload_findings import describe_workload
+
+
+class WorkloadEgressBlocked(Rule):
+    """The workload's security groups do not allow outbound TCP 443 to the endpoint (or,
+    without one, to the internet).
+
+    In CloudFormation a security group keeps its default allow-all egress rule until an
+    egress rule is declared (inline or as `AWS::EC2::SecurityGroupEgress`); then only the
+    declared rules apply. In Terraform, an `aws_security_group` with no `egress` block has
+    **no** egress at all.
+
+    **Why monitoring goes silent.** The connection to CloudWatch never leaves the instance
+    or function: timeouts.
+
+    **Fix (CloudFormation).**
+    ```yaml
+    SecurityGroupEgress:
+      - {IpProtocol: tcp, FromPort: 443, ToPort: 443, DestinationSecurityGroupId: !Ref EndpointSG}
+    ```
+
+    **Fix (Terraform).**
+    ```hcl
+    egress {
+      from_port       = 443
+      to_port         = 443
+      protocol        = "tcp"
+      security_groups = [aws_security_group.endpoint.id]
+    }
+    ```
+    """
+
+    id = "CWL013"
+    name = "workload-egress-blocked"
+    title = "Workload security groups block outbound TCP 443 to CloudWatch"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        blocked: dict[str, list[str]] = {}
+        for path in service_paths(model):
+            workload = path.workload
+            groups = workload_groups(model, workload)
+            targets = []
+            for endpoint in path.endpoints:
+                targets.append((f"endpoint {endpoint.id}", endpoint_groups(model, endpoint),
+                                subnet_cidrs(model, endpoint.subnets)))
+            if not path.endpoints and path.reaches_internet:
+                targets.append((f"the public {path.service} endpoint", [], ["0.0.0.0/0"]))
+            for name, peer_groups, peer_cidrs in targets:
+                if groups_allow(model, groups, "egress", peer_groups, peer_cidrs) is Tri.NO:
+                    entry = f"{name} ({path.service})"
+                    if entry not in blocked.setdefault(workload.id, []):
+                        blocked[workload.id].append(entry)
+        by_id = {w.id: w for w in model.workloads}
+        for workload_id, targets in blocked.items():
+            workload = by_id[workload_id]
+            groups = workload_groups(model, workload)
+            yield Finding.at(
+                workload.location.at(workload.placement.line if workload.placement else None),
+                self.id, self.severity,
+                f"the security groups of {describe_workload(workload)} "
+                f"({', '.join(str(g) for g in groups)}) allow no outbound TCP 443 to "
+                + "; ".join(targets),
+                tuple(Related.of(model.security_groups[g].location) for g in groups
+                      if isinstance(g, str) and g in model.security_groups),
+                f"Add an egress rule to {groups[0]}: IpProtocol tcp, FromPort 443, ToPort 443, "
+                "to the endpoint's security group (DestinationSecurityGroupId) or its subnets",
+            )

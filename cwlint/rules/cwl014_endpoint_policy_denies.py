@@ -1,0 +1,81 @@
+"""CWL014 endpoint-policy-denies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, INFO, Finding
+from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
+from cwlint.model import Model
+from cwlint.rules.base import Rule
+from cwlint.rules.connectivity import SERVICE_PREFIX, service_paths
+from cwlint.rules.requirements import requirements
+from cwlint.rules.workload_findings import describe_workload
+
+
+class EndpointPolicyDenies(Rule):
+    """The policy of the endpoint a workload uses does not allow the call it needs.
+
+    An endpoint policy only restricts: a request through the endpoint needs an Allow in it
+    (and no Deny) as well as in the caller's own policies. The default policy allows
+    everything; a custom one that lists, say, only `cloudwatch:GetMetricData` silently
+    denies `PutMetricData`. It is evaluated with the same evaluator, with the workload's
+    role as the principal.
+
+    **Why monitoring goes silent.** The error says "explicit deny in a VPC endpoint
+    policy" (or "no VPC endpoint policy allows") and is easy to mistake for a role problem.
+
+    **Fix (CloudFormation).** Add the action to the endpoint's `PolicyDocument`:
+    ```yaml
+    - Effect: Allow
+      Principal: "*"
+      Action: cloudwatch:PutMetricData
+      Resource: "*"
+    ```
+
+    **Fix (Terraform).** The same statement in `aws_vpc_endpoint.policy`
+    (`jsonencode({...})`).
+    """
+
+    id = "CWL014"
+    name = "endpoint-policy-denies"
+    title = "Endpoint policy does not allow the workload's monitoring calls"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        denied: dict[str, list[str]] = {}
+        unknown: dict[str, list[str]] = {}
+        for path in service_paths(model):
+            workload = path.workload
+            role = workload.role
+            principal = (Principal("AWS", role.arn, model.account_id)  # type: ignore[arg-type]
+                         if role is not None else None)
+            needed = [r for r in requirements(model, workload)
+                      if r.action.lower().startswith(SERVICE_PREFIX[path.service])]
+            for endpoint in path.endpoints:
+                if endpoint.policy is None:
+                    continue
+                for requirement in needed:
+                    request = Request(requirement.action, requirement.resource,
+                                      normalize_context(dict(requirement.context)), principal)
+                    decision = evaluate(request, [endpoint.policy]).decision
+                    if decision == ALLOWED:
+                        continue
+                    target = unknown if decision == UNKNOWN else denied
+                    entry = f"{requirement.action} for {describe_workload(workload)}"
+                    if entry not in target.setdefault(endpoint.id, []):
+                        target[endpoint.id].append(entry)
+        for endpoint_id, entries in denied.items():
+            endpoint = model.endpoints[endpoint_id]
+            yield Finding.at(
+                endpoint.location.at(endpoint.policy_line), self.id, self.severity,
+                f"the policy of endpoint {endpoint_id} does not allow " + "; ".join(entries),
+                fix=f"Add to the PolicyDocument of {endpoint_id}: an Allow statement with "
+                "Principal \"*\" for " + ", ".join(sorted({e.split(' for ')[0]
+                                                            for e in entries})),
+            )
+        for endpoint_id, entries in unknown.items():
+            endpoint = model.endpoints[endpoint_id]
+            yield Finding.at(endpoint.location.at(endpoint.policy_line), self.id, INFO,
+                             f"cannot tell whether the policy of endpoint {endpoint_id} allows "
+                             + "; ".join(entries))
