@@ -123,6 +123,11 @@ class Workload:
     signals: Signals = field(default_factory=Signals)
     properties: dict[str, Any] = field(default_factory=dict)
     placement: Placement | None = None  # None: not in a VPC (or not known to be)
+    # ECS task definitions: the role the agent uses to ship logs and pull images.
+    execution_role: Role | None = None
+    execution_role_unknown: Unknown | None = None
+    execution_role_line: int | None = None
+    log_drivers: list[LogDriver] = field(default_factory=list)
 
 
 @dataclass
@@ -139,6 +144,57 @@ class LogGroup:
     id: str
     location: Location
     name: StrValue
+    kms_key: StrValue | None = None  # a key id of this input, or Unknown
+    kms_line: int | None = None
+
+
+@dataclass
+class KmsKey:
+    id: str
+    location: Location
+    policy: Policy | None  # None: no KeyPolicy (CloudFormation requires one)
+    key_spec: StrValue = "SYMMETRIC_DEFAULT"
+    arn: StrValue = ""
+    policy_line: int | None = None
+    key_spec_line: int | None = None
+
+
+@dataclass
+class LogDriver:
+    """An ECS container's ``awslogs`` log configuration."""
+
+    container: str
+    group: StrValue
+    region: StrValue
+    create_group: bool | Unknown
+    line: int | None
+
+
+@dataclass
+class OamSink:
+    id: str
+    location: Location
+    policy: Policy | None
+    arn: StrValue = ""
+    policy_line: int | None = None
+
+
+@dataclass
+class OamLink:
+    id: str
+    location: Location
+    resource_types: list[StrValue] | Unknown
+    sink: StrValue | None  # the sink's id when in this input, else Unknown
+    resource_types_line: int | None = None
+
+
+@dataclass
+class Alarm:
+    id: str
+    location: Location
+    namespaces: list[StrValue]  # of the metric, or of every metric in a math expression
+    treat_missing_data: StrValue | None
+    treat_missing_data_line: int | None = None
 
 
 @dataclass
@@ -248,6 +304,10 @@ class Model:
     route_tables: dict[str, RouteTable] = field(default_factory=dict)
     security_groups: dict[str, SecurityGroup] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    kms_keys: dict[str, KmsKey] = field(default_factory=dict)
+    oam_sinks: dict[str, OamSink] = field(default_factory=dict)
+    oam_links: dict[str, OamLink] = field(default_factory=dict)
+    alarms: dict[str, Alarm] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results

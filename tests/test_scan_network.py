@@ -20,6 +20,9 @@ EXPECTED: dict[str, list[tuple[str, str, str, int, tuple[str, ...]]]] = {
          ("subnet PrivateSubnet", "VPC Vpc", "com.amazonaws.us-east-1.monitoring"))],
     "cwl010-fail-logs-endpoint-only.yaml": [
         ("CWL010", "error", "AppFunction", 78, ("com.amazonaws.us-east-1.monitoring",))],
+    "cwl010-fail-fargate-logs.yaml": [
+        ("CWL010", "error", "TaskDefinition", 41,
+         ("ECS task definition TaskDefinition", "com.amazonaws.us-east-1.logs"))],
     "cwl010-near-miss-nat-subnet.yaml": [],
     "cwl010-near-miss-own-logs-only.yaml": [],
     "cwl010-pass-endpoint.yaml": [],

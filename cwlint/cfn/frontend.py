@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.cfn.network import NetworkCollector
+from cwlint.cfn.services import ServiceCollector
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn, managed_policy_document
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
@@ -70,11 +71,13 @@ def build_model(
     region: str = "us-east-1",
     account_id: str = "123456789012",
     condition_overrides: Mapping[str, bool] | None = None,
+    boundaries: BoundaryLookup | None = None,
 ) -> Model:
     """The model of one template (raises ResolveError for cyclic conditions).
 
     ``condition_overrides`` fixes named conditions (one ``Fn::If`` scenario); resources
-    whose ``Condition`` is false in it are left out.
+    whose ``Condition`` is false in it are left out. ``boundaries`` (configuration hook)
+    supplies permissions boundary documents that are not in the template, by ARN.
     """
     resolver = Resolver(loaded, region=region, account_id=account_id,
                         condition_overrides=condition_overrides)
@@ -82,7 +85,9 @@ def build_model(
     model = Model(
         file=loaded.path, region=region, account_id=account_id, partition=resolver.partition
     )
-    _Builder(loaded, resolver, model).build()
+    builder = _Builder(loaded, resolver, model)
+    builder.external_boundaries = boundaries
+    builder.build()
     return model
 
 
@@ -92,7 +97,13 @@ def sam_policy_templates() -> dict[str, Any]:
     return json.loads(gzip.decompress(data))["templates"]
 
 
+#: Configuration hook: the boundary document for a ``PermissionsBoundary`` ARN, or None.
+BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
+
+
 class _Builder:
+    external_boundaries: BoundaryLookup | None = None
+
     def __init__(self, loaded: LoadedTemplate, resolver: Resolver, model: Model) -> None:
         self.loaded = loaded
         self.resolver = resolver
@@ -106,6 +117,7 @@ class _Builder:
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
         self.network = NetworkCollector(self)
+        self.services = ServiceCollector(self)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -197,8 +209,10 @@ class _Builder:
         self.attach_policy_resources()
         self.collect_instance_profiles()
         self.network.collect()
+        self.services.collect()
         self.collect_functions()
         self.collect_instances()
+        self.services.collect_workloads()
         self.collect_alarm_signals()
 
     def collect_log_groups(self) -> None:
@@ -278,6 +292,10 @@ class _Builder:
             attached = self.aws_managed(value, location)
             if attached is not None:
                 return attached
+        if isinstance(value, str) and self.external_boundaries is not None:  # config hook
+            external = self.external_boundaries(value, location)
+            if external is not None:
+                return external
         reason = (
             f"permissions boundary {value} is not in this template"
             if isinstance(value, str)

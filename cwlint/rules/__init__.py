@@ -16,6 +16,11 @@ from cwlint.rules.cwl011_endpoint_private_dns_disabled import EndpointPrivateDns
 from cwlint.rules.cwl012_endpoint_sg_no_https import EndpointSgNoHttps
 from cwlint.rules.cwl013_workload_egress_blocked import WorkloadEgressBlocked
 from cwlint.rules.cwl014_endpoint_policy_denies import EndpointPolicyDenies
+from cwlint.rules.cwl020_log_group_kms_key_unusable import LogGroupKmsKeyUnusable
+from cwlint.rules.cwl021_ecs_awslogs_denied import EcsAwslogsDenied
+from cwlint.rules.cwl030_oam_sharing_incomplete import OamSharingIncomplete
+from cwlint.rules.cwl040_alarm_silent_on_missing_data import AlarmSilentOnMissingData
+from cwlint.rules.cwl041_reserved_namespace import ReservedNamespace
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MetricsPublishDenied,
@@ -31,6 +36,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EndpointSgNoHttps,
     WorkloadEgressBlocked,
     EndpointPolicyDenies,
+    LogGroupKmsKeyUnusable,
+    EcsAwslogsDenied,
+    OamSharingIncomplete,
+    AlarmSilentOnMissingData,
+    ReservedNamespace,
 )
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in ALL_RULES}

@@ -1,0 +1,212 @@
+"""The services half of the CloudFormation front end: KMS keys of log groups, ECS task
+definitions (a workload with a task role, an execution role and ``awslogs`` drivers) and
+the services that place them, OAM sinks and links, and alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from cwlint.cfn.intrinsics import NO_VALUE
+from cwlint.model import (
+    Alarm,
+    KmsKey,
+    LogDriver,
+    MetricSignal,
+    OamLink,
+    OamSink,
+    Placement,
+    Role,
+    Workload,
+)
+from cwlint.signals import metric_namespace_variables
+from cwlint.values import StrValue, Unknown
+
+if TYPE_CHECKING:
+    from cwlint.cfn.frontend import _Builder
+
+KMS_KEY = "AWS::KMS::Key"
+ROLE = "AWS::IAM::Role"
+TASK_DEFINITION = "AWS::ECS::TaskDefinition"
+OAM_SINK = "AWS::Oam::Sink"
+
+
+class ServiceCollector:
+    def __init__(self, builder: _Builder) -> None:
+        self.b = builder
+        self.model = builder.model
+
+    def collect(self) -> None:
+        """Keys, log group encryption, OAM and alarms (before workloads)."""
+        self.kms_keys()
+        self.log_group_keys()
+        self.oam()
+        self.alarms()
+
+    def collect_workloads(self) -> None:
+        """ECS task definitions, after roles and the network are known."""
+        self.task_definitions()
+        self.ecs_services()
+
+    # --- KMS -----------------------------------------------------------------------------
+
+    def kms_keys(self) -> None:
+        for logical_id, _ in self.b.of_type(KMS_KEY):
+            props = self.b.properties(logical_id)
+            location = self.b.location(logical_id)
+            policy = None
+            if "KeyPolicy" in props:
+                policy = self.b.parse(props["KeyPolicy"], f"key policy of {logical_id}",
+                                      location, require_resource=False)
+            self.model.kms_keys[logical_id] = KmsKey(
+                logical_id, location, policy,
+                self.b.string(props.get("KeySpec", "SYMMETRIC_DEFAULT")),
+                self.b.resolver.as_string(self.b.resolver.get_att(logical_id, "Arn")),
+                policy_line=self.b.loaded.property_line(logical_id, "KeyPolicy"),
+                key_spec_line=self.b.loaded.property_line(logical_id, "KeySpec"))
+
+    def log_group_keys(self) -> None:
+        for group in self.model.log_groups.values():
+            props = self.b.properties(group.id)
+            if "KmsKeyId" not in props:
+                continue
+            node = self.b.taken_branches(props["KmsKeyId"])
+            if self.b.resolve(node) is NO_VALUE:
+                continue
+            linked = self.b.linked(node, KMS_KEY)
+            if linked is not None:
+                group.kms_key = linked
+            else:
+                value = self.b.string(node)
+                group.kms_key = (Unknown(f"KMS key {value} is not in this template")
+                                 if isinstance(value, str) else value)
+            group.kms_line = self.b.loaded.property_line(group.id, "KmsKeyId")
+
+    # --- ECS -----------------------------------------------------------------------------
+
+    def role_of(self, node: Any) -> tuple[Role | None, Unknown | None]:
+        node = self.b.taken_branches(node)
+        if node is None or self.b.resolve(node) is NO_VALUE:
+            return None, Unknown("no role is set")
+        linked = self.b.linked(node, ROLE)
+        if linked is not None and linked in self.model.roles:
+            return self.model.roles[linked], None
+        arn = self.b.string(node)
+        match = [r for r in self.model.roles.values() if r.arn == arn]
+        if match:
+            return match[0], None
+        reason = arn.reason if not isinstance(arn, str) else f"{arn} is not in this template"
+        return None, Unknown(f"role {reason}")
+
+    def task_definitions(self) -> None:
+        for logical_id, _ in self.b.of_type(TASK_DEFINITION):
+            props = self.b.properties(logical_id)
+            workload = Workload(logical_id, "ecs-task", self.b.location(logical_id),
+                                properties=dict(props))
+            if "TaskRoleArn" in props:
+                workload.role, workload.role_unknown = self.role_of(props["TaskRoleArn"])
+                workload.role_line = self.b.loaded.property_line(logical_id, "TaskRoleArn")
+            else:
+                workload.role_unknown = Unknown("the task definition has no TaskRoleArn")
+            workload.execution_role, workload.execution_role_unknown = self.role_of(
+                props.get("ExecutionRoleArn"))
+            workload.execution_role_line = self.b.loaded.property_line(logical_id,
+                                                                       "ExecutionRoleArn")
+            containers = self.b.taken_branches(props.get("ContainerDefinitions"))
+            for index, container in enumerate(containers if isinstance(containers, list)
+                                              else []):
+                if isinstance(container, Mapping):
+                    self.container(workload, index, container)
+            if workload.log_drivers:
+                workload.log_group = workload.log_drivers[0].group
+            self.model.workloads.append(workload)
+
+    def container(self, workload: Workload, index: int, container: Mapping[str, Any]) -> None:
+        name = self.b.string(container.get("Name", f"container {index}"))
+        name = name if isinstance(name, str) else f"container {index}"
+        config = self.b.resolve(container.get("LogConfiguration"))
+        if isinstance(config, Mapping) and config.get("LogDriver") == "awslogs":
+            options = config.get("Options")
+            options = options if isinstance(options, Mapping) else {}
+            create = options.get("awslogs-create-group", "false")
+            create_group: bool | Unknown = (str(create).lower() == "true"
+                                            if isinstance(create, (str, bool))
+                                            else Unknown("awslogs-create-group"))
+            group = options.get("awslogs-group")
+            workload.log_drivers.append(LogDriver(
+                name,
+                self.b.resolver.as_string(group) if group is not None
+                else Unknown("the container sets no awslogs-group"),
+                self.b.resolver.as_string(options.get("awslogs-region", self.model.region)),
+                create_group,
+                self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
+                                            "LogConfiguration")))
+        environment = self.b.resolve(container.get("Environment"))
+        if isinstance(environment, list):
+            variables = {e.get("Name"): e.get("Value") for e in environment
+                         if isinstance(e, Mapping) and isinstance(e.get("Name"), str)}
+            for variable, value in metric_namespace_variables(variables):
+                namespace = value if isinstance(value, (str, Unknown)) else Unknown(
+                    f"the value of {variable}")
+                workload.signals.metrics.append(MetricSignal(
+                    namespace, f"environment variable {variable} of container {name}"))
+
+    def ecs_services(self) -> None:
+        tasks = {w.id: w for w in self.model.workloads if w.kind == "ecs-task"}
+        for logical_id, _ in self.b.of_type("AWS::ECS::Service"):
+            props = self.b.properties(logical_id)
+            task = self.b.linked(props.get("TaskDefinition"), TASK_DEFINITION)
+            network = self.b.taken_branches(props.get("NetworkConfiguration"))
+            vpc = network.get("AwsvpcConfiguration") if isinstance(network, Mapping) else None
+            if task not in tasks or not isinstance(vpc, Mapping):
+                continue
+            collector = self.b.network
+            tasks[task].placement = Placement(
+                collector.ref_list(vpc.get("Subnets", []), "AWS::EC2::Subnet", what="subnet"),
+                collector.ref_list(vpc.get("SecurityGroups", []), "AWS::EC2::SecurityGroup",
+                                   what="security group"),
+                None)  # the finding stays on the task definition's own line
+
+    # --- OAM and alarms ------------------------------------------------------------------
+
+    def oam(self) -> None:
+        for logical_id, _ in self.b.of_type(OAM_SINK):
+            props = self.b.properties(logical_id)
+            location = self.b.location(logical_id)
+            policy = None
+            if "Policy" in props:
+                policy = self.b.parse(props["Policy"], f"sink policy of {logical_id}", location,
+                                      require_resource=False)
+            self.model.oam_sinks[logical_id] = OamSink(
+                logical_id, location, policy,
+                self.b.resolver.as_string(self.b.resolver.get_att(logical_id, "Arn")),
+                self.b.loaded.property_line(logical_id, "Policy"))
+        for logical_id, _ in self.b.of_type("AWS::Oam::Link"):
+            props = self.b.properties(logical_id)
+            types = self.b.resolve(props.get("ResourceTypes", []))
+            resource_types: list[StrValue] | Unknown = (
+                [self.b.resolver.as_string(t) for t in types] if isinstance(types, list)
+                else Unknown("the link's ResourceTypes are not known statically"))
+            sink = self.b.linked(props.get("SinkIdentifier"), OAM_SINK)
+            self.model.oam_links[logical_id] = OamLink(
+                logical_id, self.b.location(logical_id), resource_types,
+                sink if sink is not None else Unknown("the sink is not in this template"),
+                self.b.loaded.property_line(logical_id, "ResourceTypes"))
+
+    def alarms(self) -> None:
+        for logical_id, _ in self.b.of_type("AWS::CloudWatch::Alarm"):
+            props = self.b.properties(logical_id)
+            namespaces: list[StrValue] = []
+            if "Namespace" in props:
+                namespaces.append(self.b.string(props["Namespace"]))
+            metrics = self.b.taken_branches(props.get("Metrics"))
+            for query in metrics if isinstance(metrics, list) else []:
+                stat = query.get("MetricStat") if isinstance(query, Mapping) else None
+                metric = stat.get("Metric") if isinstance(stat, Mapping) else None
+                if isinstance(metric, Mapping) and "Namespace" in metric:
+                    namespaces.append(self.b.string(metric["Namespace"]))
+            treat = (self.b.string(props["TreatMissingData"]) if "TreatMissingData" in props
+                     else None)
+            self.model.alarms[logical_id] = Alarm(
+                logical_id, self.b.location(logical_id), namespaces, treat,
+                self.b.loaded.property_line(logical_id, "TreatMissingData"))

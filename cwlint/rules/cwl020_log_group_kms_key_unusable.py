@@ -1,0 +1,99 @@
+"""CWL020 log-group-kms-key-unusable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
+from cwlint.model import LogGroup, Model
+from cwlint.rules.base import Rule
+from cwlint.rules.requirements import log_group_arn
+
+#: One concrete action per pattern the CloudWatch Logs documentation asks the key policy for
+#: (kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*).
+LOGS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+                    "kms:GenerateDataKey", "kms:DescribeKey")
+CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
+
+
+class LogGroupKmsKeyUnusable(Rule):
+    """A log group is encrypted with a KMS key whose key policy does not let the CloudWatch
+    Logs service use it, or with an asymmetric key.
+
+    The key policy must allow the service principal `logs.<region>.amazonaws.com`
+    `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and
+    `kms:Describe*`. It is evaluated as a resource policy, conditions included: an
+    `ArnLike`/`ArnEquals` on `kms:EncryptionContext:aws:logs:arn` must match the group's
+    ARN. Granting the account root ("Enable IAM User Permissions") does not grant the
+    service. CloudWatch Logs supports only symmetric keys (`KeySpec: SYMMETRIC_DEFAULT`). A
+    key from outside the input is not checked.
+
+    **Why monitoring goes silent.** Creating the group fails, or, when the key policy
+    changes later, every PutLogEvents fails and the logs (and metric filters and EMF
+    metrics built on them) stop.
+
+    **Fix (CloudFormation).** Add to `KeyPolicy.Statement`:
+    ```yaml
+    - Effect: Allow
+      Principal: {Service: !Sub "logs.${AWS::Region}.amazonaws.com"}
+      Action: [kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*]
+      Resource: "*"
+      Condition:
+        ArnLike:
+          kms:EncryptionContext:aws:logs:arn: !Sub "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+    ```
+
+    **Fix (Terraform).** The same statement in the `aws_kms_key` `policy`, with
+    `principals { type = "Service" identifiers = ["logs.${var.region}.amazonaws.com"] }`.
+    """
+
+    id = "CWL020"
+    name = "log-group-kms-key-unusable"
+    title = "Log group's KMS key cannot be used by CloudWatch Logs"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        for group in model.log_groups.values():
+            if not isinstance(group.kms_key, str) or group.kms_key not in model.kms_keys:
+                continue
+            yield from self._check_group(model, group)
+
+    def _check_group(self, model: Model, group: LogGroup) -> Iterable[Finding]:
+        key = model.kms_keys[group.kms_key]  # type: ignore[index]
+        location = group.location.at(group.kms_line)
+        related = (Related.of(key.location),)
+        if isinstance(key.key_spec, str) and key.key_spec != "SYMMETRIC_DEFAULT":
+            yield Finding.at(location, self.id, self.severity,
+                             f"log group {group.id} is encrypted with KMS key {key.id}, whose "
+                             f"KeySpec {key.key_spec} is asymmetric; CloudWatch Logs supports "
+                             "only symmetric keys", related,
+                             f"Use a SYMMETRIC_DEFAULT key for {group.id}")
+            return
+        if key.policy is None:
+            return
+        service = f"logs.{model.region}.amazonaws.com"
+        context = normalize_context({CONTEXT_KEY: log_group_arn(model, group.name)})
+        denied, unknown = [], []
+        for action in LOGS_KEY_ACTIONS:
+            request = Request(action, key.arn or "*", context, Principal("Service", service))
+            decision = evaluate(request, [key.policy]).decision
+            if decision == UNKNOWN:
+                unknown.append(action)
+            elif decision != ALLOWED:
+                denied.append(action)
+        if denied:
+            yield Finding.at(
+                location, self.id, self.severity,
+                f"log group {group.id} is encrypted with KMS key {key.id}, whose key policy "
+                f"does not allow {service} " + ", ".join(denied), related,
+                f"Add to the key policy of {key.id}: " + '{"Effect": "Allow", "Principal": '
+                f'{{"Service": "{service}"}}, "Action": ["kms:Encrypt*", "kms:Decrypt*", '
+                '"kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], "Resource": "*", '
+                '"Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": '
+                f'"arn:{model.partition}:logs:{model.region}:{model.account_id}:log-group:*"}}}}}}',
+            )
+        elif unknown:
+            yield Finding.at(location, self.id, INFO,
+                             f"cannot tell whether the key policy of {key.id} lets {service} "
+                             f"use it for log group {group.id}", related)

@@ -1,0 +1,109 @@
+"""CWL021 ecs-awslogs-denied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.model import Model, Workload
+from cwlint.rules.access import Verdict, check_access
+from cwlint.rules.base import Rule
+from cwlint.rules.requirements import Requirement, fix_statement, log_group_arn
+from cwlint.values import Unknown, concat
+
+
+class EcsAwslogsDenied(Rule):
+    """An ECS task definition ships container logs with the `awslogs` driver, but its
+    execution role cannot create streams in and put events to the group, or
+    `awslogs-create-group` is `"true"` without `logs:CreateLogGroup`.
+
+    The `awslogs` driver runs with the task's *execution* role (not the task role). The
+    AWS managed `AmazonECSTaskExecutionRolePolicy` grants `logs:CreateLogStream` and
+    `logs:PutLogEvents`, but not `logs:CreateLogGroup`.
+
+    **Why monitoring goes silent.** With `awslogs-create-group: "true"` and no
+    CreateLogGroup the task fails to start; with no stream permissions the container runs
+    and its logs are dropped.
+
+    **Fix (CloudFormation).** Set `ExecutionRoleArn` to a role with
+    `AmazonECSTaskExecutionRolePolicy`, and when the driver creates the group add:
+    ```yaml
+    - Effect: Allow
+      Action: logs:CreateLogGroup
+      Resource: !Sub arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/orders:*
+    ```
+
+    **Fix (Terraform).** `execution_role_arn` on the `aws_ecs_task_definition`, and an
+    `aws_iam_role_policy` with the statement above.
+    """
+
+    id = "CWL021"
+    name = "ecs-awslogs-denied"
+    title = "ECS execution role cannot ship awslogs container logs"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        for workload in model.workloads:
+            if workload.kind != "ecs-task" or not workload.log_drivers:
+                continue
+            yield from self._check_task(model, workload)
+
+    def _check_task(self, model: Model, workload: Workload) -> Iterable[Finding]:
+        location = workload.location.at(workload.execution_role_line)
+        role = workload.execution_role
+        if role is None:
+            reason = workload.execution_role_unknown
+            if reason is not None and reason.reason != "no role is set":
+                yield Finding.at(location, self.id, INFO,
+                                 f"cannot tell whether ECS task definition {workload.id} can "
+                                 f"ship its awslogs logs: {reason.reason}")
+            else:
+                yield Finding.at(
+                    workload.location, self.id, self.severity,
+                    f"ECS task definition {workload.id} uses the awslogs log driver but has no "
+                    "ExecutionRoleArn, so nothing can create its log streams",
+                    fix="Set ExecutionRoleArn to a role with the AWS managed policy "
+                    "AmazonECSTaskExecutionRolePolicy")
+            return
+        needed: list[Requirement] = []
+        for driver in workload.log_drivers:
+            arn = log_group_arn(model, driver.group)
+            stream = concat([arn, ":log-stream:", Unknown("the container's stream name")])
+            grant = concat([arn, ":*"])
+            needed += [Requirement("CWL021", action, stream,
+                                   f"ship container {driver.container}'s logs", grant=grant)
+                       for action in ("logs:CreateLogStream", "logs:PutLogEvents")]
+            if driver.create_group is True:
+                needed.append(Requirement("CWL021", "logs:CreateLogGroup",
+                                          concat([arn, ":log-stream:"]),
+                                          "create the group (awslogs-create-group)",
+                                          grant=grant))
+        missing, removed, unknown = [], [], []
+        for requirement in needed:
+            access = check_access(model, role, requirement.action, requirement.resource)
+            {Verdict.MISSING: missing, Verdict.REMOVED: removed,
+             Verdict.UNKNOWN: unknown}.get(access.verdict, []).append((requirement, access))
+        related = (Related.of(role.location),)
+        if missing or removed:
+            parts = []
+            if missing:
+                parts.append("has no Allow for " + _described(missing))
+            if removed:
+                parts.append("has " + _described(removed) + " removed by "
+                             + "; ".join(sorted({a.removed_by() for _, a in removed})))
+            yield Finding.at(
+                location, self.id, self.severity,
+                f"ECS task definition {workload.id} ships logs with awslogs, but its execution "
+                f"role {role.id} " + " and ".join(parts), related,
+                f"Add to role {role.id}: "
+                + fix_statement([r for r, _ in missing + removed]))
+        elif unknown:
+            yield Finding.at(location, self.id, INFO,
+                             f"cannot tell whether execution role {role.id} of {workload.id} "
+                             f"can ship its awslogs logs: "
+                             + "; ".join(sorted({x for _, a in unknown for x in a.reasons})),
+                             related)
+
+
+def _described(items: list) -> str:  # type: ignore[type-arg]
+    return ", ".join(sorted({f"{r.action} on {r.grant_pattern()}" for r, _ in items}))

@@ -1,0 +1,138 @@
+"""CWL030 oam-sharing-incomplete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cwlint.findings import ERROR, Finding, Related
+from cwlint.iam.evaluator import ALLOWED, Principal, Request, evaluate, normalize_context
+from cwlint.iam.patterns import Mode, match
+from cwlint.iam.policy import Policy
+from cwlint.iam.tri import Tri, tri_any
+from cwlint.model import Model, OamSink
+from cwlint.rules.base import Rule
+
+METRIC = "AWS::CloudWatch::Metric"
+LOG_GROUP = "AWS::Logs::LogGroup"
+SHARED = (METRIC, LOG_GROUP)
+TYPES_KEY = "oam:ResourceTypes"
+
+
+class OamSharingIncomplete(Rule):
+    """CloudWatch cross-account observability that shares no metrics or logs: an OAM sink
+    without a sink policy, a sink policy that allows `oam:CreateLink` to no principal or
+    not for metrics/log groups, or a link whose `ResourceTypes` leave out
+    `AWS::CloudWatch::Metric` or `AWS::Logs::LogGroup`.
+
+    **Why monitoring goes silent.** The monitoring account's dashboards and alarms read
+    the source accounts' data through the link; a link that cannot be created, or that
+    shares only traces, leaves them empty.
+
+    **Fix (CloudFormation).**
+    ```yaml
+    Sink:
+      Type: AWS::Oam::Sink
+      Properties:
+        Name: monitoring
+        Policy:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Principal: {AWS: ["111111111111"]}
+              Action: [oam:CreateLink, oam:UpdateLink]
+              Resource: "*"
+              Condition:
+                ForAllValues:StringEquals:
+                  oam:ResourceTypes: [AWS::CloudWatch::Metric, AWS::Logs::LogGroup]
+    Link:
+      Type: AWS::Oam::Link
+      Properties:
+        ResourceTypes: [AWS::CloudWatch::Metric, AWS::Logs::LogGroup]
+    ```
+
+    **Fix (Terraform).** `aws_oam_sink_policy` with the statement above, and
+    `resource_types` on the `aws_oam_link`.
+    """
+
+    id = "CWL030"
+    name = "oam-sharing-incomplete"
+    title = "Cross-account observability shares no metrics or logs"
+    severity = ERROR
+
+    def check(self, model: Model) -> Iterable[Finding]:
+        for sink in model.oam_sinks.values():
+            yield from self._check_sink(model, sink)
+        for link in model.oam_links.values():
+            if not isinstance(link.resource_types, list):
+                continue
+            known = [t for t in link.resource_types if isinstance(t, str)]
+            if len(known) < len(link.resource_types):
+                continue
+            omitted = [t for t in SHARED if t not in known]
+            if omitted:
+                yield Finding.at(
+                    link.location.at(link.resource_types_line), self.id, self.severity,
+                    f"OAM link {link.id} shares {', '.join(known) or 'nothing'} but not "
+                    + " or ".join(omitted), fix="Add " + ", ".join(omitted)
+                    + " to ResourceTypes")
+
+    def _check_sink(self, model: Model, sink: OamSink) -> Iterable[Finding]:
+        if sink.policy is None:
+            yield Finding.at(sink.location, self.id, self.severity,
+                             f"OAM sink {sink.id} has no sink policy, so no source account can "
+                             "link to it", fix="Add a Policy allowing oam:CreateLink and "
+                             "oam:UpdateLink to the source accounts or organization")
+            return
+        principals = _link_principals(sink.policy)
+        if principals is None:
+            return  # the policy could not be resolved
+        location = sink.location.at(sink.policy_line)
+        if not principals:
+            yield Finding.at(location, self.id, self.severity,
+                             f"the sink policy of {sink.id} allows oam:CreateLink to no "
+                             "principal", fix="Allow oam:CreateLink and oam:UpdateLink to the "
+                             "source accounts (Principal AWS) or organization")
+            return
+        refused = []
+        for resource_type in SHARED:
+            allowed = False
+            for principal in principals:
+                request = Request("oam:CreateLink", sink.arn or "*",
+                                  normalize_context({TYPES_KEY: [resource_type]}), principal)
+                if evaluate(request, [sink.policy]).decision == ALLOWED:
+                    allowed = True
+            if not allowed:
+                refused.append(resource_type)
+        links = [link for link in model.oam_links.values() if link.sink == sink.id]
+        if len(refused) == len(SHARED):
+            yield Finding.at(location, self.id, self.severity,
+                             f"the sink policy of {sink.id} admits no source account for "
+                             f"{METRIC} or {LOG_GROUP}", tuple(Related.of(x.location)
+                                                               for x in links),
+                             f"Allow oam:ResourceTypes {METRIC} and {LOG_GROUP} in the sink "
+                             "policy's condition")
+
+
+def _link_principals(policy: Policy) -> list[Principal] | None:
+    """Principals that an Allow for oam:CreateLink names (probes for the evaluator)."""
+    principals: list[Principal] = []
+    for statement in policy.statements:
+        if statement.unknown is not None:
+            return None
+        if statement.effect != "Allow" or statement.actions is None:
+            continue
+        if tri_any(match(p, "oam:CreateLink", Mode.ACTION) for p in statement.actions) \
+                is not Tri.YES:
+            continue
+        for entry in statement.principals or ():
+            if not isinstance(entry.value, str):
+                return None
+            if entry.kind == "*" or entry.value == "*":
+                principals.append(Principal("AWS", "arn:aws:iam::111111111111:root",
+                                            "111111111111"))
+            elif entry.kind == "AWS":
+                account = entry.value if entry.value.isdigit() else entry.value.split(":")[4] \
+                    if entry.value.count(":") >= 4 else None
+                if account:
+                    principals.append(Principal("AWS", f"arn:aws:iam::{account}:root", account))
+    return principals
