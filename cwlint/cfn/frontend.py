@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -97,6 +97,18 @@ def sam_policy_templates() -> dict[str, Any]:
     return json.loads(gzip.decompress(data))["templates"]
 
 
+@lru_cache(maxsize=256)
+def parsed_managed_policy(arn: str, partition: str) -> Policy | None:
+    """An AWS managed policy, parsed once per process (in the partition's ARN spelling)."""
+    document = managed_policy_document(arn)
+    if document is None:
+        return None
+    if partition != "aws":
+        document = json.loads(json.dumps(document).replace('"arn:aws:', f'"arn:{partition}:'))
+    name = arn.rsplit("/", 1)[-1]
+    return parse_policy(document, name)
+
+
 #: Configuration hook: the boundary document for a ``PermissionsBoundary`` ARN, or None.
 BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
@@ -113,6 +125,9 @@ class _Builder:
             for k, v in loaded.resources.items()
             if isinstance(v, Mapping) and self.exists(v)
         }
+        self.by_type: dict[Any, list[tuple[str, Mapping[str, Any]]]] = {}
+        for logical_id, resource in self.resources.items():
+            self.by_type.setdefault(resource.get("Type"), []).append((logical_id, resource))
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
@@ -129,8 +144,13 @@ class _Builder:
         return self.resolver.condition_value(condition) is not False
 
     def of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """Resources of the given types, in template order."""
+        if len(types) == 1:
+            yield from self.by_type.get(types[0], ())
+            return
+        wanted = set(types)
         for logical_id, resource in self.resources.items():
-            if resource.get("Type") in types:
+            if resource.get("Type") in wanted:
                 yield logical_id, resource
 
     def properties(self, logical_id: str) -> Mapping[str, Any]:
@@ -190,15 +210,10 @@ class _Builder:
             return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
 
     def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
-        document = managed_policy_document(arn)
-        if document is None:
+        policy = parsed_managed_policy(arn, self.model.partition)
+        if policy is None:
             return None
-        if self.model.partition != "aws":
-            document = json.loads(
-                json.dumps(document).replace('"arn:aws:', f'"arn:{self.model.partition}:')
-            )
-        name = arn.rsplit("/", 1)[-1]
-        return AttachedPolicy(name, "aws-managed", parse_policy(document, name), location)
+        return AttachedPolicy(policy.name, "aws-managed", policy, location)
 
     # --- build -------------------------------------------------------------------------
 
@@ -214,6 +229,9 @@ class _Builder:
         self.collect_instances()
         self.services.collect_workloads()
         self.collect_alarm_signals()
+        # The collectors point back at the builder; drop them so that a template's objects
+        # are freed by reference counting alone (the command line runs with few collections).
+        del self.network, self.services
 
     def collect_log_groups(self) -> None:
         for logical_id, _resource in self.of_type(LOG_GROUP):

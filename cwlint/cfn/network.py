@@ -200,6 +200,15 @@ class NetworkCollector:
                 if direction == "egress":
                     group.default_egress = False
 
+    def cidr(self, node: Any) -> StrValue:
+        """A CIDR value; ``!GetAtt Vpc.CidrBlock`` is the VPC's own CidrBlock."""
+        resolved = self.b.resolve(self.b.taken_branches(node))
+        if isinstance(resolved, ResourceRef) and resolved.attribute == "CidrBlock":
+            vpc = self.model.vpcs.get(resolved.logical_id)
+            if vpc is not None and vpc.cidrs:
+                return vpc.cidrs[0]
+        return self.b.resolver.as_string(resolved)
+
     def rule_list(self, node: Any) -> list[Any]:
         node = self.b.taken_branches(node)
         if isinstance(node, list):
@@ -215,7 +224,7 @@ class NetworkCollector:
         prefix_keys = (("SourcePrefixListId",) if direction == "ingress"
                        else ("DestinationPrefixListId",))
         if "CidrIp" in props:
-            peer, kind = self.b.string(props["CidrIp"]), "cidr"
+            peer, kind = self.cidr(props["CidrIp"]), "cidr"
         elif "CidrIpv6" in props:
             peer, kind = self.b.string(props["CidrIpv6"]), "cidr6"
         elif any(k in props for k in group_keys):

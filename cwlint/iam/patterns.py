@@ -62,6 +62,8 @@ _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 
 def tokenize(value: StrValue, *, variables: bool, wildcards: bool = True) -> Tokens:
     """Split a pattern into literal text, wildcards, variables and unknown pieces."""
+    if isinstance(value, str):
+        return _tokenize_string(value, variables, wildcards)
     pieces = value.parts if isinstance(value, Partial) else (value,)
     tokens: list[Token] = []
     for piece in pieces:
@@ -70,6 +72,13 @@ def tokenize(value: StrValue, *, variables: bool, wildcards: bool = True) -> Tok
         else:
             tokens.extend(_tokenize_text(piece, variables=variables, wildcards=wildcards))
     return _merge_literals(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _tokenize_string(text: str, variables: bool, wildcards: bool) -> Tokens:
+    if not any(c in text for c in "*?$"):
+        return (text,) if text else ()
+    return _merge_literals(_tokenize_text(text, variables=variables, wildcards=wildcards))
 
 
 def _tokenize_text(text: str, *, variables: bool, wildcards: bool) -> list[Token]:
@@ -153,6 +162,8 @@ def value_pieces(value: StrValue) -> tuple[str | Unknown, ...]:
 
 def match(pattern: Tokens, value: StrValue, mode: Mode) -> Tri:
     """Does ``pattern`` (already substituted) match ``value``?"""
+    if isinstance(value, str):
+        return _match_text(pattern, value, mode)
     pieces = value_pieces(value)
     shared = {p for p in pieces if isinstance(p, Unknown)} & {
         t for t in pattern if isinstance(t, Unknown)
@@ -168,6 +179,19 @@ def match(pattern: Tokens, value: StrValue, mode: Mode) -> Tri:
             return Tri.of(_compiled(pattern, mode).fullmatch(text) is not None)
         return Tri.MAYBE if _compiled(pattern, mode).fullmatch(text) else Tri.NO
     return _match_unknown_value(pattern, pieces, mode)
+
+
+@lru_cache(maxsize=262144)
+def _match_text(pattern: Tokens, value: str, mode: Mode) -> Tri:
+    """The common case: a known request value (cached; policies repeat their patterns)."""
+    if not any(isinstance(t, Unknown) for t in pattern):
+        if len(pattern) == 1 and isinstance(pattern[0], str):
+            literal = pattern[0]
+            if mode is Mode.ACTION:
+                return Tri.of(literal.lower() == value.lower())
+            return Tri.of(literal == value)
+        return Tri.of(_compiled(pattern, mode).fullmatch(value) is not None)
+    return Tri.MAYBE if _compiled(pattern, mode).fullmatch(value) else Tri.NO
 
 
 def _match_unknown_value(pattern: Tokens, pieces: tuple[str | Unknown, ...], mode: Mode) -> Tri:

@@ -20,16 +20,23 @@ class Tri(enum.Enum):
         return Tri.YES if value else Tri.NO
 
     def __invert__(self) -> Tri:
-        return {Tri.YES: Tri.NO, Tri.NO: Tri.YES, Tri.MAYBE: Tri.MAYBE}[self]
+        return _INVERSE[self]
 
     def __and__(self, other: Tri) -> Tri:
-        return Tri(min(self.value, other.value))
+        if self is Tri.NO or other is Tri.NO:
+            return Tri.NO
+        return Tri.MAYBE if Tri.MAYBE in (self, other) else Tri.YES
 
     def __or__(self, other: Tri) -> Tri:
-        return Tri(max(self.value, other.value))
+        if self is Tri.YES or other is Tri.YES:
+            return Tri.YES
+        return Tri.MAYBE if Tri.MAYBE in (self, other) else Tri.NO
 
     def __bool__(self) -> bool:  # pragma: no cover - guard against accidental truthiness
         raise TypeError("a Tri has no plain truth value; compare it with Tri.YES")
+
+
+_INVERSE = {Tri.YES: Tri.NO, Tri.NO: Tri.YES, Tri.MAYBE: Tri.MAYBE}
 
 
 def tri_all(values: Iterable[Tri]) -> Tri:
