@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Speed and scale on this machine (a few minutes): markdown tables on stdout.
+# Options: make bench BENCH_ARGS='--repeats 3 --every 40 --output bench.md'
+bench: install
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
