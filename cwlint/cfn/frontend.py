@@ -125,9 +125,11 @@ class _Builder:
             for k, v in loaded.resources.items()
             if isinstance(v, Mapping) and self.exists(v)
         }
-        self.by_type: dict[Any, list[tuple[str, Mapping[str, Any]]]] = {}
+        self.by_type: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
         for logical_id, resource in self.resources.items():
-            self.by_type.setdefault(resource.get("Type"), []).append((logical_id, resource))
+            rtype = resource.get("Type")
+            if isinstance(rtype, str):
+                self.by_type.setdefault(str(rtype), []).append((logical_id, resource))
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
@@ -148,9 +150,9 @@ class _Builder:
         if len(types) == 1:
             yield from self.by_type.get(types[0], ())
             return
-        wanted = set(types)
         for logical_id, resource in self.resources.items():
-            if resource.get("Type") in wanted:
+            rtype = resource.get("Type")
+            if isinstance(rtype, str) and rtype in types:
                 yield logical_id, resource
 
     def properties(self, logical_id: str) -> Mapping[str, Any]:

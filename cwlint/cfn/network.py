@@ -157,8 +157,8 @@ class NetworkCollector:
             gateway = self.b.taken_branches(props["GatewayId"])
             for ref in self.b.resolver.resource_refs(gateway):
                 resource = self.b.resources.get(ref.logical_id)
-                if resource is not None and resource.get("Type") in GATEWAY_TYPES:
-                    return GATEWAY_TYPES[resource["Type"]]
+                if resource is not None and str(resource.get("Type")) in GATEWAY_TYPES:
+                    return GATEWAY_TYPES[str(resource["Type"])]
             value = self.b.string(gateway)
             if isinstance(value, str) and value.startswith("igw-"):
                 return "internet-gateway"
