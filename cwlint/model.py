@@ -128,6 +128,9 @@ class Workload:
     execution_role_unknown: Unknown | None = None
     execution_role_line: int | None = None
     log_drivers: list[LogDriver] = field(default_factory=list)
+    # ECS: Fargate tasks need the execution role for awslogs; on EC2 the agent falls back
+    # to the container instance's role.
+    fargate: bool = False
 
 
 @dataclass

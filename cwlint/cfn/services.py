@@ -108,6 +108,8 @@ class ServiceCollector:
                 workload.role_line = self.b.loaded.property_line(logical_id, "TaskRoleArn")
             else:
                 workload.role_unknown = Unknown("the task definition has no TaskRoleArn")
+            compatibilities = self.b.resolve(props.get("RequiresCompatibilities", []))
+            workload.fargate = isinstance(compatibilities, list) and "FARGATE" in compatibilities
             workload.execution_role, workload.execution_role_unknown = self.role_of(
                 props.get("ExecutionRoleArn"))
             workload.execution_role_line = self.b.loaded.property_line(logical_id,

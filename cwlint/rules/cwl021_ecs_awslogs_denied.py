@@ -25,6 +25,10 @@ class EcsAwslogsDenied(Rule):
     CreateLogGroup the task fails to start; with no stream permissions the container runs
     and its logs are dropped.
 
+    A Fargate task without an execution role cannot ship logs at all; on the EC2 launch
+    type the ECS agent falls back to the container instance's role (reported as info,
+    since that role is configured elsewhere).
+
     **Fix (CloudFormation).** Set `ExecutionRoleArn` to a role with
     `AmazonECSTaskExecutionRolePolicy`, and when the driver creates the group add:
     ```yaml
@@ -57,13 +61,19 @@ class EcsAwslogsDenied(Rule):
                 yield Finding.at(location, self.id, INFO,
                                  f"cannot tell whether ECS task definition {workload.id} can "
                                  f"ship its awslogs logs: {reason.reason}")
-            else:
+            elif workload.fargate:
                 yield Finding.at(
                     workload.location, self.id, self.severity,
-                    f"ECS task definition {workload.id} uses the awslogs log driver but has no "
-                    "ExecutionRoleArn, so nothing can create its log streams",
+                    f"Fargate task definition {workload.id} uses the awslogs log driver but has "
+                    "no ExecutionRoleArn, so nothing can create its log streams",
                     fix="Set ExecutionRoleArn to a role with the AWS managed policy "
                     "AmazonECSTaskExecutionRolePolicy")
+            else:
+                yield Finding.at(
+                    workload.location, self.id, INFO,
+                    f"ECS task definition {workload.id} uses the awslogs log driver with no "
+                    "ExecutionRoleArn: on EC2 the container instance's role must grant "
+                    "logs:CreateLogStream and logs:PutLogEvents (not in this input)")
             return
         needed: list[Requirement] = []
         for driver in workload.log_drivers:
