@@ -3,16 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# checkov pins old versions of packages cwlint shares, so its plugin tests run in a
+# virtualenv of their own: checkov, pytest and cwlint (editable), never python-hcl2,
+# whose hcl2 package would replace checkov's bc-python-hcl2 (DESIGN.md §6).
+CHECKOV_VENV := .venv-checkov
+CHECKOV_BIN := $(CHECKOV_VENV)/bin
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_TESTS := tests/test_plugin_checkov.py
 
-.PHONY: install demo test lint bench clean
+.PHONY: install install-checkov demo test test-checkov lint bench bench-plugins clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(CHECKOV_STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_BIN)/python -m pip install --quiet --upgrade pip
+	# one resolver run, so that neither pytest nor cwlint moves a package checkov pins
+	$(CHECKOV_BIN)/python -m pip install --quiet checkov 'pytest>=8' -e .
+	$(CHECKOV_BIN)/python -m pip check
+	touch $(CHECKOV_STAMP)
+
+install-checkov: $(CHECKOV_STAMP)
 
 demo: install
 	@echo '$$ cwlint scan fixtures/demo'
@@ -25,13 +42,24 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
-test: lint
+test: lint install-checkov
 	$(BIN)/python -m pytest
+	$(CHECKOV_BIN)/python -m pytest -p no:cacheprovider $(CHECKOV_TESTS)
+
+# only the checkov plugin tests, in .venv-checkov
+test-checkov: install-checkov
+	$(CHECKOV_BIN)/python -m pytest -p no:cacheprovider $(CHECKOV_TESTS)
 
 # Speed and scale on this machine (a few minutes): markdown tables on stdout.
 # Options: make bench BENCH_ARGS='--repeats 3 --every 40 --output bench.md'
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
+# What the cfn-lint and checkov plugins add to those tools' run time over the corpus,
+# and whether they agree with `cwlint scan` (about 15 minutes): markdown on stdout.
+# Options: make bench-plugins BENCH_PLUGINS_ARGS='--every 40 --repeats 3 --output p.md'
+bench-plugins: install install-checkov
+	$(BIN)/python scripts/bench_plugins.py $(BENCH_PLUGINS_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .hypothesis

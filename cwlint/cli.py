@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cwlint import __version__
-from cwlint.commands import diagnose, rules, scan, simulate
+from cwlint.commands import diagnose, plugin_path, rules, scan, simulate
 from cwlint.errors import UsageError
 
 EXIT_USAGE = 2
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_parser(commands)
     rules.add_parsers(commands)
     diagnose.add_parser(commands)
+    plugin_path.add_parser(commands)
     iam = commands.add_parser("iam", help="IAM policy tools")
     iam_commands = iam.add_subparsers(dest="iam_command", metavar="COMMAND")
     simulate.add_parser(iam_commands)

@@ -3,25 +3,48 @@
 Front ends are chosen per file. An input that cannot be read becomes an
 :class:`~cwlint.findings.InputError` naming the file (and line when known); the other
 inputs are still scanned. Nothing a template names is fetched or executed.
+
+What the configuration tunes arrives in :class:`ScanOptions`: the rules to run and their
+severities, strict signals, declared namespaces, SCPs and permissions boundaries from
+outside the templates, excluded paths. Inline suppressions in the templates are applied
+here too: a suppressed finding moves from :attr:`ScanResult.findings` to
+:attr:`ScanResult.suppressed` (baselines are the command's business, see
+:mod:`cwlint.baseline`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from cwlint.cfn.frontend import build_model
 from cwlint.cfn.intrinsics import Resolver
-from cwlint.cfn.loader import LoadedTemplate, TemplateError, load_template
+from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
 from cwlint.cfn.scenarios import analyse_scenarios, relevant_conditions
 from cwlint.findings import Finding, InputError
-from cwlint.model import Model
-from cwlint.rules import ALL_RULES
+from cwlint.iam.policy import Policy
+from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
+from cwlint.pathfilter import PathFilter
+from cwlint.rules import ALL_RULES, RULES_BY_ID
+from cwlint.rules.base import Rule
+from cwlint.suppressions import Notice, Suppressed, cfn_suppressions
+from cwlint.terraform import discovery as terraform  # Terraform inputs (cwlint.terraform)
+from cwlint.terraform.scan import scan_terraform
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", ".terraform",
                        "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+
+#: Text that any CloudFormation template contains: a file found by walking a directory
+#: that cannot be parsed and holds none of it (a Helm chart, a multi-document Kubernetes
+#: manifest, a tsconfig.json with comments) is skipped, not reported as unreadable.
+_CFN_MARKER = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless"
+                         r"|[\"']?\bType[\"']?\s*:\s*[\"']?[A-Za-z0-9]+::[A-Za-z0-9]")
+
+#: Looks up a permissions boundary document by the ARN a role names (configuration).
+BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +52,16 @@ class ScanOptions:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     strict: bool = False
+    rules: tuple[type[Rule], ...] = ALL_RULES
+    severity: tuple[tuple[str, str], ...] = ()  # rule id -> severity of definite findings
+    namespaces: tuple[tuple[str, tuple[str, ...]], ...] = ()  # workload -> namespaces
+    namespace_source: str = "the configuration"  # says where declared namespaces come from
+    scps: tuple[tuple[Policy, ...], ...] = ()  # one tuple per level
+    boundaries: BoundaryLookup | None = None
+    exclude: PathFilter | None = None
+    # Treat files named on the command line like files found by walking a directory:
+    # skip those that are not templates (pre-commit passes every changed file).
+    skip_unrecognized: bool = False
 
 
 @dataclass
@@ -36,6 +69,9 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     files: int = 0
+    suppressed: list[Suppressed] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    scanned: list[str] = field(default_factory=list)  # the templates analysed, in order
 
 
 @dataclass(frozen=True)
@@ -44,61 +80,120 @@ class Input:
     explicit: bool  # named on the command line, not found by walking a directory
 
 
-def discover(paths: Sequence[str]) -> tuple[list[Input], list[InputError]]:
+@dataclass
+class InputOutcome:
+    """What one input produced."""
+
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    error: InputError | None = None
+    files: int = 0  # 1 when the input counts as a scanned file
+    analysed: bool = False  # a template whose rules ran
+
+
+def discover(paths: Sequence[str], exclude: PathFilter | None = None,
+             skip_unrecognized: bool = False) -> tuple[list[Input], list[InputError]]:
     inputs: list[Input] = []
     errors: list[InputError] = []
     for path in paths:
+        if exclude is not None and exclude.excluded(path):
+            continue
         if os.path.isdir(path):
-            inputs.extend(Input(p, False) for p in _walk(path))
+            walked = terraform.drop_called_modules(list(_walk(path, exclude)), path)
+            inputs.extend(Input(p, False) for p in walked)
         elif os.path.exists(path):
-            inputs.append(Input(path, True))
+            if path.endswith(terraform.TF_SUFFIX):  # Terraform: a .tf file is its module
+                path = terraform.module_directory_of(path)
+            elif skip_unrecognized and not path.endswith(TEMPLATE_SUFFIXES):
+                continue
+            inputs.append(Input(path, not skip_unrecognized))
         else:
             errors.append(InputError(path, "no such file or directory"))
-    return inputs, errors
+    return _unique(inputs), errors
 
 
-def _walk(root: str) -> Iterable[str]:
+def _unique(inputs: list[Input]) -> list[Input]:
+    """Each file once, however often it was named or found (the first spelling wins)."""
+    seen: set[str] = set()
+    unique = []
+    for item in inputs:
+        key = os.path.normcase(os.path.realpath(item.path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def _walk(root: str, exclude: PathFilter | None = None) -> Iterable[str]:
     for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        subdirectories[:] = sorted(
+            d for d in subdirectories if d not in SKIPPED_DIRECTORIES
+            and not (exclude is not None and exclude.excluded(os.path.join(directory, d))))
+        if terraform.has_tf_files(files):  # Terraform: a directory of .tf files is one input
+            yield directory
         for name in sorted(files):
-            if name.endswith(TEMPLATE_SUFFIXES):
-                yield os.path.join(directory, name)
+            path = os.path.join(directory, name)
+            if name.endswith(TEMPLATE_SUFFIXES) and not (exclude and exclude.excluded(path)):
+                yield path
 
 
 def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
     options = options or ScanOptions()
-    inputs, errors = discover(paths)
+    inputs, errors = discover(paths, options.exclude, options.skip_unrecognized)
     result = ScanResult(errors=list(errors))
     for item in inputs:
-        findings, error, scanned = scan_input(item, options)
-        result.findings.extend(findings)
-        if error is not None:
-            result.errors.append(error)
-        result.files += scanned
+        outcome = scan_one(item, options)
+        result.findings.extend(outcome.findings)
+        result.suppressed.extend(outcome.suppressed)
+        result.notices.extend(outcome.notices)
+        if outcome.error is not None:
+            result.errors.append(outcome.error)
+        if outcome.analysed:
+            result.scanned.append(item.path)
+        result.files += outcome.files
     result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=lambda s: s.finding.sort_key())
+    result.notices.sort(key=lambda n: (n.file, n.line or 0, n.message))
     return result
 
 
 def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputError | None, int]:
-    """Findings of one input, or the error that stopped it; the int counts scanned files."""
+    """Findings of one input (inline suppressions applied), or the error that stopped it;
+    the int counts scanned files."""
+    outcome = scan_one(item, options)
+    return outcome.findings, outcome.error, outcome.files
+
+
+def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
+    """Everything one input produces: findings, suppressed findings, notices, or an error."""
+    if terraform.is_terraform_input(item.path):  # Terraform HCL or plan: cwlint.terraform
+        return scan_terraform(item, options)
     try:
         loaded = load_template(item.path)
     except TemplateError as exc:
-        return [], InputError(item.path, exc.message, exc.line), 1
+        if not item.explicit and not _mentions_cloudformation(item.path):
+            return InputOutcome()
+        return InputOutcome(error=InputError(item.path, exc.message, exc.line), files=1)
     if not loaded.looks_like_cloudformation():
         if item.explicit:
-            return [], InputError(item.path, "not a CloudFormation template, Terraform "
-                                  "configuration or Terraform plan"), 1
-        return [], None, 0
+            return InputOutcome(error=InputError(
+                item.path, "not a CloudFormation template, Terraform configuration or "
+                "Terraform plan"), files=1)
+        return InputOutcome()
     try:
-        return analyse_template(loaded, options), None, 1
+        findings = apply_severity(analyse_template(loaded, options), options.severity)
+        index, notices = cfn_suppressions(loaded, _source_text(item.path))
+        kept, suppressed = index.apply(findings)
+        return InputOutcome(kept, suppressed, notices, files=1, analysed=True)
     except TemplateError as exc:
-        return [], InputError(item.path, exc.message, exc.line), 1
+        return InputOutcome(error=InputError(item.path, exc.message, exc.line), files=1)
     except RecursionError:
-        return [], InputError(item.path, "the template nests too deeply to analyse"), 1
+        return InputOutcome(error=InputError(item.path, "the template nests too deeply to "
+                                             "analyse"), files=1)
     except Exception as exc:  # a bug must not hide the other files' findings
-        return [], InputError(item.path, f"internal error while analysing: "
-                              f"{type(exc).__name__}: {exc}"), 1
+        return InputOutcome(error=InputError(item.path, f"internal error while analysing: "
+                                             f"{type(exc).__name__}: {exc}"), files=1)
 
 
 def analyse_template(loaded: LoadedTemplate, options: ScanOptions) -> list[Finding]:
@@ -107,15 +202,70 @@ def analyse_template(loaded: LoadedTemplate, options: ScanOptions) -> list[Findi
     resolver.evaluate_conditions()  # a cyclic condition is an error for the whole file
 
     def analyse(overrides: dict[str, bool] | None) -> list[Finding]:
-        model = build_model(loaded, options.region, options.account_id, overrides)
-        model.strict = options.strict
-        return run_rules(model)
+        if options.boundaries is None:
+            model = build_model(loaded, options.region, options.account_id, overrides)
+        else:
+            model = build_model(loaded, options.region, options.account_id, overrides,
+                                boundaries=options.boundaries)
+        configure_model(model, options)
+        return run_rules(model, options.rules)
 
     return analyse_scenarios(relevant_conditions(loaded, resolver), analyse)
 
 
-def run_rules(model: Model) -> list[Finding]:
+def configure_model(model: Model, options: ScanOptions) -> None:
+    """What the configuration adds to a model: strict mode, SCPs, declared namespaces."""
+    model.strict = options.strict
+    model.scps = [list(level) for level in options.scps]
+    declared = dict(options.namespaces)
+    for workload in model.workloads:
+        for namespace in declared.get(workload.id, ()):
+            if not any(s.namespace == namespace for s in workload.signals.metrics):
+                workload.signals.metrics.append(
+                    MetricSignal(namespace, options.namespace_source, declared=True))
+
+
+def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES) -> list[Finding]:
     findings: list[Finding] = []
-    for rule in ALL_RULES:
+    for rule in rules:
         findings.extend(rule().check(model))
     return findings
+
+
+def apply_severity(findings: list[Finding], overrides: Sequence[tuple[str, str]]
+                   ) -> list[Finding]:
+    """Configured severities replace a rule's own severity on its definite findings; the
+    ``info`` findings that say what could not be resolved stay ``info``."""
+    if not overrides:
+        return findings
+    wanted = dict(overrides)
+    changed = []
+    for finding in findings:
+        rule = RULES_BY_ID.get(finding.rule_id)
+        severity = wanted.get(finding.rule_id)
+        if rule is not None and severity is not None and finding.severity == rule.severity:
+            finding = replace(finding, severity=severity)
+        changed.append(finding)
+    return changed
+
+
+def _source_text(path: str) -> str:
+    """The template's text for comment-based suppressions (already read once by the
+    loader, so it is readable)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            return handle.read(MAX_FILE_BYTES)
+    except OSError:
+        return ""
+
+
+def _mentions_cloudformation(path: str) -> bool:
+    """Could this unparsable file be a CloudFormation template? (see _CFN_MARKER)"""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES)
+    except OSError:
+        return True  # unreadable: report it
+    if b"\x00" in data:
+        return False
+    return _CFN_MARKER.search(data.decode("utf-8", errors="replace")) is not None

@@ -1,45 +1,137 @@
-"""``cwlint scan``: lint templates and report findings (DESIGN.md §4)."""
+"""``cwlint scan``: lint templates and report findings (DESIGN.md §4).
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (suppressed and
+baselined findings never count); 2 a usage error, an invalid configuration or baseline,
+or an input that could not be read (the others are still scanned and reported).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
+from cwlint.baseline import Baseline, read_baseline, write_baseline
+from cwlint.config import FAIL_ON, Config, find_config, load_config
 from cwlint.engine import ScanOptions, ScanResult, scan
 from cwlint.errors import UsageError
+from cwlint.external_policies import load_boundaries, load_scps
 from cwlint.findings import SEVERITY_RANK
-from cwlint.report import json_report, text_report
+from cwlint.pathfilter import PathFilter
+from cwlint.report import github_report, json_report, junit_report, sarif_report, text_report
+from cwlint.report.locations import repository_root
+from cwlint.rules.base import Rule
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github")
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+DEFAULT_REGION, DEFAULT_ACCOUNT = "us-east-1", "123456789012"
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("scan", help="lint CloudFormation/SAM templates",
-                                   description=__doc__)
+                                   description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files or directories (default: .)")
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
-    parser.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
-                        default="error")
-    parser.add_argument("--region", default="us-east-1", help="value of AWS::Region")
-    parser.add_argument("--account-id", default="123456789012", help="value of AWS::AccountId")
+    parser.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                        help="exit 1 on findings at or above this severity (default: the "
+                        "configuration's fail_on, else error)")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: "
+                        ".cwlint.yaml, then [tool.cwlint] in pyproject.toml, found from "
+                        "the scanned paths upward)")
+    parser.add_argument("--region", default=None,
+                        help=f"value of AWS::Region (default {DEFAULT_REGION})")
+    parser.add_argument("--account-id", default=None,
+                        help=f"value of AWS::AccountId (default {DEFAULT_ACCOUNT})")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="fail only on findings not recorded in this baseline")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="record the current findings in FILE (then nothing fails)")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--show-suppressed", action="store_true",
+                       help="also list suppressed and baselined findings (text, junit, "
+                       "github; SARIF and JSON always carry them)")
+    shown.add_argument("--hide-suppressed", action="store_true",
+                       help="leave suppressed and baselined findings out of every format, "
+                       "SARIF included (GitHub code scanning ignores SARIF suppressions)")
+    parser.add_argument("--skip-unrecognized", action="store_true",
+                        help="skip files named on the command line that are not templates, "
+                        "as when walking a directory (for pre-commit)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    options = ScanOptions(region=args.region, account_id=args.account_id)
+    config = configuration(args.config, args.paths)
+    options = scan_options(config, args)
     result = scan(args.paths, options)
-    write(render(result, args.format, args.output), args.output)
-    return exit_code(result, args.fail_on)
+    baseline = apply_baseline(result, args.write_baseline, args.baseline or config.baseline)
+    if args.hide_suppressed:
+        result.suppressed = []
+    for notice in result.notices:
+        print(f"cwlint: warning: {notice.where()}: {notice.message}", file=sys.stderr)
+    fail_on = args.fail_on or config.fail_on or "error"
+    text = render(result, args, options.rules, fail_on, baseline is not None)
+    write(text, args.output)
+    return exit_code(result, fail_on)
 
 
-def render(result: ScanResult, fmt: str, output: str | None) -> str:
+def configuration(explicit: str | None, paths: list[str]) -> Config:
+    """The ``--config`` file, else the one found from the paths upward, else defaults."""
+    path = explicit or find_config(paths)
+    return load_config(_shown(path)) if path else Config()
+
+
+def scan_options(config: Config, args: argparse.Namespace) -> ScanOptions:
+    """The engine's options: the command line wins over the configuration."""
+    boundaries = load_boundaries(config)
+    return ScanOptions(
+        region=args.region or config.region or DEFAULT_REGION,
+        account_id=args.account_id or config.account_id or DEFAULT_ACCOUNT,
+        strict=config.strict,
+        rules=config.rules(),
+        severity=config.severity,
+        namespaces=config.namespaces,
+        namespace_source=f"configuration {config.path}",
+        scps=load_scps(config),
+        boundaries=boundaries.attached if boundaries.documents else None,
+        exclude=PathFilter(config.base_dir, config.exclude) if config.exclude else None,
+        skip_unrecognized=args.skip_unrecognized,
+    )
+
+
+def apply_baseline(result: ScanResult, write_to: str | None,
+                   read_from: str | None) -> Baseline | None:
+    """Write and/or apply a baseline: findings it records move to ``result.suppressed``."""
+    if write_to:
+        write_baseline(write_to, result.findings)
+        count = len(result.findings)
+        print(f"cwlint: recorded {count} finding{'s' if count != 1 else ''} in {write_to}",
+              file=sys.stderr)
+        read_from = write_to
+    if not read_from:
+        return None
+    baseline = read_baseline(read_from)
+    result.findings, known = baseline.split(result.findings)
+    result.suppressed = sorted([*result.suppressed, *known], key=lambda s: s.finding.sort_key())
+    return baseline
+
+
+def render(result: ScanResult, args: argparse.Namespace, rules: tuple[type[Rule], ...],
+           fail_on: str, baseline: bool) -> str:
+    fmt = args.format
     if fmt == "json":
         return json_report.render(result)
-    return text_report.render(result, colour=output is None and sys.stdout.isatty())
+    if fmt == "sarif":
+        return sarif_report.render(result, repository_root(), baseline)
+    if fmt == "junit":
+        return junit_report.render(result, rules, fail_on, args.show_suppressed)
+    if fmt == "github":
+        return github_report.render(result, repository_root(), args.show_suppressed)
+    colour = args.output is None and sys.stdout.isatty()
+    return text_report.render(result, colour=colour, show_suppressed=args.show_suppressed)
 
 
 def write(text: str, output: str | None) -> None:
@@ -61,3 +153,9 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _shown(path: str) -> str:
+    """A path for messages: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

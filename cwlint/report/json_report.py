@@ -1,19 +1,27 @@
-"""``--format json``: the one object DESIGN.md §4 fixes."""
+"""``--format json``: the one object DESIGN.md §4 fixes.
+
+Suppressed and baselined findings never enter ``findings``; when there are any, an
+optional top-level ``suppressed`` list holds them, each a finding object with a
+``suppression`` object (``kind`` inline or baseline, ``source``, ``justification``).
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from cwlint import __version__
 from cwlint.engine import ScanResult
 
 
 def render(result: ScanResult) -> str:
-    document = {
+    document: dict[str, Any] = {
         "version": __version__,
         "findings": [f.to_json() for f in result.findings],
         "errors": [e.to_json() for e in result.errors],
         "summary": {"files": result.files, "findings": len(result.findings),
                     "errors": len(result.errors)},
     }
+    if result.suppressed:
+        document["suppressed"] = [s.to_json() for s in result.suppressed]
     return json.dumps(document, indent=2, sort_keys=False) + "\n"

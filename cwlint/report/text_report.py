@@ -1,4 +1,9 @@
-"""``--format text``: compiler-style lines, then a summary line; colour only on a terminal."""
+"""``--format text``: compiler-style lines, then a summary line; colour only on a terminal.
+
+With ``--show-suppressed``, suppressed and baselined findings follow the others as
+``path:line:1: CWL001 suppressed: message [resource]`` with the reason on the next line
+(``suppressed`` rather than a severity, so problem matchers do not take them for errors).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ _COLOURS = {ERROR: "\033[31m", WARNING: "\033[33m", INFO: "\033[36m"}
 _RESET = "\033[0m"
 
 
-def render(result: ScanResult, colour: bool = False) -> str:
+def render(result: ScanResult, colour: bool = False, show_suppressed: bool = False) -> str:
     lines = []
     for finding in result.findings:
         severity = finding.severity
@@ -20,16 +25,36 @@ def render(result: ScanResult, colour: bool = False) -> str:
                      f"{finding.message} [{finding.resource}]")
         if finding.fix:
             lines.append(f"    fix: {finding.fix}")
+    if show_suppressed:
+        for item in result.suppressed:
+            finding = item.finding
+            line = finding.line if finding.line is not None else 1
+            lines.append(f"{finding.file}:{line}:1: {finding.rule_id} suppressed: "
+                         f"{finding.message} [{finding.resource}]")
+            lines.append(f"    {item.source}: {item.justification}")
     for error in result.errors:
         where = f"{error.file}:{error.line}" if error.line is not None else error.file
         lines.append(f"{where}: error: {error.message}")
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary(result: ScanResult) -> str:
+    """``3 files scanned: 1 error, 0 warnings, 0 info, 0 unreadable inputs`` (and the
+    suppressed and baselined counts when there are any)."""
     counts = {s: sum(1 for f in result.findings if f.severity == s)
               for s in (ERROR, WARNING, INFO)}
-    lines.append(
+    text = (
         f"{result.files} file{'s' if result.files != 1 else ''} scanned: "
         f"{counts[ERROR]} error{'s' if counts[ERROR] != 1 else ''}, "
         f"{counts[WARNING]} warning{'s' if counts[WARNING] != 1 else ''}, "
         f"{counts[INFO]} info, "
         f"{len(result.errors)} unreadable input{'s' if len(result.errors) != 1 else ''}"
     )
-    return "\n".join(lines) + "\n"
+    inline = sum(1 for s in result.suppressed if s.kind != "baseline")
+    baselined = len(result.suppressed) - inline
+    if inline:
+        text += f", {inline} suppressed"
+    if baselined:
+        text += f", {baselined} in the baseline"
+    return text

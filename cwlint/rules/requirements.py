@@ -5,6 +5,12 @@ namespace it publishes to, a Lambda function's log stream calls, the CloudWatch 
 permissions, the agent's configuration parameter. Each requirement names the rule that
 reports it when no Allow grants it; CWL007 reports any of them that a Deny, a boundary or
 an SCP removes. Results are computed once per model and shared by the rules.
+
+Strict mode (:attr:`Model.strict`, the configuration's ``strict: true``) assumes what
+signals would otherwise have to show: every Lambda function publishes metrics (to a
+namespace cwlint does not know, so CWL001 reports a role with no PutMetricData at all,
+and says it cannot tell when the role allows only some namespaces), and every EC2
+instance and launch template runs the CloudWatch agent (CWL005).
 """
 
 from __future__ import annotations
@@ -13,12 +19,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from cwlint.model import MetricSignal, Model, Workload
+from cwlint.model import AgentConfig, MetricSignal, Model, Workload
 from cwlint.rules.access import NAMESPACE_KEY, Access, check_access
 from cwlint.values import Partial, StrValue, Unknown, concat
 
 LAMBDA_STREAM = "2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef"
 AGENT_NAMESPACE = "CWAgent"
+STRICT_NAMESPACE = Unknown("the namespace it publishes to (strict mode: every Lambda "
+                           "function publishes metrics)")
+STRICT_AGENT = "strict mode: every instance runs the CloudWatch agent"
+INSTANCE_KINDS = ("ec2-instance", "launch-template")
 
 
 @dataclass(frozen=True)
@@ -69,18 +79,25 @@ def requirements(model: Model, workload: Workload) -> list[Requirement]:
     found: list[Requirement] = []
     for signal in workload.signals.metrics:
         found.append(_put_metric_data("CWL001", signal.namespace, signal))
+    if model.strict and workload.kind == "lambda" and not workload.signals.metrics:
+        found.append(_put_metric_data(
+            "CWL001", STRICT_NAMESPACE,
+            purpose="publish metrics (strict mode: every Lambda function publishes metrics)"))
     if workload.kind == "lambda" and workload.log_group is not None:
         found.extend(_lambda_logs(model, workload))
     agent = workload.signals.agent
+    if agent is None and model.strict and workload.kind in INSTANCE_KINDS:
+        agent = AgentConfig(STRICT_AGENT)
     if agent is not None:
-        found.extend(_agent(model, workload))
+        found.extend(_agent(model, workload, agent))
     return found
 
 
 def _put_metric_data(rule_id: str, namespace: StrValue,
-                     signal: MetricSignal | None = None) -> Requirement:
+                     signal: MetricSignal | None = None, purpose: str | None = None
+                     ) -> Requirement:
     return Requirement(rule_id, "cloudwatch:PutMetricData", "*",
-                       f"publish metrics to namespace {_show(namespace)}",
+                       purpose or f"publish metrics to namespace {_show(namespace)}",
                        ((NAMESPACE_KEY, namespace),), signal)
 
 
@@ -108,9 +125,7 @@ def _lambda_logs(model: Model, workload: Workload) -> list[Requirement]:
     return found
 
 
-def _agent(model: Model, workload: Workload) -> list[Requirement]:
-    agent = workload.signals.agent
-    assert agent is not None
+def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Requirement]:
     groups: list[StrValue] = list(agent.log_groups) or [
         Unknown("the log groups named in the agent configuration")]
     found = [_put_metric_data("CWL005", AGENT_NAMESPACE)]

@@ -1,0 +1,252 @@
+"""cwlint's rules as checkov checks (``checkov --external-checks-dir checks/checkov``).
+
+Imported only inside checkov's environment, by the small modules in ``checks/checkov/``
+(one per rule group: ``register_group("0")`` for CWL001-CWL009). Each rule becomes one
+check per framework with id ``CKV_CWL_nnn``, the rule's title as name, its documentation
+URL as ``guideline``, a severity (error HIGH, warning MEDIUM) and categories (IAM /
+NETWORKING / LOGGING by rule group).
+
+**How a check sees the whole stack.** checkov hands a check one resource's configuration,
+but cwlint's rules need the whole template (a function and its role are two resources).
+So each check finds the file checkov is scanning and asks the engine for that file's
+findings; the engine runs once per file however many checks and resources ask
+(:mod:`cwlint.plugins.cache`), then each check answers for its own (rule, resource):
+FAILED with the reasons in ``details``, PASSED, or UNKNOWN (see
+:func:`cwlint.plugins.checkov_support.verdict`).
+
+Frameworks (:data:`FRAMEWORKS`):
+
+* ``cloudformation``: the file is the template checkov is scanning (CloudFormation and
+  SAM); the resource is the logical id checkov passes as entity name.
+* ``terraform`` and ``terraform_plan``: not registered yet; this issue covers
+  CloudFormation, and cwlint's Terraform front ends (:mod:`cwlint.terraform`) land
+  separately. The seams are in place:
+
+  1. a ``TerraformCheck(_CwlintCheck, checkov.terraform.checks.resource.
+     base_resource_check.BaseResourceCheck)`` with supported resources per rule (the
+     Terraform types of each rule, as :data:`~cwlint.plugins.checkov_support.
+     CLOUDFORMATION_TYPES` lists them for CloudFormation); checkov's plan runner uses the
+     same resource registry, so this one class serves both frameworks;
+  2. its :meth:`_CwlintCheck.engine_run` tells them apart by the scanned file: a plan
+     (``scanned_file`` ends in ``.json``; :func:`~cwlint.plugins.checkov_support.
+     resolve_scanned_file` finds it through the runner's ``full_file_path``) goes to the
+     engine as one input, ``cwlint.engine.scan_one(Input(plan, explicit=True), options)``,
+     cached per file like a template; HCL goes to the engine as its whole module
+     directory (``cwlint.terraform.discovery.module_directory_of``), cached per
+     directory, or, to avoid parsing twice, is read from the module graph checkov hands
+     the check (``self.graph``) once a front end can build the model from it;
+  3. its :meth:`_CwlintCheck.resource_id` returns ``conf["__address__"]`` (with the
+     ``module.`` prefix in plans), which is the resource ``cwlint scan`` reports for
+     Terraform;
+  4. ``FRAMEWORKS["terraform"]`` makes the factory known, and ``"terraform"`` goes into
+     ``SUPPORTED_REPORT_TYPES`` in ``checks/checkov/ckv_cwl_bootstrap.py`` (the registry
+     report type is already mapped in :data:`REGISTRY_FRAMEWORKS`). The check modules in
+     ``checks/checkov/`` do not change.
+
+checkov's CloudFormation runner does not copy a check's ``details`` into its report (its
+Terraform runners do). :func:`_patch_cloudformation_details` fills them in for the
+CKV_CWL checks only, and only while checkov leaves them empty.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from checkov.cloudformation.checks.resource.base_resource_check import (
+    BaseResourceCheck as CloudFormationResourceCheck,
+)
+from checkov.common.bridgecrew.severities import Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+
+from cwlint.plugins.cache import EngineRun
+from cwlint.plugins.checkov_support import (
+    CLOUDFORMATION_TYPES,
+    SEVERITY,
+    categories,
+    check_name,
+    cloudformation_run,
+    resolve_scanned_file,
+    verdict,
+)
+from cwlint.rules import RULES_BY_ID
+from cwlint.rules.base import Rule
+
+LOGGER = logging.getLogger(__name__)
+
+#: Every CKV_CWL check created in this process, by check id, then framework.
+CHECKS: dict[str, dict[str, Any]] = {}
+
+_RESULTS = {"FAILED": CheckResult.FAILED, "PASSED": CheckResult.PASSED,
+            "UNKNOWN": CheckResult.UNKNOWN}
+
+
+class _CwlintCheck:
+    """What every CKV_CWL check does, whatever the framework.
+
+    ``run`` remembers the scanned file and entity name checkov passes (a check otherwise
+    only sees the resource's configuration); ``scan_resource_conf`` gets the file's
+    findings from :meth:`engine_run` and answers for this rule and resource.
+    """
+
+    rule: ClassVar[type[Rule]]
+    framework: ClassVar[str]
+    relevant_types: ClassVar[tuple[str, ...]] = ()
+    details: list[str]
+    entity_type: str
+    #: (framework, scanned file, resource configuration, run) of the resource the last
+    #: check looked at: checkov runs every check on a resource in a row, so the file is
+    #: located once per resource, not once per check and resource
+    _last: ClassVar[tuple[str, str, object, EngineRun | None] | None] = None
+
+    def _setup(self, rule: type[Rule]) -> None:
+        self.severity = Severities[SEVERITY[rule.severity]]
+        self._scanned_file = ""
+        self._entity_name = ""
+
+    def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
+            entity_type: str, skip_info: Any) -> Any:
+        """checkov's entry point; remembers where the resource comes from."""
+        self._scanned_file = scanned_file
+        self._entity_name = entity_name
+        return super().run(scanned_file, entity_configuration,  # type: ignore[misc]
+                           entity_name, entity_type, skip_info)
+
+    def engine_run(self, conf: dict[str, Any]) -> EngineRun | None:
+        """The engine's findings on the file this resource comes from (None: unknown)."""
+        raise NotImplementedError
+
+    def resource_id(self, conf: dict[str, Any]) -> str:
+        """The resource as ``cwlint scan`` names it (logical id / Terraform address)."""
+        return self._entity_name
+
+    def _run_for(self, conf: dict[str, Any]) -> EngineRun | None:
+        last = _CwlintCheck._last
+        if last is not None and last[0] == self.framework and last[1] == self._scanned_file \
+                and last[2] is conf:
+            return last[3]
+        run = self.engine_run(conf)
+        _CwlintCheck._last = (self.framework, self._scanned_file, conf, run)
+        return run
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        """FAILED (with ``details``), PASSED or UNKNOWN for this rule and resource."""
+        run = self._run_for(conf)
+        if run is None:
+            return CheckResult.UNKNOWN
+        error = run.take_error()
+        if error is not None:
+            LOGGER.error("%s on %s: %s", self.rule.checkov_id(), self._scanned_file, error)
+        answer = verdict(run, self.rule, self.resource_id(conf), self.entity_type,
+                         self.relevant_types)
+        self.details.extend(answer.details)
+        return _RESULTS[answer.result]
+
+
+class CloudFormationCheck(_CwlintCheck, CloudFormationResourceCheck):
+    """A cwlint rule on CloudFormation and SAM templates."""
+
+    framework = "cloudformation"
+
+    def __init__(self) -> None:
+        rule = self.rule
+        CloudFormationResourceCheck.__init__(
+            self,
+            name=check_name(rule),
+            id=rule.checkov_id(),
+            categories=[CheckCategories[name] for name in categories(rule)],
+            supported_resources=list(self.relevant_types or ["*"]),
+            guideline=rule.help_uri(),
+        )
+        self._setup(rule)
+
+    def engine_run(self, conf: dict[str, Any]) -> EngineRun | None:
+        path = resolve_scanned_file(self._scanned_file)
+        if path is None:
+            LOGGER.warning("%s: cannot locate %s", self.rule.checkov_id(), self._scanned_file)
+            return None
+        return cloudformation_run(path)
+
+
+def _cloudformation_check(rule: type[Rule]) -> CloudFormationCheck:
+    cls = type(f"{rule.id}CloudFormationCheck", (CloudFormationCheck,), {
+        "__module__": __name__,
+        "__doc__": f"{rule.checkov_id()}: cwlint {rule.id} {rule.name} on CloudFormation.",
+        "rule": rule,
+        "relevant_types": CLOUDFORMATION_TYPES.get(rule.id, ()),
+    })
+    return cls()
+
+
+#: Framework name -> factory of the check for one rule (see the module docstring).
+FRAMEWORKS: dict[str, Callable[[type[Rule]], Any]] = {
+    "cloudformation": _cloudformation_check,
+}
+
+
+#: checkov registry report type -> the frameworks whose checks live in that registry
+#: (checkov's Terraform plan runner uses the Terraform resource registry).
+REGISTRY_FRAMEWORKS: dict[str, tuple[str, ...]] = {
+    "cloudformation": ("cloudformation",),
+    "terraform": ("terraform", "terraform_plan"),
+}
+
+
+def register(rule_id: str, report_type: str | None = None) -> list[Any]:
+    """Create (once per process) and register the checks of one cwlint rule.
+
+    ``report_type`` is the check type of the checkov registry that is loading the check
+    files (None: unknown, register every framework). checkov executes each external
+    check file once per framework runner; a check is created the first time its
+    framework's registry loads, later calls return the same objects.
+    """
+    rule = RULES_BY_ID[rule_id]
+    wanted = REGISTRY_FRAMEWORKS.get(report_type, ()) if report_type else tuple(FRAMEWORKS)
+    checks = CHECKS.setdefault(rule.checkov_id(), {})
+    for framework in wanted:
+        factory = FRAMEWORKS.get(framework)
+        if factory is not None and framework not in checks:
+            checks[framework] = factory(rule)
+    return list(checks.values())
+
+
+def register_group(group: str, report_type: str | None = None) -> list[Any]:
+    """Register the checks of every rule whose number has ``group`` as its middle digit
+    (``"0"``: CWL001-CWL009, ``"1"``: CWL010-CWL019, ...)."""
+    return [check for rule_id, rule in RULES_BY_ID.items() if rule.number()[1:2] == group
+            for check in register(rule_id, report_type)]
+
+
+def _patch_cloudformation_details() -> None:
+    """Let checkov's CloudFormation report carry the CKV_CWL checks' ``details``.
+
+    checkov's Terraform runners build each record with ``details=check.details``; its
+    CloudFormation runner leaves that argument out, so the reason of a failure would be
+    lost. The runner builds a record right after running the checks on a resource, so
+    the check's ``details`` are still the ones of that resource. Records of other checks,
+    and records that already carry details, are left alone.
+    """
+    try:
+        from checkov.cloudformation import runner as cfn_runner
+    except Exception:  # pragma: no cover - a checkov without a CloudFormation runner
+        return
+    original = getattr(cfn_runner, "Record", None)
+    if not isinstance(original, type) or getattr(original, "_cwlint_details", False):
+        return  # not the class we know, or already patched
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        # a factory, not a subclass: the records stay checkov's own class, which its
+        # worker processes must be able to pickle back to the main process
+        made = original(*args, **kwargs)
+        check = CHECKS.get(str(getattr(made, "check_id", "")), {}).get("cloudformation")
+        result = (getattr(made, "check_result", None) or {}).get("result")
+        if check is not None and not made.details and result == CheckResult.FAILED:
+            made.details = list(check.details)
+        return made
+
+    record._cwlint_details = True  # type: ignore[attr-defined]
+    cfn_runner.Record = record
+
+
+_patch_cloudformation_details()

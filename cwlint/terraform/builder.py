@@ -1,0 +1,652 @@
+"""Terraform resource instances (from HCL or a plan) into the :class:`~cwlint.model.Model`.
+
+The same mapping serves both front ends, so that a configuration and its plan give the
+same findings on the same addresses. Model ids are Terraform addresses.
+
+Identity (this module): roles with ``inline_policy`` blocks, ``managed_policy_arns`` and
+``permissions_boundary``; ``aws_iam_role_policy``, ``aws_iam_policy`` with
+``aws_iam_role_policy_attachment`` and ``aws_iam_policy_attachment``,
+``aws_iam_role_policies_exclusive``, instance profiles; AWS managed policies by ARN (also
+through ``data "aws_iam_policy"``). Workloads: ``aws_lambda_function`` (role, name,
+``logging_config``, environment, tags, inline code of a ``data "archive_file"``),
+``aws_instance`` and ``aws_launch_template`` (instance profile, user data, tags). The
+network (:mod:`cwlint.terraform.network`) and the services
+(:mod:`cwlint.terraform.services`: KMS, ECS, OAM, alarms) have their own modules.
+
+References are linked three ways, in order: a :class:`~cwlint.terraform.values.TfRef`
+in the value (HCL: ``aws_iam_role.app.arn``), the value itself when it is a known id, ARN
+or name of a resource in the input, and, when the value is unknown, the references the
+configuration records for the attribute (a plan's ``configuration`` section).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from cwlint.iam.managed import is_aws_managed_arn, managed_policy_document
+from cwlint.iam.policy import Policy, PolicyError, parse_policy
+from cwlint.model import (
+    AgentConfig,
+    AttachedPolicy,
+    Location,
+    LogGroup,
+    MetricSignal,
+    Model,
+    Role,
+    Signals,
+    StandalonePolicy,
+    Workload,
+)
+from cwlint.signals import (
+    agent_log_groups,
+    agent_ssm_parameter,
+    calls_logs_api,
+    calls_put_metric_data,
+    emf_namespace_variables,
+    metric_namespace_variables,
+    namespaces_in_code,
+    runs_cloudwatch_agent,
+)
+from cwlint.terraform.attributes import Environment, computed_attribute
+from cwlint.terraform.plan import reference_parts
+from cwlint.terraform.resources import Block, TerraformInput, TfResource
+from cwlint.terraform.values import TfRef, json_document, refs_in
+from cwlint.values import Partial, StrValue, Unknown, concat
+
+NAMESPACE_TAG = "cwlint:metrics-namespace"
+AGENT_TAG = "cwlint:agent"
+
+#: Maps a referenced (resource, attribute) to a model id, or None when it is not one.
+Resolver = Callable[[TfResource, str], "str | None"]
+#: The configuration hook for permissions boundaries that are not in the input.
+BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]+")
+
+
+def build_model(tf: TerraformInput, env: Environment,
+                boundaries: BoundaryLookup | None = None) -> Model:
+    """The model of one Terraform input."""
+    model = Model(file=tf.path, region=env.region, account_id=env.account_id,
+                  partition=env.partition)
+    builder = TerraformBuilder(tf, model, env, boundaries)
+    builder.build()
+    return model
+
+
+class TerraformBuilder:
+    def __init__(self, tf: TerraformInput, model: Model, env: Environment,
+                 boundaries: BoundaryLookup | None = None) -> None:
+        self.tf = tf
+        self.model = model
+        self.env = env
+        self.boundaries = boundaries
+        self.by_address: dict[str, TfResource] = {}
+        self.by_plain: dict[str, list[TfResource]] = {}
+        for resource in tf.resources:
+            self.by_address[resource.address] = resource
+            self.by_plain.setdefault(_plain_address(resource.address), []).append(resource)
+        self.managed: dict[str, AttachedPolicy] = {}
+        self.profiles: dict[str, Role | Unknown] = {}
+        self._identities: dict[str, set[str]] = {}
+        from cwlint.terraform.network import NetworkBuilder
+        from cwlint.terraform.services import ServiceBuilder
+
+        self.network = NetworkBuilder(self)
+        self.services = ServiceBuilder(self)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def of_type(self, *types: str, mode: str = "managed") -> list[TfResource]:
+        return [r for r in self.tf.resources if r.type in types and r.mode == mode]
+
+    def reference_targets(self, reference: str) -> list[tuple[TfResource, str]]:
+        """The resource instances a reference string names, with the attribute after them
+        (``aws_subnet.a.id`` names every instance of ``aws_subnet.a`` when it has a count)."""
+        parts = reference_parts(reference)
+        for size in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:size])
+            if prefix in self.by_address:
+                return [(self.by_address[prefix], ".".join(parts[size:]))]
+        plain = reference_parts(_plain_address(reference))
+        for size in range(len(plain), 0, -1):
+            prefix = ".".join(plain[:size])
+            if prefix in self.by_plain:
+                return [(r, ".".join(plain[size:])) for r in self.by_plain[prefix]]
+        return []
+
+    def identities(self, resource: TfResource) -> set[str]:
+        """Known ids, ARNs and names by which other resources may name this one."""
+        if resource.address not in self._identities:
+            found: set[str] = set()
+            for key in ("id", "arn", "name", "function_name", "key_id"):
+                value = self.attribute(resource, key)
+                if isinstance(value, str) and value:
+                    found.add(value)
+            self._identities[resource.address] = found
+        return self._identities[resource.address]
+
+    def attribute(self, resource: TfResource, name: str) -> Any:
+        """An attribute's value: the planned or configured value when known, else what
+        :mod:`cwlint.terraform.attributes` can write, else the (unknown) value."""
+        value = resource.body.get(name)
+        if value not in (None, "") and not isinstance(value, Unknown):
+            return value
+        computed = computed_attribute(resource.mode, resource.type, name,
+                                      lambda key: _configured(resource.body.get(key)),
+                                      resource.address, self.env)
+        if computed is not None:
+            return computed
+        return value if value is not None else Unknown(
+            f"{resource.address}.{name} is known only after apply")
+
+    def setting(self, resource: TfResource, key: str) -> Any:
+        """A top-level argument as the configuration sets it: None when the configuration
+        leaves it out (a plan still shows the value the provider computed)."""
+        if resource.is_set(key) is False:
+            return None
+        return resource.body.get(key)
+
+    def targets(self, value: Any, refs: Iterable[str], resolver: Resolver,
+                use_refs: bool = True) -> list[str]:
+        """Model ids that a value's TfRefs (else, when allowed, its recorded references)
+        point at."""
+        found: list[str] = []
+        for ref in refs_in(value):
+            reference = f"{ref.address}.{ref.attribute}" if ref.attribute else ref.address
+            for resource, attribute in self.reference_targets(reference):
+                target = resolver(resource, attribute)
+                if target is not None:
+                    found.append(target)
+        if not found and use_refs:
+            for reference in refs:
+                for resource, attribute in self.reference_targets(reference):
+                    target = resolver(resource, attribute)
+                    if target is not None:
+                        found.append(target)
+        return list(dict.fromkeys(found))
+
+    def by_identity(self, text: str, resolver: Resolver, types: Iterable[str],
+                    prefer: Iterable[str] = ()) -> str | None:
+        """The model id of a resource of ``types`` known by ``text`` (its id, ARN or name);
+        among several, one of ``prefer`` (the ids the configuration refers to) first."""
+        matches: list[str] = []
+        for resource in self.of_type(*types):
+            if text in self.identities(resource):
+                target = resolver(resource, "")
+                if target is not None:
+                    matches.append(target)
+        preferred = [m for m in matches if m in set(prefer)]
+        return (preferred or matches or [None])[0]
+
+    def link_one(self, block: Block, key: str, resolver: Resolver, types: Iterable[str],
+                 what: str) -> StrValue | None:
+        """The model id one attribute refers to; an Unknown saying why when it refers to
+        nothing in the input; None when the attribute is not set."""
+        value = block.get(key)
+        refs = block.refs.get(key, ())
+        if value is None or value == "":
+            if not refs:
+                return None
+            value = Unknown(f"{what} has no value")
+        found = self.targets(value, refs, resolver,
+                             use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
+        if found:
+            return found[0]
+        if isinstance(value, str):
+            match = self.by_identity(value, resolver, types,
+                                     prefer=self.targets(None, refs, resolver))
+            return match if match is not None else Unknown(f"{what} {value} is not in this input")
+        if isinstance(value, (Unknown, Partial)):
+            return Unknown(value.reason)
+        return Unknown(f"{what} is not a string")
+
+    def link_list(self, block: Block, key: str, resolver: Resolver, types: Iterable[str],
+                  what: str) -> list[StrValue]:
+        """The model ids a list attribute refers to, element by element; unknown elements
+        are filled from the recorded references when the value alone cannot tell."""
+        value = block.get(key)
+        if value is None or value == "":
+            return []
+        items = value if isinstance(value, list) else [value]
+        result: list[StrValue] = []
+        pending: list[Unknown] = []
+        for item in items:
+            if isinstance(item, (TfRef, Partial)) and refs_in(item):
+                targets = self.targets(item, (), resolver, use_refs=False)
+                result.extend(targets or [item])
+            elif isinstance(item, str):
+                if item == "":
+                    continue
+                match = self.by_identity(item, resolver, types)
+                result.append(match if match is not None else
+                              Unknown(f"{what} {item} is not in this input"))
+            elif isinstance(item, Unknown):
+                pending.append(item)
+            elif isinstance(item, Partial):
+                pending.append(Unknown(item.reason))
+            else:
+                pending.append(Unknown(f"a {what} that is not a string"))
+        if pending:
+            via_refs = [t for t in self.targets(None, block.refs.get(key, ()), resolver)
+                        if t not in result]
+            result.extend(via_refs if via_refs else pending)
+        return list(dict.fromkeys(result))
+
+    def typed(self, *types: str, mode: str = "managed") -> Resolver:
+        """A resolver accepting references to resources of ``types``."""
+        def resolve(resource: TfResource, attribute: str) -> str | None:
+            if resource.type in types and resource.mode == mode:
+                return resource.address
+            return None
+        return resolve
+
+    def document(self, value: Any, name: str, location: Location,
+                 require_resource: bool = True) -> Policy:
+        """A policy attribute (JSON text, jsonencode output, a heredoc) as a Policy."""
+        try:
+            document = json_document(value)
+        except ValueError as exc:
+            document = Unknown(f"policy {name} is not valid JSON ({exc})")
+            self.model.notes.append(f"{location.resource}: {document.reason}")
+        try:
+            return parse_policy(_plain(document), name, origin=location,
+                                require_resource=require_resource)
+        except PolicyError as exc:
+            self.model.notes.append(f"{location.resource}: {exc}")
+            return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
+        except (TypeError, AttributeError, ValueError) as exc:
+            return parse_policy(Unknown(f"policy {name} cannot be read ({exc})"), name)
+
+    def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
+        document = managed_policy_document(arn)
+        if document is None:
+            return None
+        if self.model.partition != "aws":
+            document = json.loads(
+                json.dumps(document).replace('"arn:aws:', f'"arn:{self.model.partition}:'))
+        name = arn.rsplit("/", 1)[-1]
+        return AttachedPolicy(name, "aws-managed", parse_policy(document, name), location)
+
+    # --- build ---------------------------------------------------------------------------
+
+    def build(self) -> None:
+        self.log_groups()
+        self.managed_policies()
+        self.roles()
+        self.role_policies()
+        self.attachments()
+        self.exclusive_policies()
+        self.instance_profiles()
+        self.network.collect()
+        self.services.collect()
+        self.functions()
+        self.instances()
+        self.services.collect_workloads()
+        self.alarm_signals()
+
+    def log_groups(self) -> None:
+        for resource in self.of_type("aws_cloudwatch_log_group"):
+            self.model.log_groups[resource.address] = LogGroup(
+                resource.address, resource.location, text(self.attribute(resource, "name")))
+
+    def managed_policies(self) -> None:
+        for resource in self.of_type("aws_iam_policy"):
+            name = resource.body.get("name")
+            label = name if isinstance(name, str) and name else resource.address
+            policy = self.document(resource.body.get("policy"), label, resource.location)
+            self.managed[resource.address] = AttachedPolicy(label, "managed", policy,
+                                                            resource.location)
+            self.model.policies.append(StandalonePolicy(policy, resource.location))
+
+    def roles(self) -> None:
+        for resource in self.of_type("aws_iam_role"):
+            body = resource.body
+            role = Role(resource.address, resource.location, text(self.attribute(resource, "name")),
+                        text(self.attribute(resource, "arn")))
+            self.inline_policies(role, resource)
+            arns = body.get("managed_policy_arns")
+            if isinstance(arns, list):
+                for index, _ in enumerate(arns):
+                    self.attach_managed(role, Block({"arn": arns[index]}, {
+                        "arn": body.refs.get("managed_policy_arns", ())}), "arn")
+            elif isinstance(arns, Unknown) and resource.is_set("managed_policy_arns") is not False:
+                linked = self.targets(arns, body.refs.get("managed_policy_arns", ()),
+                                      self.typed("aws_iam_policy"))
+                role.policies.extend(self.managed[a] for a in linked if a in self.managed)
+                if not linked:
+                    role.unresolved.append(Unknown(f"managed_policy_arns of {role.id}: "
+                                                   f"{arns.reason}"))
+            if body.get("permissions_boundary") not in (None, ""):
+                role.boundary = self.boundary(body, "permissions_boundary", resource.location)
+            self.model.roles[resource.address] = role
+
+    def inline_policies(self, role: Role, resource: TfResource) -> None:
+        value = resource.body.get("inline_policy")
+        if isinstance(value, Unknown):
+            if resource.is_set("inline_policy"):
+                role.unresolved.append(Unknown(f"inline policies of {role.id}: {value.reason}"))
+            return
+        for index, block in enumerate(resource.body.blocks("inline_policy")):
+            policy_text = block.get("policy")
+            if policy_text in (None, ""):
+                continue
+            name = block.get("name")
+            label = name if isinstance(name, str) and name else f"{role.id} inline policy {index}"
+            policy = self.document(policy_text, label, resource.location)
+            role.policies.append(AttachedPolicy(label, "inline", policy, resource.location))
+            self.model.policies.append(StandalonePolicy(policy, resource.location))
+
+    def attach_managed(self, role: Role, block: Block, key: str) -> None:
+        """One managed policy ARN of a role: a policy of the input, an AWS managed policy,
+        or an attachment cwlint cannot resolve."""
+        value = block.get(key)
+        linked = self.targets(value, block.refs.get(key, ()), self.typed("aws_iam_policy"),
+                              use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
+        if linked and linked[0] in self.managed:
+            role.policies.append(self.managed[linked[0]])
+            return
+        if isinstance(value, str):
+            match = self.by_identity(value, self.typed("aws_iam_policy"), ["aws_iam_policy"])
+            if match is not None and match in self.managed:
+                role.policies.append(self.managed[match])
+                return
+            if is_aws_managed_arn(value):
+                attached = self.aws_managed(value, role.location)
+                if attached is not None:
+                    role.policies.append(attached)
+                else:
+                    role.unresolved.append(Unknown(f"{value} is not a known AWS managed policy"))
+                return
+            role.unresolved.append(Unknown(f"managed policy {value} is not in this input"))
+            return
+        reason = value.reason if isinstance(value, (Unknown, Partial)) else "not a string"
+        role.unresolved.append(Unknown(f"a managed policy ARN of {role.id}: {reason}"))
+
+    def boundary(self, block: Block, key: str, location: Location) -> AttachedPolicy:
+        value = block.get(key)
+        linked = self.targets(value, block.refs.get(key, ()), self.typed("aws_iam_policy"),
+                              use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
+        if linked and linked[0] in self.managed:
+            return self.managed[linked[0]]
+        if isinstance(value, str):
+            match = self.by_identity(value, self.typed("aws_iam_policy"), ["aws_iam_policy"])
+            if match is not None and match in self.managed:
+                return self.managed[match]
+            if is_aws_managed_arn(value):
+                attached = self.aws_managed(value, location)
+                if attached is not None:
+                    return attached
+            if self.boundaries is not None:
+                external = self.boundaries(value, location)
+                if external is not None:
+                    return external
+            reason = f"permissions boundary {value} is not in this input"
+        else:
+            reason = (f"permissions boundary: {value.reason}"
+                      if isinstance(value, (Unknown, Partial)) else "permissions boundary")
+        unknown = Unknown(reason)
+        return AttachedPolicy(str(value) if isinstance(value, str) else "boundary", "managed",
+                              parse_policy(unknown, "permissions boundary"), location)
+
+    def role_of(self, block: Block, key: str, what: str = "role") -> tuple[Role | None,
+                                                                          Unknown | None]:
+        """The role an attribute names (by ARN, name or id)."""
+        linked = self.link_one(block, key, self.typed("aws_iam_role"), ["aws_iam_role"], what)
+        if linked is None:
+            return None, Unknown("no role is set")
+        if isinstance(linked, str) and linked in self.model.roles:
+            return self.model.roles[linked], None
+        if isinstance(linked, str):
+            return None, Unknown(f"{what} {linked} is not in this input")
+        return None, Unknown(f"{what} {linked.reason}" if not linked.reason.startswith(what)
+                             else linked.reason)
+
+    def role_policies(self) -> None:
+        for resource in self.of_type("aws_iam_role_policy"):
+            name = resource.body.get("name")
+            label = name if isinstance(name, str) and name else resource.address
+            policy = self.document(resource.body.get("policy"), label, resource.location)
+            self.model.policies.append(StandalonePolicy(policy, resource.location))
+            role, _ = self.role_of(resource.body, "role")
+            if role is not None:
+                role.policies.append(AttachedPolicy(label, "policy", policy, resource.location))
+
+    def attachments(self) -> None:
+        for resource in self.of_type("aws_iam_role_policy_attachment"):
+            role, _ = self.role_of(resource.body, "role")
+            if role is not None:
+                self.attach_managed(role, resource.body, "policy_arn")
+        for resource in self.of_type("aws_iam_policy_attachment"):
+            roles = self.link_list(resource.body, "roles", self.typed("aws_iam_role"),
+                                   ["aws_iam_role"], "role")
+            for role_id in roles:
+                if isinstance(role_id, str) and role_id in self.model.roles:
+                    self.attach_managed(self.model.roles[role_id], resource.body, "policy_arn")
+
+    def exclusive_policies(self) -> None:
+        """``aws_iam_role_policies_exclusive``: inline policies not listed are removed."""
+        for resource in self.of_type("aws_iam_role_policies_exclusive"):
+            role, _ = self.role_of(resource.body, "role_name")
+            names = resource.body.get("policy_names")
+            if role is None or not isinstance(names, list) or not all(
+                    isinstance(n, str) for n in names):
+                continue
+            role.policies = [p for p in role.policies
+                             if p.kind not in ("inline", "policy") or p.name in names
+                             or p.name == p.location.resource]
+
+    def instance_profiles(self) -> None:
+        for resource in self.of_type("aws_iam_instance_profile"):
+            key = "role" if resource.body.get("role") not in (None, "") else "roles"
+            if key == "roles":
+                roles = self.link_list(resource.body, "roles", self.typed("aws_iam_role"),
+                                       ["aws_iam_role"], "role")
+                first = roles[0] if roles else None
+            else:
+                first = self.link_one(resource.body, "role", self.typed("aws_iam_role"),
+                                      ["aws_iam_role"], "role")
+            if isinstance(first, str) and first in self.model.roles:
+                self.profiles[resource.address] = self.model.roles[first]
+            elif first is None:
+                self.profiles[resource.address] = Unknown(
+                    f"instance profile {resource.address} has no role")
+            else:
+                reason = first.reason if isinstance(first, Unknown) else \
+                    f"role {first} is not in this input"
+                self.profiles[resource.address] = Unknown(
+                    f"the role of instance profile {resource.address}: {reason}")
+
+    # --- workloads -----------------------------------------------------------------------
+
+    def functions(self) -> None:
+        for resource in self.of_type("aws_lambda_function"):
+            body = resource.body
+            workload = Workload(resource.address, "lambda", resource.location)
+            workload.role, workload.role_unknown = self.role_of(body, "role")
+            if workload.role is None and workload.role_unknown is not None and \
+                    workload.role_unknown.reason == "no role is set":
+                workload.role_unknown = Unknown("the function has no role")
+            name = text(self.attribute(resource, "function_name"))
+            workload.name = name
+            logging = body.first("logging_config")
+            group = logging.get("log_group") if logging is not None else None
+            workload.log_group = (text(group) if group not in (None, "")
+                                  else concat(["/aws/lambda/", name]))
+            workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
+            code = self.inline_code(resource)
+            workload.signals = self.function_signals(resource, code)
+            self.network.place_function(workload, resource)
+            self.model.workloads.append(workload)
+
+    def inline_code(self, resource: TfResource) -> str:
+        """Source code of a ``data "archive_file"`` the function's package comes from."""
+        pieces: list[str] = []
+        for key in ("filename", "source_code_hash"):
+            refs = resource.body.refs.get(key, ())
+            for archive in self.targets(resource.body.get(key), refs,
+                                        self.typed("archive_file", mode="data")):
+                data = self.by_address.get(archive)
+                if data is None:
+                    continue
+                content = data.body.get("source_content")
+                if isinstance(content, str):
+                    pieces.append(content)
+                for source in data.body.blocks("source"):
+                    if isinstance(source.get("content"), str):
+                        pieces.append(source["content"])
+        return "\n".join(dict.fromkeys(pieces))
+
+    def function_signals(self, resource: TfResource, code: str) -> Signals:
+        signals = Signals(metrics=self.declared_namespaces(resource))
+        environment = resource.body.first("environment")
+        variables = environment.get("variables") if environment is not None else None
+        if isinstance(variables, Mapping):
+            for name, value in metric_namespace_variables(variables):
+                signals.metrics.append(MetricSignal(text(value), f"environment variable {name}"))
+            for name, value in emf_namespace_variables(variables):
+                signals.emf_namespaces.append(MetricSignal(text(value),
+                                                           f"environment variable {name}"))
+        if code and calls_put_metric_data(code):
+            names: list[StrValue] = list(namespaces_in_code(code))
+            if not names and not signals.metrics:
+                names = [Unknown("the namespace its inline code publishes to")]
+            for namespace in names:
+                if not any(s.namespace == namespace for s in signals.metrics):
+                    signals.metrics.append(MetricSignal(namespace,
+                                                        "inline code calls PutMetricData"))
+        signals.calls_logs_api = bool(code) and calls_logs_api(code)
+        return signals
+
+    def declared_namespaces(self, resource: TfResource) -> list[MetricSignal]:
+        tags = self.tags(resource)
+        value = tags.get(NAMESPACE_TAG)
+        if value is None:
+            return []
+        return [MetricSignal(text(value), f"tag {NAMESPACE_TAG}", declared=True)]
+
+    def tags(self, resource: TfResource) -> Mapping[str, Any]:
+        tags = resource.body.get("tags")
+        if not isinstance(tags, Mapping):
+            tags = resource.body.get("tags_all")
+        return tags if isinstance(tags, Mapping) else {}
+
+    def instances(self) -> None:
+        launched_in = self.network.auto_scaling_subnets()
+        for resource in self.of_type("aws_instance", "aws_launch_template"):
+            is_template = resource.type == "aws_launch_template"
+            kind = "launch-template" if is_template else "ec2-instance"
+            workload = Workload(resource.address, kind, resource.location)
+            self.link_instance_profile(workload, resource, is_template)
+            texts = self.user_data(resource)
+            signals = Signals(metrics=self.declared_namespaces(resource))
+            agent_declared = str(self.tags(resource).get(AGENT_TAG, "")).lower() == "true"
+            plain_texts = [t for t in texts if isinstance(t, str)]
+            if agent_declared or runs_cloudwatch_agent(plain_texts):
+                signals.agent = AgentConfig(
+                    f"tag {AGENT_TAG}" if agent_declared
+                    else "its user data installs the CloudWatch agent",
+                    ssm_parameter=agent_ssm_parameter(texts),
+                    log_groups=list(agent_log_groups(plain_texts)))
+            workload.signals = signals
+            self.network.place_instance(workload, resource, launched_in.get(resource.address))
+            self.model.workloads.append(workload)
+
+    def user_data(self, resource: TfResource) -> list[StrValue]:
+        texts: list[StrValue] = []
+        for key in ("user_data", "user_data_base64"):
+            value = resource.body.get(key)
+            if isinstance(value, str) and value:
+                decoded = _maybe_base64(value) if (
+                    key == "user_data_base64" or resource.type == "aws_launch_template") else None
+                texts.append(decoded if decoded is not None else value)
+            elif isinstance(value, Partial):
+                texts.append(value)
+        return texts
+
+    def link_instance_profile(self, workload: Workload, resource: TfResource,
+                              is_template: bool) -> None:
+        if is_template:
+            spec = resource.body.first("iam_instance_profile")
+            block, key = (spec, "arn") if spec is not None and spec.get("arn") not in (
+                None, "") else (spec, "name")
+        else:
+            block, key = resource.body, "iam_instance_profile"
+        if block is None or block.get(key) in (None, ""):
+            workload.has_instance_profile = False
+            return
+        linked = self.link_one(block, key, self.typed("aws_iam_instance_profile"),
+                               ["aws_iam_instance_profile"], "instance profile")
+        target = self.profiles.get(linked) if isinstance(linked, str) else None
+        if isinstance(target, Role):
+            workload.role = target
+        elif isinstance(target, Unknown):
+            workload.role_unknown = target
+        elif isinstance(linked, Unknown):
+            workload.role_unknown = Unknown(f"its instance profile: {linked.reason}")
+        else:
+            workload.role_unknown = Unknown("its instance profile is not in this input")
+
+    def alarm_signals(self) -> None:
+        by_id = {w.id: w for w in self.model.workloads}
+        for resource in self.of_type("aws_cloudwatch_metric_alarm"):
+            queries = [(resource.body, resource.body.get("namespace"))]
+            for query in resource.body.blocks("metric_query"):
+                for metric in query.blocks("metric"):
+                    queries.append((metric, metric.get("namespace")))
+            for block, namespace in queries:
+                if not isinstance(namespace, str) or namespace.startswith("AWS/"):
+                    continue
+                dimensions = block.get("dimensions")
+                for workload_id in self.targets(dimensions, block.refs.get("dimensions", ()),
+                                                lambda r, _a: r.address if r.address in by_id
+                                                else None):
+                    workload = by_id[workload_id]
+                    if not any(s.namespace == namespace for s in workload.signals.metrics):
+                        workload.signals.metrics.append(
+                            MetricSignal(namespace, f"alarm {resource.address}"))
+
+
+def text(value: Any) -> StrValue:
+    """A value where the model wants a string."""
+    if isinstance(value, (str, Unknown, Partial)):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if value is None:
+        return Unknown("the value is not set")
+    return Unknown(f"a {type(value).__name__} where a string is expected")
+
+
+def _configured(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _plain(value: Any) -> Any:
+    """A decoded document as the policy parser takes it (Blocks are plain dicts)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _plain_address(address: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address)
+
+
+def _maybe_base64(value: str) -> str | None:
+    compact = value.strip()
+    if len(compact) < 8 or not _BASE64.fullmatch(compact):
+        return None
+    try:
+        return base64.b64decode(compact, validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None

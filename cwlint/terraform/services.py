@@ -1,0 +1,216 @@
+"""The services half of the Terraform builder: KMS keys of log groups, ECS task
+definitions and the services that place them, OAM sinks, sink policies and links, and
+metric alarms.
+
+Terraform differences from CloudFormation: a key without ``policy`` gets the default key
+policy (only the account's IAM principals may use it, so CloudWatch Logs may not); the
+key policy may also come from ``aws_kms_key_policy`` and the sink policy from
+``aws_oam_sink_policy``; container definitions are JSON in ``container_definitions``
+(``logConfiguration`` with ``logDriver`` and ``options``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from cwlint.model import (
+    Alarm,
+    KmsKey,
+    LogDriver,
+    MetricSignal,
+    OamLink,
+    OamSink,
+    Placement,
+    Workload,
+)
+from cwlint.signals import metric_namespace_variables
+from cwlint.terraform.builder import text
+from cwlint.terraform.resources import TfResource
+from cwlint.terraform.values import json_document
+from cwlint.values import StrValue, Unknown
+
+if TYPE_CHECKING:
+    from cwlint.terraform.builder import TerraformBuilder
+
+
+def default_key_policy(partition: str, account_id: str) -> dict[str, Any]:
+    """The key policy AWS gives a key created without one."""
+    return {"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{
+        "Sid": "Enable IAM User Permissions", "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+        "Action": "kms:*", "Resource": "*"}]}
+
+
+class ServiceBuilder:
+    def __init__(self, builder: TerraformBuilder) -> None:
+        self.b = builder
+        self.model = builder.model
+
+    def collect(self) -> None:
+        """Keys, log group encryption, OAM and alarms (before workloads)."""
+        self.kms_keys()
+        self.log_group_keys()
+        self.oam()
+        self.alarms()
+
+    def collect_workloads(self) -> None:
+        """ECS task definitions, after roles and the network are known."""
+        self.task_definitions()
+        self.ecs_services()
+
+    # --- KMS -----------------------------------------------------------------------------
+
+    def key_id(self, resource: TfResource, attribute: str) -> str | None:
+        return resource.address if resource.type == "aws_kms_key" else None
+
+    def kms_keys(self) -> None:
+        for resource in self.b.of_type("aws_kms_key"):
+            body = resource.body
+            name = f"key policy of {resource.address}"
+            if body.get("policy") not in (None, ""):
+                policy = self.b.document(body["policy"], name, resource.location,
+                                         require_resource=False)
+            elif resource.is_set("policy") is False:
+                policy = self.b.document(default_key_policy(self.model.partition,
+                                                            self.model.account_id),
+                                         name, resource.location, require_resource=False)
+            else:
+                policy = None
+            spec = body.get("customer_master_key_spec", body.get("key_spec"))
+            self.model.kms_keys[resource.address] = KmsKey(
+                resource.address, resource.location, policy,
+                text(spec) if spec not in (None, "") else "SYMMETRIC_DEFAULT",
+                text(self.b.attribute(resource, "arn")))
+        for resource in self.b.of_type("aws_kms_key_policy"):
+            key = self.b.link_one(resource.body, "key_id", self.key_id, ["aws_kms_key"],
+                                  "KMS key")
+            if isinstance(key, str) and key in self.model.kms_keys and \
+                    resource.body.get("policy") not in (None, ""):
+                self.model.kms_keys[key].policy = self.b.document(
+                    resource.body["policy"], f"key policy of {key}", resource.location,
+                    require_resource=False)
+
+    def log_group_keys(self) -> None:
+        for group in self.model.log_groups.values():
+            resource = self.b.by_address[group.id]
+            if resource.body.get("kms_key_id") in (None, ""):
+                continue
+            group.kms_key = self.b.link_one(resource.body, "kms_key_id", self.key_id,
+                                            ["aws_kms_key"], "KMS key")
+
+    # --- ECS -----------------------------------------------------------------------------
+
+    def task_definitions(self) -> None:
+        for resource in self.b.of_type("aws_ecs_task_definition"):
+            body = resource.body
+            workload = Workload(resource.address, "ecs-task", resource.location)
+            if body.get("task_role_arn") not in (None, ""):
+                workload.role, workload.role_unknown = self.b.role_of(body, "task_role_arn")
+            else:
+                workload.role_unknown = Unknown("the task definition has no task_role_arn")
+            compatibilities = body.get("requires_compatibilities")
+            workload.fargate = isinstance(compatibilities, list) and "FARGATE" in compatibilities
+            workload.execution_role, workload.execution_role_unknown = self.b.role_of(
+                body, "execution_role_arn")
+            containers: Any
+            try:
+                containers = json_document(body.get("container_definitions"))
+            except ValueError:
+                containers = Unknown("container_definitions is not valid JSON")
+            for index, container in enumerate(containers if isinstance(containers, list)
+                                              else []):
+                if isinstance(container, Mapping):
+                    self.container(workload, index, container)
+            if workload.log_drivers:
+                workload.log_group = workload.log_drivers[0].group
+            self.model.workloads.append(workload)
+
+    def container(self, workload: Workload, index: int, container: Mapping[str, Any]) -> None:
+        name = container.get("name")
+        name = name if isinstance(name, str) else f"container {index}"
+        config = container.get("logConfiguration")
+        if isinstance(config, Mapping) and config.get("logDriver") == "awslogs":
+            options = config.get("options")
+            options = options if isinstance(options, Mapping) else {}
+            create = options.get("awslogs-create-group", "false")
+            create_group: bool | Unknown = (str(create).lower() == "true"
+                                            if isinstance(create, (str, bool))
+                                            else Unknown("awslogs-create-group"))
+            group = options.get("awslogs-group")
+            workload.log_drivers.append(LogDriver(
+                name,
+                text(group) if group is not None
+                else Unknown("the container sets no awslogs-group"),
+                text(options.get("awslogs-region", self.model.region)),
+                create_group, None))
+        environment = container.get("environment")
+        if isinstance(environment, list):
+            variables = {e.get("name"): e.get("value") for e in environment
+                         if isinstance(e, Mapping) and isinstance(e.get("name"), str)}
+            for variable, value in metric_namespace_variables(variables):
+                workload.signals.metrics.append(MetricSignal(
+                    text(value), f"environment variable {variable} of container {name}"))
+
+    def ecs_services(self) -> None:
+        tasks = {w.id: w for w in self.model.workloads if w.kind == "ecs-task"}
+
+        def task(resource: TfResource, attribute: str) -> str | None:
+            return resource.address if resource.type == "aws_ecs_task_definition" else None
+
+        for resource in self.b.of_type("aws_ecs_service"):
+            linked = self.b.link_one(resource.body, "task_definition", task,
+                                     ["aws_ecs_task_definition"], "task definition")
+            network = resource.body.first("network_configuration")
+            if not isinstance(linked, str) or linked not in tasks or network is None:
+                continue
+            tasks[linked].placement = Placement(self.b.network.subnets_of(network, "subnets"),
+                                                self.b.network.groups(network, "security_groups"),
+                                                None)
+
+    # --- OAM and alarms ------------------------------------------------------------------
+
+    def oam(self) -> None:
+        def sink(resource: TfResource, attribute: str) -> str | None:
+            return resource.address if resource.type == "aws_oam_sink" else None
+
+        for resource in self.b.of_type("aws_oam_sink"):
+            self.model.oam_sinks[resource.address] = OamSink(
+                resource.address, resource.location, None,
+                text(self.b.attribute(resource, "arn")))
+        for resource in self.b.of_type("aws_oam_sink_policy"):
+            linked = self.b.link_one(resource.body, "sink_identifier", sink, ["aws_oam_sink"],
+                                     "OAM sink")
+            if isinstance(linked, str) and linked in self.model.oam_sinks and \
+                    resource.body.get("policy") not in (None, ""):
+                self.model.oam_sinks[linked].policy = self.b.document(
+                    resource.body["policy"], f"sink policy of {linked}", resource.location,
+                    require_resource=False)
+        for resource in self.b.of_type("aws_oam_link"):
+            types = resource.body.get("resource_types")
+            resource_types: list[StrValue] | Unknown = (
+                [text(t) for t in types] if isinstance(types, list)
+                else Unknown("the link's resource_types are not known statically"))
+            linked = self.b.link_one(resource.body, "sink_identifier", sink, ["aws_oam_sink"],
+                                     "OAM sink")
+            self.model.oam_links[resource.address] = OamLink(
+                resource.address, resource.location, resource_types,
+                linked if isinstance(linked, str) else Unknown("the sink is not in this input"))
+
+    def alarms(self) -> None:
+        for resource in self.b.of_type("aws_cloudwatch_metric_alarm"):
+            body = resource.body
+            namespaces: list[StrValue] = []
+            if body.get("namespace") not in (None, ""):
+                namespaces.append(text(body["namespace"]))
+            for query in body.blocks("metric_query"):
+                for metric in query.blocks("metric"):
+                    if metric.get("namespace") not in (None, ""):
+                        namespaces.append(text(metric["namespace"]))
+            treat = body.get("treat_missing_data")
+            if resource.is_set("treat_missing_data") is False or treat in (None, ""):
+                treat_value: StrValue | None = None
+            else:
+                treat_value = text(treat)
+            self.model.alarms[resource.address] = Alarm(resource.address, resource.location,
+                                                        namespaces, treat_value)

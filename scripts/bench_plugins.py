@@ -1,0 +1,561 @@
+#!/usr/bin/env python3
+"""What the cwlint plugins cost cfn-lint and checkov, and whether they agree with cwlint.
+
+Run it with the project's virtualenv once ``.venv-checkov`` exists (``make bench-plugins``
+does both)::
+
+    .venv/bin/python scripts/bench_plugins.py [--every 20] [--repeats 5] [--output FILE]
+
+In one run, on the same fixed sample of the third-party corpus (every ``--every``-th
+CloudFormation template in sorted order, read in place):
+
+1. ``cfn-lint`` without and with ``--append-rules=checks/cfn_lint``, all templates in one
+   process, as pre-commit and CI run it;
+2. ``checkov`` without and with ``--external-checks-dir checks/checkov``, all templates in
+   one process, with checkov's default frameworks (what ``checkov -d .`` runs) and with
+   ``--framework cloudformation`` only (the worst case for the plugin: the smallest
+   baseline);
+3. a single small template through each tool (a pre-commit run on one changed file).
+
+Each repeat runs the pair in alternating order (with first, then without first), and the
+overhead of a repeat is ``with / without - 1``; the tables give the median over repeats
+of wall time and of CPU time (user + system of the tool and its workers; CPU time hardly
+depends on what else the machine runs, wall time does). The target is a median overhead
+under 5 %. It also checks, on the first repeat, that the host's own findings are the
+same with and without cwlint, and that the plugins report what ``cwlint scan`` reports.
+Nothing here is a test: it reports, it never fails on a slow result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+# cwlint is imported inside the functions: the attribution modes (run inside each host's
+# environment) must measure what importing the plugin costs, so nothing may load it first
+
+DEFAULT_CORPUS = Path("/work/shared/corpus/cfn")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+SKIPPED_DIRECTORIES = {".git", "node_modules", "__pycache__"}
+TARGET = 0.05
+SINGLE_TEMPLATE = PROJECT / "fixtures" / "demo" / "orders-service.yaml"
+
+
+
+def cfn_lint_ids() -> set[str]:
+    """Every cfn-lint id of cwlint (E/W/I 9nnn)."""
+    from cwlint.rules import ALL_RULES
+
+    return {f"{letter}9{rule.number()}" for rule in ALL_RULES for letter in "EWI"}
+
+
+def checkov_ids() -> set[str]:
+    from cwlint.rules import ALL_RULES
+
+    return {rule.checkov_id() for rule in ALL_RULES}
+
+
+def log(message: str) -> None:
+    """Progress on stderr; stdout is the markdown report."""
+    print(f"[bench-plugins {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One finished process: wall and CPU seconds, exit code and output."""
+
+    wall: float
+    cpu: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(command: Sequence[str]) -> Run:
+    """Run ``command``; CPU time is the rusage of the children (the tool and the worker
+    processes it waited for)."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # cfn-lint prints sets in its messages
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                          env=env, cwd=PROJECT, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, done.returncode, done.stdout, done.stderr)
+
+
+@dataclass
+class Pair:
+    """One measured configuration: the runs without and with the plugin."""
+
+    label: str
+    without: list[Run] = field(default_factory=list)
+    with_: list[Run] = field(default_factory=list)
+
+    def overheads(self, attribute: str) -> list[float]:
+        return [getattr(w, attribute) / getattr(b, attribute) - 1
+                for b, w in zip(self.without, self.with_, strict=True)]
+
+    def median(self, runs: list[Run], attribute: str) -> float:
+        return statistics.median(getattr(r, attribute) for r in runs)
+
+
+def measure(pair: Pair, base: Sequence[str], plugin: Sequence[str], repeats: int) -> None:
+    """Run the two commands ``repeats`` times, alternating which goes first."""
+    for index in range(repeats):
+        order = [(False, base), (True, plugin)]
+        if index % 2:
+            order.reverse()
+        for with_plugin, command in order:
+            result = run(command)
+            (pair.with_ if with_plugin else pair.without).append(result)
+            log(f"{pair.label} {'with' if with_plugin else 'without'} plugin, repeat "
+                f"{index + 1}: {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, exit "
+                f"{result.returncode}")
+
+
+# --- the sample ------------------------------------------------------------------------
+
+
+def corpus_templates(root: Path) -> list[Path]:
+    """Every CloudFormation template below ``root`` that cwlint recognizes, sorted."""
+    from cwlint.cfn.loader import TemplateError, load_template
+
+    found: list[Path] = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        found.extend(Path(directory) / name for name in files if name.endswith(TEMPLATE_SUFFIXES))
+    templates = []
+    for path in sorted(found):
+        try:
+            if load_template(str(path)).looks_like_cloudformation():
+                templates.append(path)
+        except TemplateError:
+            continue
+    return templates
+
+
+def checkov_can_scan(path: Path) -> bool:
+    """Whether checkov 3.x's CloudFormation runner survives the template: a resource whose
+    ``Type`` is not a string aborts checkov's whole run ("unhashable type")."""
+    from cwlint.cfn.loader import load_template
+
+    resources = load_template(str(path)).template.get("Resources")
+    return isinstance(resources, dict) and all(
+        isinstance(r, dict) and isinstance(r.get("Type"), str) for r in resources.values())
+
+
+# --- agreement -------------------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """What the plugin reported against ``cwlint scan`` on the same sample."""
+
+    host_unchanged: bool
+    host_findings: int
+    plugin_findings: int
+    expected: int
+    missing: list[str]
+    extra: list[str]
+    plugin_errors: int
+
+
+def expected_findings(templates: Sequence[Path]) -> list[Any]:
+    """``cwlint scan`` on the sample: the findings a plugin must reproduce (error and
+    warning; info goes to informational classes / is not a checkov failure)."""
+    from cwlint.engine import scan
+
+    result = scan([str(t) for t in templates])
+    return [f for f in result.findings if f.severity != "info"]
+
+
+def cfn_lint_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agreement:
+    from cwlint.plugins.cfn_lint_rules import cfn_lint_id
+    from cwlint.rules import RULES_BY_ID
+
+    ids = cfn_lint_ids()
+
+    def matches(output: str) -> list[dict[str, Any]]:
+        data = json.loads(output or "[]")
+        return data if isinstance(data, list) else []
+
+    def key(match: dict[str, Any]) -> tuple[Any, ...]:
+        start = match["Location"]["Start"]
+        return (match["Filename"], match["Rule"]["Id"], start["LineNumber"],
+                start["ColumnNumber"], match["Message"])
+
+    before = Counter(key(m) for m in matches(base.stdout))
+    after = matches(with_plugin.stdout)
+    host_after = Counter(key(m) for m in after if m["Rule"]["Id"] not in ids)
+    ours = {(m["Filename"], m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"])
+            for m in after if m["Rule"]["Id"] in ids}
+    wanted = {(f.file, cfn_lint_id(RULES_BY_ID[f.rule_id], f.severity), f.line)
+              for f in expected}
+    errors = sum(1 for m in after if m["Rule"]["Id"] == "E0002" and (
+        "cwlint" in m["Message"] or any(f"rule {i}:" in m["Message"] for i in ids)))
+    return Agreement(before == host_after, sum(before.values()), len(ours), len(wanted),
+                     sorted(map(str, wanted - ours)), sorted(map(str, ours - wanted)), errors)
+
+
+def checkov_reports(output: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(output or "{}")
+    except ValueError:
+        return []
+    return [r for r in (data if isinstance(data, list) else [data]) if isinstance(r, dict)]
+
+
+def checkov_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agreement:
+    from cwlint.rules import RULES_BY_ID
+
+    ids = checkov_ids()
+
+    def records(output: str) -> list[dict[str, Any]]:
+        found = []
+        for report in checkov_reports(output):
+            results = report.get("results", {})
+            for kind in ("failed_checks", "passed_checks", "skipped_checks"):
+                found.extend(results.get(kind, []))
+        return found
+
+    def key(record: dict[str, Any]) -> tuple[Any, ...]:
+        return (record["check_id"], record.get("file_abs_path"), record.get("resource"),
+                record["check_result"]["result"])
+
+    before = Counter(key(r) for r in records(base.stdout))
+    after = records(with_plugin.stdout)
+    host_after = Counter(key(r) for r in after if r["check_id"] not in ids)
+    ours = set()
+    for record in after:
+        if record["check_id"] in ids and record["check_result"]["result"] == "FAILED":
+            resource_id = str(record["resource"]).rsplit(".", 1)[-1]
+            ours.add((os.path.abspath(record["file_abs_path"]), record["check_id"], resource_id))
+    wanted = {(os.path.abspath(f.file), RULES_BY_ID[f.rule_id].checkov_id(), f.resource)
+              for f in expected}
+    errors = sum(1 for line in with_plugin.stderr.splitlines()
+                 if ("[ERROR]" in line and ("CKV_CWL" in line or "cwlint" in line))
+                 or "NOT loaded" in line)
+    return Agreement(before == host_after, sum(before.values()), len(ours), len(wanted),
+                     sorted(map(str, wanted - ours)), sorted(map(str, ours - wanted)), errors)
+
+
+# --- attribution: the plugin's share of one in-process run ----------------------------
+
+ATTRIBUTE_CFN_LINT = "_attribute-cfn-lint"
+ATTRIBUTE_CHECKOV = "_attribute-checkov"
+
+
+@dataclass
+class Attribution:
+    """CPU seconds of one run inside the host: importing the plugin, inside the plugin's
+    rules / checks (engine included), and the whole run."""
+
+    label: str
+    imports: float
+    inside: float
+    total: float
+    calls: int
+
+    @property
+    def share(self) -> float:
+        """The plugin's CPU over the host's own CPU in the same run."""
+        return (self.imports + self.inside) / max(self.total - self.inside, 1e-9)
+
+
+def attribute_cfn_lint(rules_dir: str, files: Sequence[str]) -> dict[str, float]:
+    """``_attribute-cfn-lint`` mode (in cfn-lint's environment): one cfn-lint run over
+    ``files`` in this process, timing the cwlint rule calls."""
+    clock = time.process_time
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.rules import Rules
+    from cfnlint.runner.cli import Runner
+
+    start = clock()
+    import cwlint.plugins.cfn_lint_rules as plugin
+
+    imports = clock() - start
+    ours = {cls.id for cls in plugin.RULE_CLASSES}
+    spent, calls = [0.0], [0]
+    original = Rules.run_check
+
+    def run_check(self: Any, check: Any, filename: Any, rule_id: str, *args: Any) -> Any:
+        if rule_id not in ours:
+            yield from original(self, check, filename, rule_id, *args)
+            return
+        begin = clock()
+        matches = list(original(self, check, filename, rule_id, *args))
+        spent[0] += clock() - begin
+        calls[0] += 1
+        yield from matches
+
+    Rules.run_check = run_check  # type: ignore[method-assign]
+    runner = Runner(ConfigMixIn([f"--append-rules={rules_dir}", "--format", "json", "--",
+                                 *files]))
+    begin = clock()
+    for _ in runner.run():
+        pass
+    return {"imports": imports, "inside": spent[0], "total": clock() - begin + imports,
+            "calls": calls[0]}
+
+
+def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
+    """``_attribute-checkov`` mode (in checkov's environment): one checkov run, CloudFormation
+    framework, in this process, timing the CKV_CWL checks (the engine and cfn-lint's
+    decoder are imported lazily inside the first one, so they count there)."""
+    import contextlib
+    import io
+
+    clock = time.process_time
+    import checkov.common.checks.base_check_registry as registry
+    from checkov.main import Checkov
+
+    start = clock()
+    import cwlint.plugins.checkov_checks  # noqa: F401  (what loading checks/checkov imports)
+
+    imports = clock() - start
+    spent, calls = [0.0], [0]
+    original = registry.BaseCheckRegistry.run_check
+
+    def run_check(self: Any, check: Any, *args: Any, **kwargs: Any) -> Any:
+        if not str(check.id).startswith("CKV_CWL_"):
+            return original(self, check, *args, **kwargs)
+        begin = clock()
+        try:
+            return original(self, check, *args, **kwargs)
+        finally:
+            spent[0] += clock() - begin
+            calls[0] += 1
+
+    registry.BaseCheckRegistry.run_check = run_check  # type: ignore[method-assign]
+    flags = [x for f in files for x in ("-f", f)]
+    argv = [*flags, "--framework", "cloudformation", "--output", "json", "--skip-download",
+            "--external-checks-dir", checks]
+    begin = clock()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        Checkov(argv=argv).run()
+    return {"imports": imports, "inside": spent[0], "total": clock() - begin + imports,
+            "calls": calls[0]}
+
+
+def attribution(label: str, python: str, mode: str, target: str,
+                files: Sequence[str]) -> Attribution | None:
+    """Run an attribution mode with the host environment's Python."""
+    done = run([python, str(Path(__file__).resolve()), mode, target, *files])
+    try:
+        data = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        log(f"{label}: attribution failed: {done.stderr[-500:]}")
+        return None
+    return Attribution(label, data["imports"], data["inside"], data["total"], int(data["calls"]))
+
+
+def attribution_rows(results: Sequence[Attribution]) -> list[str]:
+    rows = ["| run | host CPU | plugin import | inside the plugin (calls) | plugin share |",
+            "|---|---:|---:|---:|---:|"]
+    for a in results:
+        rows.append(f"| {a.label} | {a.total - a.inside - a.imports:.2f} s | "
+                    f"{a.imports:.2f} s | {a.inside:.2f} s ({a.calls:,}) | "
+                    f"**{percent(a.share)}** |")
+    return rows
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:+.1f} %"
+
+
+def overhead_rows(pairs: Sequence[Pair]) -> list[str]:
+    rows = ["| run | without | with | overhead (median) | per repeat | target < 5 % |",
+            "|---|---:|---:|---:|---|---|"]
+    for pair in pairs:
+        for attribute, unit in (("wall", "wall"), ("cpu", "CPU")):
+            overheads = pair.overheads(attribute)
+            middle = statistics.median(overheads)
+            rows.append(
+                f"| {pair.label}, {unit} | {pair.median(pair.without, attribute):.2f} s | "
+                f"{pair.median(pair.with_, attribute):.2f} s | **{percent(middle)}** | "
+                f"{', '.join(percent(o) for o in overheads)} | "
+                f"{'met' if middle < TARGET else 'NOT met'} |")
+    return rows
+
+
+def agreement_rows(results: Sequence[tuple[str, Agreement]]) -> list[str]:
+    rows = ["| host | host findings unchanged | plugin findings | `cwlint scan` findings | "
+            "missing | extra | plugin errors |", "|---|---|---:|---:|---:|---:|---:|"]
+    for label, a in results:
+        rows.append(f"| {label} | {'yes' if a.host_unchanged else 'NO'} "
+                    f"({a.host_findings}) | {a.plugin_findings} | {a.expected} | "
+                    f"{len(a.missing)} | {len(a.extra)} | {a.plugin_errors} |")
+    for label, a in results:
+        for item in a.missing[:10]:
+            rows.append(f"\n{label} missing: `{item}`")
+        for item in a.extra[:10]:
+            rows.append(f"\n{label} extra: `{item}`")
+    return rows
+
+
+def version(command: Sequence[str]) -> str:
+    done = run(command)
+    return (done.stdout or done.stderr).strip().splitlines()[-1] if done.returncode == 0 \
+        else "?"
+
+
+# --- main ------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--every", type=int, default=20, metavar="N",
+                        help="sample every Nth corpus template in sorted order (default 20)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cfn-lint", default=str(PROJECT / ".venv" / "bin" / "cfn-lint"))
+    parser.add_argument("--checkov", default=str(PROJECT / ".venv-checkov" / "bin" / "checkov"))
+    parser.add_argument("--skip-checkov", action="store_true")
+    parser.add_argument("--output", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    if args.every < 1 or args.repeats < 1:
+        parser.error("--every and --repeats must be positive")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
+    templates = corpus_templates(args.corpus)
+    sample = templates[:: args.every]
+    log(f"{len(templates)} corpus templates, sample of {len(sample)} (every {args.every}th)")
+    expected = expected_findings(sample)
+    files = [str(t) for t in sample]
+    from cwlint.plugins.paths import checks_dir
+
+    cfn_dir, checkov_dir = checks_dir("cfn-lint"), checks_dir("checkov")
+
+    pairs: list[Pair] = []
+    agreements: list[tuple[str, Agreement]] = []
+    cfn_lint = Pair(f"cfn-lint, {len(files)} templates")
+    base = [args.cfn_lint, "--format", "json", "--", *files]
+    plugin = [args.cfn_lint, f"--append-rules={cfn_dir}", "--format", "json", "--", *files]
+    measure(cfn_lint, base, plugin, args.repeats)
+    pairs.append(cfn_lint)
+    agreements.append(("cfn-lint", cfn_lint_agreement(cfn_lint.without[0], cfn_lint.with_[0],
+                                                      expected)))
+    single = Pair("cfn-lint, 1 template")
+    measure(single, [args.cfn_lint, "--", str(SINGLE_TEMPLATE)],
+            [args.cfn_lint, f"--append-rules={cfn_dir}", "--", str(SINGLE_TEMPLATE)],
+            args.repeats)
+    pairs.append(single)
+
+    skipped = 0
+    scannable: list[Path] = []
+    if not args.skip_checkov:
+        scannable = [t for t in sample if checkov_can_scan(t)]
+        skipped = len(sample) - len(scannable)
+        checkov_expected = [f for f in expected if Path(f.file) in set(scannable)]
+        flags = [x for t in scannable for x in ("-f", str(t))]
+        common = ["--output", "json", "--skip-download"]
+        for label, extra in ((f"checkov (default frameworks), {len(scannable)} templates", []),
+                             (f"checkov --framework cloudformation, {len(scannable)} templates",
+                              ["--framework", "cloudformation"])):
+            pair = Pair(label)
+            command = [args.checkov, *flags, *common, *extra]
+            measure(pair, command, [*command, "--external-checks-dir", str(checkov_dir)],
+                    args.repeats)
+            pairs.append(pair)
+            agreements.append((label.split(",")[0], checkov_agreement(
+                pair.without[0], pair.with_[0], checkov_expected)))
+        single_checkov = Pair("checkov --framework cloudformation, 1 template")
+        command = [args.checkov, "-f", str(SINGLE_TEMPLATE), *common,
+                   "--framework", "cloudformation"]
+        measure(single_checkov, command,
+                [*command, "--external-checks-dir", str(checkov_dir)], args.repeats)
+        pairs.append(single_checkov)
+
+    attributions: list[Attribution] = []
+    for index in range(args.repeats):
+        found = attribution(f"cfn-lint, {len(files)} templates", sys.executable,
+                            ATTRIBUTE_CFN_LINT, str(cfn_dir), files)
+        if found:
+            attributions.append(found)
+        if not args.skip_checkov:
+            found = attribution(f"checkov --framework cloudformation, {len(scannable)} "
+                                "templates", str(Path(args.checkov).with_name("python")),
+                                ATTRIBUTE_CHECKOV, str(checkov_dir), [str(t) for t in scannable])
+            if found:
+                attributions.append(found)
+        log(f"attribution repeat {index + 1} done")
+    medians = []
+    for label in dict.fromkeys(a.label for a in attributions):
+        same = sorted((a for a in attributions if a.label == label), key=lambda a: a.share)
+        medians.append(same[len(same) // 2])
+
+    lines = [
+        "### Plugin overhead",
+        "",
+        f"Sample: every {args.every}th of the {len(templates):,} CloudFormation templates of "
+        f"`{args.corpus}` in sorted order ({len(sample)} templates"
+        + (f"; {skipped} of them left out for checkov, whose CloudFormation runner aborts "
+           "the whole run on a resource whose `Type` is not a string" if skipped else "")
+        + f"), all passed to one process; {args.repeats} repeats in alternating order; "
+        "overhead = with / without - 1.",
+        "",
+        *overhead_rows(pairs),
+        "",
+        "Where the time goes, from inside one run (CPU time, median run of the repeats): "
+        "what importing the plugin costs once the host is loaded, what the plugin's rule / "
+        "check calls cost (the engine included), and their sum over the host's own time. "
+        "Both sides of the ratio come from the same process, so it hardly depends on what "
+        "else the machine is running.",
+        "",
+        *attribution_rows(medians),
+        "",
+        "Agreement (first repeat): the host's own findings with and without cwlint, and the "
+        "plugin's findings against `cwlint scan` on the same templates (errors and "
+        "warnings; file, rule and line for cfn-lint, file, rule and resource for checkov).",
+        "",
+        *agreement_rows(agreements),
+        "",
+        f"cfn-lint {version([args.cfn_lint, '--version'])}"
+        + ("" if args.skip_checkov else f", checkov {version([args.checkov, '--version'])}")
+        + f", Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}. "
+        f"_Run took {time.perf_counter() - started:.0f} s; 1-minute load average "
+        f"{load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end._",
+    ]
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] in (ATTRIBUTE_CFN_LINT, ATTRIBUTE_CHECKOV):
+        mode, target, *targets = sys.argv[1:]
+        measure_in_host = attribute_cfn_lint if mode == ATTRIBUTE_CFN_LINT else attribute_checkov
+        print(json.dumps(measure_in_host(target, targets)))
+        raise SystemExit(0)
+    raise SystemExit(main())

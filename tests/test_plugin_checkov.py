@@ -1,0 +1,251 @@
+"""The checkov plugin: cwlint's rules through the real ``checkov`` command line.
+
+checkov pins old versions of packages cwlint shares, so these tests run in their own
+virtualenv, ``.venv-checkov`` (checkov, pytest, cwlint), which ``make test`` creates and
+runs them in; in an environment without checkov they are skipped.
+
+The CKV_CWL failures must be exactly ``cwlint scan``'s findings (rule and resource, the
+finding's line inside the resource's range, the reason in ``details``), checkov's own
+results must not change, and checkov's suppressions and filters must work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("checkov", reason="checkov runs in .venv-checkov: `make test` runs these")
+
+from cwlint.engine import scan
+from cwlint.findings import INFO, Finding
+from cwlint.plugins.paths import checks_dir
+from cwlint.rules import RULES_BY_ID
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
+UNKNOWN = ROOT / "fixtures" / "cfn" / "cwl001" / "unknown-namespace-parameter.yaml"
+CHECKOV = str(Path(sys.executable).with_name("checkov"))
+CHECKS = checks_dir("checkov")
+OUR_IDS = {rule.checkov_id() for rule in RULES_BY_ID.values()}
+
+
+def fixtures() -> list[Path]:
+    files = [*sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml")), DEMO]
+    return [f for f in files if f.parent.name != "loader"]
+
+
+def checkov(*args: str | Path, cwd: Path = ROOT, external: bool = True
+            ) -> subprocess.CompletedProcess[str]:
+    command = [CHECKOV, *map(str, args), "--output", "json", "--skip-download"]
+    if external:
+        command += ["--external-checks-dir", str(CHECKS)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=900,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+
+
+def records(result: subprocess.CompletedProcess[str], kind: str = "failed_checks"
+            ) -> list[dict[str, Any]]:
+    assert result.stdout.strip(), result.stderr[-3000:]
+    data = json.loads(result.stdout)
+    reports = data if isinstance(data, list) else [data]
+    found: list[dict[str, Any]] = []
+    for report in reports:
+        found.extend(report.get("results", {}).get(kind, []))
+    return found
+
+
+def resource_name(record: dict[str, Any]) -> str:
+    return str(record["resource"]).rsplit(".", 1)[-1]
+
+
+@cache
+def expected() -> tuple[Finding, ...]:
+    result = scan([str(f) for f in fixtures()])
+    assert not result.errors
+    return tuple(f for f in result.findings if f.severity != INFO)
+
+
+@cache
+def fixture_run() -> tuple[dict[str, Any], ...]:
+    flags = [x for f in fixtures() for x in ("-f", str(f))]
+    return tuple(records(checkov(*flags, "--framework", "cloudformation", "--check",
+                                 "CKV_CWL_*")))
+
+
+# --- the environment -------------------------------------------------------------------
+
+
+def test_checkov_environment_is_intact() -> None:
+    names = {d.metadata["Name"].lower() for d in metadata.distributions()}
+    assert "bc-python-hcl2" in names
+    assert "python-hcl2" not in names  # DESIGN.md §6: it would replace checkov's hcl2
+    done = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout
+
+
+def test_verify_passes() -> None:
+    done = subprocess.run([sys.executable, "-m", "cwlint", "plugin-path", "checkov", "--verify"],
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == CHECKS
+    assert "CKV_CWL_001 failed on AWS::Lambda::Function.ProbeFunction" in done.stderr
+
+
+def test_missing_cwlint_is_loud_and_verify_fails(tmp_path: Path) -> None:
+    hidden = tmp_path / "hide" / "cwlint"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('cwlint is not installed here')\n")
+    fake = tmp_path / "checkov"
+    fake.write_text(f"#!/bin/sh\nPYTHONPATH={hidden.parent} exec {CHECKOV} \"$@\"\n")
+    fake.chmod(0o755)
+    direct = subprocess.run([str(fake), "-f", str(DEMO), "--external-checks-dir", str(CHECKS),
+                             "--output", "json", "--skip-download"], capture_output=True,
+                            text=True, check=False, timeout=600)
+    assert direct.stderr.count("cwlint: CKV_CWL checks NOT loaded") == 1  # once, not per runner
+    assert "cwlint is not installed here" in direct.stderr
+    assert "CKV_CWL" not in direct.stdout
+    verify = subprocess.run([sys.executable, "-m", "cwlint", "plugin-path", "checkov", "--verify",
+                             "--tool", str(fake)], capture_output=True, text=True, check=False,
+                            timeout=600)
+    assert verify.returncode == 1
+    assert "checkov did NOT load the cwlint plugins" in verify.stderr
+
+
+# --- same findings as cwlint scan ------------------------------------------------------
+
+
+def test_failures_are_exactly_cwlint_scan_findings() -> None:
+    got = Counter((os.path.abspath(r["file_abs_path"]), r["check_id"], resource_name(r))
+                  for r in fixture_run())
+    wanted = Counter((os.path.abspath(f.file), RULES_BY_ID[f.rule_id].checkov_id(), f.resource)
+                     for f in expected())
+    assert got == wanted
+    assert len(wanted) > 40
+
+
+def test_failures_carry_line_details_severity_and_guideline() -> None:
+    lines = {(os.path.abspath(f.file), RULES_BY_ID[f.rule_id].checkov_id(), f.resource): f
+             for f in expected()}
+    for record in fixture_run():
+        key = (os.path.abspath(record["file_abs_path"]), record["check_id"],
+               resource_name(record))
+        finding = lines[key]
+        start, end = record["file_line_range"]
+        assert start <= (finding.line or 0) <= end, (record["resource"], finding.line)
+        assert record["details"][0] == f"line {finding.line}: {finding.message}"
+        rule = RULES_BY_ID[finding.rule_id]
+        assert record["guideline"] == rule.help_uri()
+        assert record["severity"] == ("HIGH" if rule.severity == "error" else "MEDIUM")
+        assert record["check_class"] == "cwlint.plugins.checkov_checks"
+        assert rule.title in record["check_name"]
+
+
+def test_demo_template() -> None:
+    result = checkov("-f", DEMO, "--framework", "cloudformation")
+    failed = {(r["check_id"], r["resource"]) for r in records(result)
+              if r["check_id"] in OUR_IDS}
+    assert failed == {
+        ("CKV_CWL_002", "AWS::Lambda::Function.OrdersFunction"),
+        ("CKV_CWL_003", "AWS::IAM::Role.OrdersRole"),
+        ("CKV_CWL_004", "AWS::Lambda::Function.OrdersFunction"),
+        ("CKV_CWL_005", "AWS::EC2::Instance.ReportingInstance"),
+        ("CKV_CWL_008", "AWS::IAM::Role.OrdersRole"),
+    }
+    passed = {(r["check_id"], r["resource"]) for r in records(result, "passed_checks")
+              if r["check_id"] in OUR_IDS}
+    assert ("CKV_CWL_001", "AWS::EC2::Instance.ReportingInstance") in passed
+    assert not any(resource.startswith("AWS::Logs::LogGroup") and check != "CKV_CWL_020"
+                   for check, resource in passed)  # only resources a rule is about
+
+
+def test_info_findings_are_not_failures() -> None:
+    result = checkov("-f", UNKNOWN, "--framework", "cloudformation", "--check", "CKV_CWL_*")
+    assert not records(result)
+    assert not any(r["check_id"] == "CKV_CWL_001" and resource_name(r) == "OrdersFunction"
+                   for r in records(result, "passed_checks"))
+
+
+def test_checkov_own_results_are_unchanged() -> None:
+    flags = [x for f in fixtures()[::4] for x in ("-f", str(f))]
+
+    def key(record: dict[str, Any]) -> tuple[Any, ...]:
+        return (record["check_id"], record["file_abs_path"], record["resource"],
+                record["check_result"]["result"])
+
+    def everything(result: subprocess.CompletedProcess[str]) -> Counter[tuple[Any, ...]]:
+        return Counter(key(r) for kind in ("failed_checks", "passed_checks", "skipped_checks")
+                       for r in records(result, kind) if r["check_id"] not in OUR_IDS)
+
+    plain = checkov(*flags, "--framework", "cloudformation", external=False)
+    added = checkov(*flags, "--framework", "cloudformation")
+    assert everything(plain) == everything(added)
+
+
+def test_default_frameworks_and_directory_mode(tmp_path: Path) -> None:
+    """``checkov -d DIR`` from elsewhere, every framework: the files are found by their
+    path relative to the scanned directory."""
+    target = tmp_path / "repo" / "templates"
+    target.mkdir(parents=True)
+    shutil.copy(DEMO, target / "orders.yaml")
+    (target / "k8s.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
+                                     "spec: {containers: [{name: x, image: nginx}]}\n")
+    result = checkov("-d", tmp_path / "repo", "--check", "CKV_CWL_*", cwd=tmp_path)
+    failed = {(r["check_id"], resource_name(r), r["file_path"]) for r in records(result)}
+    assert ("CKV_CWL_002", "OrdersFunction", "/templates/orders.yaml") in failed
+    assert len(failed) == 5
+
+
+# --- suppression and filters -----------------------------------------------------------
+
+
+def test_skip_comment_and_skip_check(tmp_path: Path) -> None:
+    text = DEMO.read_text().replace(
+        "  OrdersFunction:\n",
+        "  OrdersFunction:\n    # checkov:skip=CKV_CWL_002:namespace fixed in the next release\n")
+    (tmp_path / "t.yaml").write_text(text)
+    result = checkov("-f", tmp_path / "t.yaml", "--framework", "cloudformation",
+                     "--skip-check", "CKV_CWL_008")
+    failed = {r["check_id"] for r in records(result) if r["check_id"] in OUR_IDS}
+    assert failed == {"CKV_CWL_003", "CKV_CWL_004", "CKV_CWL_005"}
+    skipped = [r for r in records(result, "skipped_checks") if r["check_id"] == "CKV_CWL_002"]
+    assert [s["check_result"]["suppress_comment"] for s in skipped] == [
+        "namespace fixed in the next release"]
+
+
+def test_cwlint_configuration_and_inline_suppression(tmp_path: Path) -> None:
+    text = DEMO.read_text().replace(
+        "  OrdersFunction:\n    Type: AWS::Lambda::Function\n",
+        "  OrdersFunction:\n    Type: AWS::Lambda::Function\n    Metadata:\n      cwlint:\n"
+        "        ignore:\n          - {rule: CWL002, reason: namespace renamed next sprint}\n")
+    (tmp_path / "t.yaml").write_text(text)
+    (tmp_path / ".cwlint.yaml").write_text("disable: [CWL008]\n")
+    result = checkov("-f", tmp_path / "t.yaml", "--framework", "cloudformation", "--check",
+                     "CKV_CWL_*")
+    assert {r["check_id"] for r in records(result)} == {"CKV_CWL_003", "CKV_CWL_004",
+                                                        "CKV_CWL_005"}
+    # suppressed by cwlint: neither failed nor passed
+    assert not [r for r in records(result, "passed_checks")
+                if r["check_id"] == "CKV_CWL_002" and resource_name(r) == "OrdersFunction"]
+
+
+def test_check_filter_with_wildcard_runs_only_cwlint() -> None:
+    result = checkov("-f", DEMO, "--framework", "cloudformation", "--check", "CKV_CWL_00*")
+    ids = {r["check_id"] for kind in ("failed_checks", "passed_checks")
+           for r in records(result, kind)}
+    assert ids and all(i.startswith("CKV_CWL_00") for i in ids)
+
+
+def test_check_filter_by_severity() -> None:
+    result = checkov("-f", DEMO, "--framework", "cloudformation", "--check", "HIGH")
+    assert {"CKV_CWL_002", "CKV_CWL_005"} <= {r["check_id"] for r in records(result)}

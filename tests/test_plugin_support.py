@@ -1,0 +1,328 @@
+"""The plugin machinery that needs neither host tool running: the per-template cache,
+the checkov adapter's decisions, ``cwlint plugin-path``, and the wheel shipping
+``checks/`` (so the printed path works from a pip install, not only from the repository).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cwlint.cfn.loader import load_template
+from cwlint.engine import scan
+from cwlint.findings import Finding
+from cwlint.plugins import checkov_support
+from cwlint.plugins import options as plugin_options
+from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
+from cwlint.plugins.checkov_support import (
+    CLOUDFORMATION_TYPES,
+    FAILED,
+    PASSED,
+    UNKNOWN,
+    categories,
+    cloudformation_run,
+    resolve_scanned_file,
+    verdict,
+    warn_unreportable,
+)
+from cwlint.plugins.paths import TOOLS, checks_dir
+from cwlint.rules import ALL_RULES, RULES_BY_ID
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
+CWLINT = str(Path(sys.executable).with_name("cwlint"))
+
+
+def finding(rule: str = "CWL001", severity: str = "error", resource: str = "Fn",
+            line: int = 3) -> Finding:
+    return Finding(rule, severity, f"{rule} message", "t.yaml", line, resource, fix="the fix")
+
+
+# --- the cache -------------------------------------------------------------------------
+
+
+def test_cache_computes_once_per_key_and_anchor() -> None:
+    cache = EngineCache(size=2)
+    template: dict[str, Any] = {}
+    calls: list[int] = []
+
+    def compute() -> EngineRun:
+        calls.append(1)
+        return EngineRun((finding(),))
+
+    first = cache.get((id(template), "t.yaml"), template, compute)
+    assert cache.get((id(template), "t.yaml"), template, compute) is first
+    assert cache.runs == 1 and len(calls) == 1
+    # same key, another object (an id reused after the first was freed): computed again
+    other: dict[str, Any] = {}
+    assert cache.get((id(template), "t.yaml"), other, compute) is not first
+    assert cache.runs == 2
+
+
+def test_cache_keeps_only_the_last_entries() -> None:
+    cache = EngineCache(size=2)
+    for key in ("a", "b", "c"):
+        cache.get(key, None, EngineRun)
+    cache.get("a", None, EngineRun)
+    assert cache.runs == 4  # "a" was evicted by "c"
+    cache.clear()
+    assert cache.runs == 0
+
+
+def test_engine_errors_become_one_reportable_message() -> None:
+    def broken() -> list[Finding]:
+        raise KeyError("x")
+
+    run = engine_run(broken)
+    assert run.findings == () and run.error == "cwlint internal error: KeyError: 'x'"
+    assert run.take_error() == run.error
+    assert run.take_error() is None  # reported once, whatever the number of rules
+
+    def deep() -> list[Finding]:
+        raise RecursionError
+
+    assert "nests too deeply" in (engine_run(deep).error or "")
+
+
+def test_engine_run_indexes_findings() -> None:
+    run = EngineRun((finding(), finding(resource="Other"), finding("CWL002")))
+    assert len(run.for_rule("CWL001")) == 2
+    assert run.for_resource("CWL001", "Other") == [finding(resource="Other")]
+    assert run.for_resource("CWL003", "Fn") == []
+
+
+# --- checkov decisions -----------------------------------------------------------------
+
+
+def test_verdict_fails_with_the_reason_and_the_fix() -> None:
+    rule = RULES_BY_ID["CWL001"]
+    answer = verdict(EngineRun((finding(),)), rule, "Fn", "AWS::Lambda::Function",
+                     CLOUDFORMATION_TYPES["CWL001"])
+    assert answer.result == FAILED
+    assert answer.details == ("line 3: CWL001 message", "fix: the fix")
+
+
+def test_verdict_passes_only_resources_the_rule_is_about() -> None:
+    rule = RULES_BY_ID["CWL001"]
+    types = CLOUDFORMATION_TYPES["CWL001"]
+    empty = EngineRun()
+    assert verdict(empty, rule, "Fn", "AWS::Lambda::Function", types).result == PASSED
+    assert verdict(empty, rule, "Bucket", "AWS::S3::Bucket", types).result == UNKNOWN
+
+
+def test_verdict_info_and_errors_are_unknown_not_failed() -> None:
+    rule = RULES_BY_ID["CWL001"]
+    types = CLOUDFORMATION_TYPES["CWL001"]
+    info = EngineRun((finding(severity="info"),))
+    assert verdict(info, rule, "Fn", "AWS::Lambda::Function", types).result == UNKNOWN
+    broken = EngineRun(error="boom")
+    assert verdict(broken, rule, "Fn", "AWS::Lambda::Function", types).result == UNKNOWN
+    warning = EngineRun((finding(severity="warning"),))
+    assert verdict(warning, rule, "Fn", "AWS::Lambda::Function", types).result == FAILED
+
+
+def test_verdict_suppressed_inline_is_unknown_not_passed() -> None:
+    rule = RULES_BY_ID["CWL001"]
+    run = EngineRun(suppressed=(finding(),))
+    assert run.is_suppressed("CWL001", "Fn")
+    assert verdict(run, rule, "Fn", "AWS::Lambda::Function",
+                   CLOUDFORMATION_TYPES["CWL001"]).result == UNKNOWN
+
+
+def test_options_follow_the_configuration_file(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # the repository root: the search stops here
+    nested = tmp_path / "stacks" / "orders"
+    nested.mkdir(parents=True)
+    template = nested / "t.yaml"
+    template.write_text(DEMO.read_text())
+    config = tmp_path / ".cwlint.yaml"
+    config.write_text("disable: [CWL008]\nregion: eu-west-1\n")
+    plugin_options.clear_caches()
+    found = plugin_options.options_for(str(template))
+    assert found.options.region == "eu-west-1"
+    assert RULES_BY_ID["CWL008"] not in found.options.rules
+    assert plugin_options.options_for(str(template), "ap-south-1").options.region == "ap-south-1"
+    config.write_text("exclude: [stacks/**]\n")
+    os.utime(config, ns=(1, 1))  # a new version of the file, whatever the clock
+    assert plugin_options.options_for(str(template)).excludes(str(template))
+    checkov_support.FILE_CACHE.clear()
+    assert cloudformation_run(str(template)).findings == ()
+    plugin_options.clear_caches()
+
+
+def test_every_rule_has_checkov_types_and_a_category() -> None:
+    for rule in ALL_RULES:
+        assert CLOUDFORMATION_TYPES.get(rule.id), rule.id
+        assert categories(rule)[0] in ("IAM", "NETWORKING", "LOGGING")
+    assert categories(RULES_BY_ID["CWL001"])[0] == "IAM"
+    assert categories(RULES_BY_ID["CWL012"])[0] == "NETWORKING"
+    assert categories(RULES_BY_ID["CWL020"])[0] == "LOGGING"
+
+
+def test_checkov_types_cover_every_finding_of_the_fixtures() -> None:
+    """A check runs only on the types of CLOUDFORMATION_TYPES: a finding on another type
+    could not be shown by checkov. Every rule's fixtures must stay inside the table."""
+    files = [p for p in sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml"))
+             if p.parent.name != "loader"] + [DEMO]
+    result = scan([str(p) for p in files])
+    assert result.findings
+    for file in {f.file for f in result.findings}:
+        loaded = load_template(file)
+        assert warn_unreportable([f for f in result.findings if f.file == file], loaded) == []
+
+
+def test_unreportable_findings_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    loaded = load_template(str(DEMO))
+    lost = warn_unreportable([finding(resource="OrdersLogGroup")], loaded)
+    assert len(lost) == 1 and "cannot be reported by checkov" in caplog.text
+
+
+def test_cloudformation_run_is_cached_per_file(tmp_path: Path) -> None:
+    checkov_support.FILE_CACHE.clear()
+    template = tmp_path / "t.yaml"
+    template.write_text(DEMO.read_text())
+    first = cloudformation_run(str(template))
+    assert cloudformation_run(str(template)) is first
+    assert {f.rule_id for f in first.findings} == {"CWL002", "CWL003", "CWL004", "CWL005",
+                                                  "CWL008"}
+    template.write_text(DEMO.read_text() + "\n# edited\n")
+    assert cloudformation_run(str(template)) is not first
+    assert checkov_support.FILE_CACHE.runs == 2
+    (tmp_path / "bad.yaml").write_text("Resources: [unclosed\n")
+    assert cloudformation_run(str(tmp_path / "bad.yaml")).findings == ()
+
+
+def test_resolve_scanned_file_from_the_runner_frame(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    template = tmp_path / "deep" / "t.yaml"
+    template.parent.mkdir()
+    template.write_text("x")
+    monkeypatch.chdir(ROOT)
+
+    def runner_frame() -> str | None:
+        # what checkov's CloudFormation runner holds while it runs the checks
+        file_abs_path = str(template)  # noqa: F841
+        cf_file = "/t.yaml"  # noqa: F841 (relative to the -d root)
+        return check()
+
+    def check() -> str | None:
+        return resolve_scanned_file("/t.yaml")
+
+    assert runner_frame() == str(template)
+    assert resolve_scanned_file("/fixtures/demo/orders-service.yaml") == \
+        "fixtures/demo/orders-service.yaml"  # -f: relative to the working directory
+    assert resolve_scanned_file("/no/such/file.yaml") is None
+
+
+# --- the checks directories ------------------------------------------------------------
+
+
+def test_checkov_check_files_are_safe_to_import_by_bare_name() -> None:
+    directory = checks_dir("checkov")
+    files = sorted(p for p in directory.glob("*.py") if p.name != "__init__.py")
+    assert files
+    for path in files:
+        name = path.stem
+        assert name.startswith("ckv_cwl_")
+        assert importlib.util.find_spec(name) is None, f"{name} shadows an importable module"
+
+
+def test_checkov_check_files_register_every_rule_group() -> None:
+    directory = checks_dir("checkov")
+    groups = set()
+    for path in directory.glob("ckv_cwl_*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "register_group":
+                groups.add(node.args[0].value)  # type: ignore[attr-defined]
+    assert {rule.number()[1] for rule in ALL_RULES} <= groups
+
+
+# --- cwlint plugin-path ----------------------------------------------------------------
+
+
+def test_plugin_path_prints_the_directories() -> None:
+    for tool in TOOLS:
+        done = subprocess.run([CWLINT, "plugin-path", tool], capture_output=True, text=True,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        path = Path(done.stdout.strip())
+        assert path.is_absolute() and path == checks_dir(tool) and path.is_dir()
+    done = subprocess.run([CWLINT, "plugin-path", "tflint"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_plugin_path_verify_cfn_lint() -> None:
+    done = subprocess.run([CWLINT, "plugin-path", "cfn-lint", "--verify"], capture_output=True,
+                          text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "ok: cfn-lint" in done.stderr and "E9001 reported" in done.stderr
+
+
+def test_plugin_path_verify_fails_when_the_tool_cannot_load_cwlint(tmp_path: Path) -> None:
+    fake = tmp_path / "cfn-lint"  # a cfn-lint whose Python cannot import cwlint
+    hidden = tmp_path / "hide"
+    (hidden / "cwlint").mkdir(parents=True)
+    (hidden / "cwlint" / "__init__.py").write_text("raise ImportError('not installed here')\n")
+    fake.write_text(f"#!/bin/sh\nPYTHONPATH={hidden} exec "
+                    f"{Path(sys.executable).with_name('cfn-lint')} \"$@\"\n")
+    fake.chmod(0o755)
+    done = subprocess.run([CWLINT, "plugin-path", "cfn-lint", "--verify", "--tool", str(fake)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 1
+    assert "did NOT load the cwlint plugins" in done.stderr
+    assert "not installed here" in done.stderr
+    missing = subprocess.run([CWLINT, "plugin-path", "checkov", "--verify", "--tool",
+                              str(tmp_path / "nothing")], capture_output=True, text=True,
+                             check=False)
+    assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+# --- the wheel ships checks/ -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built wheel, unpacked as site-packages would hold it."""
+    out = tmp_path_factory.mktemp("wheel")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+                            "-w", str(out), str(ROOT)], capture_output=True, text=True,
+                           check=False, timeout=600, env=env, cwd=out)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = out.glob("cwlint-*.whl")
+    site = out / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
+
+
+def test_wheel_contains_the_checks_directories(installed_wheel: Path) -> None:
+    cfn = installed_wheel / "cwlint" / "checks" / "cfn_lint"
+    checkov = installed_wheel / "cwlint" / "checks" / "checkov"
+    assert (cfn / "cwlint_rules.py").is_file()
+    assert (checkov / "__init__.py").is_file() and (checkov / "ckv_cwl_bootstrap.py").is_file()
+    assert {p.name for p in checkov.glob("ckv_cwl_*.py")} == {
+        p.name for p in checks_dir("checkov").glob("ckv_cwl_*.py")}
+    assert not (installed_wheel / "checks").exists()  # no top-level "checks" package
+
+
+def test_installed_plugin_path_points_into_the_package(installed_wheel: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(installed_wheel)}
+    done = subprocess.run([sys.executable, "-m", "cwlint", "plugin-path", "cfn-lint"],
+                          capture_output=True, text=True, check=False, env=env, cwd="/")
+    assert done.returncode == 0, done.stderr
+    path = Path(done.stdout.strip())
+    assert path == installed_wheel / "cwlint" / "checks" / "cfn_lint"
+    linted = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")),
+                             f"--append-rules={path}", "--format", "parseable", "--", str(DEMO)],
+                            capture_output=True, text=True, check=False, env=env, timeout=300)
+    assert ":E9002:" in linted.stdout, linted.stderr
