@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cwlint.terraform.functions import call_function, first_unknown, to_number, to_text
-from cwlint.terraform.hcl import (
+from cwlint.terraform.syntax import (
     Binary,
     Call,
     Conditional,

@@ -22,8 +22,33 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from cwlint.terraform.syntax import (
+    Attribute,
+    Binary,
+    Block,
+    Body,
+    Call,
+    Conditional,
+    Expr,
+    ForDirective,
+    ForExpr,
+    GetAttr,
+    HclError,
+    IfDirective,
+    Index,
+    Interpolation,
+    Literal,
+    ObjectExpr,
+    Splat,
+    SplatItem,
+    Template,
+    TemplatePart,
+    TupleExpr,
+    Unary,
+    Variable,
+)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?:::[A-Za-z_][A-Za-z0-9_\-]*)*")
@@ -35,159 +60,6 @@ _MAX_DEPTH = 64
 _PRECEDENCE: tuple[tuple[str, ...], ...] = (
     ("||",), ("&&",), ("==", "!="), (">=", "<=", ">", "<"), ("+", "-"), ("*", "/", "%"),
 )
-
-
-class HclError(Exception):
-    """HCL that cannot be parsed: ``message`` is one line, ``line`` is 1-based."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-# --- syntax tree -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Expr:
-    """An expression; ``line`` is where it starts."""
-
-    line: int
-
-
-@dataclass(frozen=True)
-class Literal(Expr):
-    value: Any  # str, int, float, bool or None
-
-
-@dataclass(frozen=True)
-class Interpolation:
-    expr: Expr
-
-
-@dataclass(frozen=True)
-class IfDirective:
-    condition: Expr
-    then: tuple[TemplatePart, ...]
-    otherwise: tuple[TemplatePart, ...]
-
-
-@dataclass(frozen=True)
-class ForDirective:
-    key_var: str | None
-    value_var: str
-    collection: Expr
-    body: tuple[TemplatePart, ...]
-
-
-TemplatePart = str | Interpolation | IfDirective | ForDirective
-
-
-@dataclass(frozen=True)
-class Template(Expr):
-    parts: tuple[TemplatePart, ...]
-
-
-@dataclass(frozen=True)
-class TupleExpr(Expr):
-    items: tuple[Expr, ...]
-
-
-@dataclass(frozen=True)
-class ObjectExpr(Expr):
-    items: tuple[tuple[Expr, Expr], ...]  # a bare identifier key is a Literal
-
-
-@dataclass(frozen=True)
-class Variable(Expr):
-    name: str
-
-
-@dataclass(frozen=True)
-class GetAttr(Expr):
-    source: Expr
-    name: str
-
-
-@dataclass(frozen=True)
-class Index(Expr):
-    source: Expr
-    key: Expr
-
-
-@dataclass(frozen=True)
-class SplatItem(Expr):
-    """The element a splat's body applies to."""
-
-
-@dataclass(frozen=True)
-class Splat(Expr):
-    source: Expr
-    body: Expr  # built on a SplatItem
-
-
-@dataclass(frozen=True)
-class Call(Expr):
-    name: str
-    args: tuple[Expr, ...]
-    expand_final: bool = False
-
-
-@dataclass(frozen=True)
-class Unary(Expr):
-    op: str
-    operand: Expr
-
-
-@dataclass(frozen=True)
-class Binary(Expr):
-    op: str
-    left: Expr
-    right: Expr
-
-
-@dataclass(frozen=True)
-class Conditional(Expr):
-    condition: Expr
-    true: Expr
-    false: Expr
-
-
-@dataclass(frozen=True)
-class ForExpr(Expr):
-    key_var: str | None
-    value_var: str
-    collection: Expr
-    key: Expr | None  # set for the object form {for k, v in x : key => value}
-    value: Expr
-    condition: Expr | None
-    grouping: bool = False
-
-
-@dataclass
-class Attribute:
-    name: str
-    expr: Expr
-    line: int
-
-
-@dataclass
-class Block:
-    type: str
-    labels: list[str]
-    body: Body
-    line: int
-    end_line: int
-
-
-@dataclass
-class Body:
-    attributes: dict[str, Attribute] = field(default_factory=dict)
-    blocks: list[Block] = field(default_factory=list)
-
-    def blocks_of(self, block_type: str) -> list[Block]:
-        return [b for b in self.blocks if b.type == block_type]
 
 
 # --- parser ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 
 from cwlint.cfn.intrinsics import partition_for_region
 from cwlint.model import Location
-from cwlint.terraform import hcl
+from cwlint.terraform import hcl, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.expressions import Evaluator, Scope, Step, flatten_traversal, plain
 from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
@@ -58,7 +58,7 @@ def is_module_directory(path: str) -> bool:
 
 @dataclass
 class Declaration:
-    block: hcl.Block
+    block: syntax.Block
     file: str
 
 
@@ -69,7 +69,7 @@ class ModuleConfig:
     directory: str
     files: list[str] = field(default_factory=list)
     variables: dict[str, Declaration] = field(default_factory=dict)
-    locals: dict[str, tuple[hcl.Attribute, str]] = field(default_factory=dict)
+    locals: dict[str, tuple[syntax.Attribute, str]] = field(default_factory=dict)
     resources: dict[tuple[str, str, str], Declaration] = field(default_factory=dict)
     calls: dict[str, Declaration] = field(default_factory=dict)
     outputs: dict[str, Declaration] = field(default_factory=dict)
@@ -100,7 +100,7 @@ def _is_override(path: str) -> bool:
     return name == "override.tf" or name.endswith("_override.tf")
 
 
-def _override(config: ModuleConfig, block: hcl.Block, path: str) -> None:
+def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
     """Merge a block of an override file into the block it overrides, as Terraform does:
     its arguments replace the original ones, its nested blocks replace those of the same
     type."""
@@ -130,7 +130,7 @@ def _override(config: ModuleConfig, block: hcl.Block, path: str) -> None:
     body.blocks.extend(block.body.blocks)
 
 
-def parse_file(path: str) -> hcl.Body:
+def parse_file(path: str) -> syntax.Body:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
@@ -152,7 +152,7 @@ def parse_file(path: str) -> hcl.Body:
         raise TerraformError(path, None, "the file nests too deeply to parse") from None
 
 
-def _declare(config: ModuleConfig, block: hcl.Block, path: str) -> None:
+def _declare(config: ModuleConfig, block: syntax.Block, path: str) -> None:
     labels = block.labels
     where = Declaration(block, path)
 
@@ -280,7 +280,7 @@ class ModuleInstance:
     """One instance of a module: the root, or a module call (one per count/for_each key)."""
 
     def __init__(self, session: _Session, config: ModuleConfig, address: str,
-                 inputs: dict[str, tuple[hcl.Expr, Scope, ModuleInstance]] | None,
+                 inputs: dict[str, tuple[syntax.Expr, Scope, ModuleInstance]] | None,
                  tfvars: dict[str, Any] | None = None, depth: int = 0) -> None:
         self.session = session
         self.config = config
@@ -301,7 +301,7 @@ class ModuleInstance:
     def qualified(self, local_address: str) -> str:
         return f"{self.address}.{local_address}" if self.address else local_address
 
-    def evaluate(self, expr: hcl.Expr, scope: Scope | None = None) -> Any:
+    def evaluate(self, expr: syntax.Expr, scope: Scope | None = None) -> Any:
         return self.session.evaluator.evaluate(expr, scope or Scope(self))
 
     def guarded(self, key: Any, compute: Any, what: str) -> Any:
@@ -420,7 +420,7 @@ class ModuleInstance:
         return [Instance(self, declaration, mode, rtype, name, key, scope)
                 for key, scope in keys]
 
-    def expansion(self, body: hcl.Body, what: str) -> list[tuple[Any, Scope]]:
+    def expansion(self, body: syntax.Body, what: str) -> list[tuple[Any, Scope]]:
         """The instance keys of a block with ``count`` or ``for_each`` (None: no key) and the
         scope each is evaluated in. An unknown count gives one unkeyed instance."""
         base = Scope(self)
@@ -513,7 +513,7 @@ class ModuleInstance:
 
     # --- references ------------------------------------------------------------------------
 
-    def references(self, expr: hcl.Expr, scope: Scope) -> list[str]:
+    def references(self, expr: syntax.Expr, scope: Scope) -> list[str]:
         """The resources an expression refers to, module-qualified and as a plan lists them
         (``aws_iam_role.app.arn``, ``aws_iam_role.app``), through variables, locals and
         module outputs."""
@@ -591,54 +591,54 @@ class ModuleInstance:
         return found
 
 
-def _traversals(expr: hcl.Expr) -> Iterator[hcl.Expr]:
+def _traversals(expr: syntax.Expr) -> Iterator[syntax.Expr]:
     """The outermost traversals (``a.b[0].c``) inside an expression."""
     stack: list[Any] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, (hcl.Variable, hcl.GetAttr, hcl.Index)):
+        if isinstance(node, (syntax.Variable, syntax.GetAttr, syntax.Index)):
             if flatten_traversal(node) is not None:
                 yield node
-                inner: hcl.Expr = node
-                while isinstance(inner, (hcl.GetAttr, hcl.Index)):  # index expressions
-                    if isinstance(inner, hcl.Index):
+                inner: syntax.Expr = node
+                while isinstance(inner, (syntax.GetAttr, syntax.Index)):  # index expressions
+                    if isinstance(inner, syntax.Index):
                         stack.append(inner.key)
                     inner = inner.source
                 continue
-            stack.append(node.source if not isinstance(node, hcl.Variable) else None)
-            if isinstance(node, hcl.Index):
+            stack.append(node.source if not isinstance(node, syntax.Variable) else None)
+            if isinstance(node, syntax.Index):
                 stack.append(node.key)
-        elif isinstance(node, hcl.Template):
+        elif isinstance(node, syntax.Template):
             stack.extend(_template_exprs(node.parts))
-        elif isinstance(node, hcl.TupleExpr):
+        elif isinstance(node, syntax.TupleExpr):
             stack.extend(node.items)
-        elif isinstance(node, hcl.ObjectExpr):
+        elif isinstance(node, syntax.ObjectExpr):
             for key, value in node.items:
                 stack.extend((key, value))
-        elif isinstance(node, hcl.Splat):
+        elif isinstance(node, syntax.Splat):
             stack.extend((node.source, node.body))
-        elif isinstance(node, hcl.Call):
+        elif isinstance(node, syntax.Call):
             stack.extend(node.args)
-        elif isinstance(node, hcl.Unary):
+        elif isinstance(node, syntax.Unary):
             stack.append(node.operand)
-        elif isinstance(node, hcl.Binary):
+        elif isinstance(node, syntax.Binary):
             stack.extend((node.left, node.right))
-        elif isinstance(node, hcl.Conditional):
+        elif isinstance(node, syntax.Conditional):
             stack.extend((node.condition, node.true, node.false))
-        elif isinstance(node, hcl.ForExpr):
+        elif isinstance(node, syntax.ForExpr):
             stack.extend(x for x in (node.collection, node.key, node.value, node.condition)
                          if x is not None)
 
 
-def _template_exprs(parts: tuple[hcl.TemplatePart, ...]) -> list[hcl.Expr]:
-    found: list[hcl.Expr] = []
+def _template_exprs(parts: tuple[syntax.TemplatePart, ...]) -> list[syntax.Expr]:
+    found: list[syntax.Expr] = []
     for part in parts:
-        if isinstance(part, hcl.Interpolation):
+        if isinstance(part, syntax.Interpolation):
             found.append(part.expr)
-        elif isinstance(part, hcl.IfDirective):
+        elif isinstance(part, syntax.IfDirective):
             found.append(part.condition)
             found += _template_exprs(part.then) + _template_exprs(part.otherwise)
-        elif isinstance(part, hcl.ForDirective):
+        elif isinstance(part, syntax.ForDirective):
             found.append(part.collection)
             found += _template_exprs(part.body)
     return found
@@ -692,7 +692,7 @@ class Instance:
         self._values: dict[str, Any] = {}
 
     @property
-    def body(self) -> hcl.Body:
+    def body(self) -> syntax.Body:
         return self.declaration.block.body
 
     def configured(self, name: str) -> Any:
@@ -754,7 +754,8 @@ class Instance:
             configured=frozenset(values))
 
 
-def _nested_blocks(module: ModuleInstance, body: hcl.Body, scope: Scope) -> dict[str, list[Block]]:
+def _nested_blocks(module: ModuleInstance, body: syntax.Body, scope: Scope
+                   ) -> dict[str, list[Block]]:
     """The nested blocks of a body, ``dynamic`` blocks expanded, each evaluated."""
     found: dict[str, list[Block]] = {}
     for block in body.blocks:
@@ -767,12 +768,12 @@ def _nested_blocks(module: ModuleInstance, body: hcl.Body, scope: Scope) -> dict
     return found
 
 
-def _dynamic(module: ModuleInstance, block: hcl.Block, scope: Scope) -> list[Block]:
+def _dynamic(module: ModuleInstance, block: syntax.Block, scope: Scope) -> list[Block]:
     label = block.labels[0]
     attributes = block.body.attributes
     iterator_attr = attributes.get("iterator")
     iterator = label
-    if iterator_attr is not None and isinstance(iterator_attr.expr, hcl.Variable):
+    if iterator_attr is not None and isinstance(iterator_attr.expr, syntax.Variable):
         iterator = iterator_attr.expr.name
     content = next((b for b in block.body.blocks if b.type == "content"), None)
     if content is None or "for_each" not in attributes:
@@ -792,7 +793,7 @@ def _dynamic(module: ModuleInstance, block: hcl.Block, scope: Scope) -> list[Blo
             for key, value in pairs[:MAX_INSTANCES]]
 
 
-def _evaluate_block(module: ModuleInstance, body: hcl.Body, scope: Scope) -> Block:
+def _evaluate_block(module: ModuleInstance, body: syntax.Body, scope: Scope) -> Block:
     values: dict[str, Any] = {}
     refs: dict[str, tuple[str, ...]] = {}
     for name, attribute in body.attributes.items():
