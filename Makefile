@@ -9,14 +9,14 @@ STAMP := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_BIN := $(CHECKOV_VENV)/bin
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
-CHECKOV_TESTS := tests/test_plugin_checkov.py
+CHECKOV_TESTS := tests/test_plugin_checkov.py tests/test_terraform_hcl_grammars.py
 
 .PHONY: install install-checkov demo test test-checkov lint bench bench-plugins clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,terraform]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -40,7 +40,7 @@ import yaml
 
 from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK
-from cwlint.rules import ALL_RULES
+from cwlint.rules import DOCUMENTED
 from cwlint.rules.base import Rule
 
 YAML_NAMES = (".cwlint.yaml", ".cwlint.yml")
@@ -77,7 +77,7 @@ class Config:
 
     def rules(self) -> tuple[type[Rule], ...]:
         """The rules to run, in id order."""
-        return tuple(r for r in ALL_RULES
+        return tuple(r for r in DOCUMENTED
                      if (self.enable is None or r.id in self.enable) and r.id not in self.disable)
 
 
@@ -233,10 +233,11 @@ def _mapping(field: _Field, value: Any) -> Mapping[str, Any]:
 def _rule_id(field: _Field, text: Any, key: str | None = None) -> str:
     """A rule's cwlint id from its cwlint, cfn-lint or checkov id."""
     wanted = _string(field, text, key).upper()
-    for rule in ALL_RULES:
-        if wanted in (rule.id, rule.cfn_lint_id(), rule.checkov_id()):
+    for rule in DOCUMENTED:
+        if wanted == rule.id or (rule.plugin and wanted in (rule.cfn_lint_id(),
+                                                             rule.checkov_id())):
             return rule.id
-    known = ", ".join(r.id for r in ALL_RULES)
+    known = ", ".join(r.id for r in DOCUMENTED)
     raise field.error(f"no rule {text!r} (known rules: {known})", key)
 
 

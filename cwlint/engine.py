@@ -27,7 +27,7 @@ from cwlint.findings import Finding, InputError
 from cwlint.iam.policy import Policy
 from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
 from cwlint.pathfilter import PathFilter
-from cwlint.rules import ALL_RULES, RULES_BY_ID
+from cwlint.rules import ALL_RULES, DOCUMENTED, DOCUMENTED_BY_ID
 from cwlint.rules.base import Rule
 from cwlint.suppressions import Notice, Suppressed, cfn_suppressions
 from cwlint.terraform import discovery as terraform  # Terraform inputs (cwlint.terraform)
@@ -52,7 +52,7 @@ class ScanOptions:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     strict: bool = False
-    rules: tuple[type[Rule], ...] = ALL_RULES
+    rules: tuple[type[Rule], ...] = DOCUMENTED
     severity: tuple[tuple[str, str], ...] = ()  # rule id -> severity of definite findings
     namespaces: tuple[tuple[str, tuple[str, ...]], ...] = ()  # workload -> namespaces
     namespace_source: str = "the configuration"  # says where declared namespaces come from
@@ -241,7 +241,7 @@ def apply_severity(findings: list[Finding], overrides: Sequence[tuple[str, str]]
     wanted = dict(overrides)
     changed = []
     for finding in findings:
-        rule = RULES_BY_ID.get(finding.rule_id)
+        rule = DOCUMENTED_BY_ID.get(finding.rule_id)
         severity = wanted.get(finding.rule_id)
         if rule is not None and severity is not None and finding.severity == rule.severity:
             finding = replace(finding, severity=severity)

@@ -30,7 +30,7 @@ from typing import Any
 
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding
-from cwlint.rules import ALL_RULES, RULES_BY_ID
+from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID
 
 CWLINT_METADATA = "Metadata.cwlint.ignore"
 CFN_LINT_METADATA = "Metadata.cfn-lint.config.ignore_checks"
@@ -39,8 +39,8 @@ TERRAFORM_COMMENT = "cwlint:ignore comment"
 
 _IDS: dict[str, str] = {
     alias: rule.id
-    for rule in ALL_RULES
-    for alias in (rule.id, rule.cfn_lint_id(), rule.checkov_id())
+    for rule in DOCUMENTED
+    for alias in ((rule.id, rule.cfn_lint_id(), rule.checkov_id()) if rule.plugin else (rule.id,))
 }
 _CHECKOV_SKIP = re.compile(r"checkov:skip=\s*([A-Za-z0-9_]+)(?::([^\r\n]*))?")
 _CWLINT_IGNORE = re.compile(r"\s*cwlint:ignore\b[ \t]*([^\s]*)[ \t]*(.*)")  # a comment's start
@@ -70,8 +70,8 @@ class Suppression:
     def covers(self, rule_id: str) -> bool:
         if rule_id in self.rule_ids:
             return True
-        rule = RULES_BY_ID.get(rule_id)
-        return rule is not None and any(rule.cfn_lint_id().startswith(p)
+        rule = DOCUMENTED_BY_ID.get(rule_id)
+        return rule is not None and rule.plugin and any(rule.cfn_lint_id().startswith(p)
                                         for p in self.cfn_lint_prefixes)
 
 
@@ -152,7 +152,7 @@ def cfn_suppressions(loaded: LoadedTemplate, text: str) -> tuple[SuppressionInde
         if isinstance(metadata, Mapping):
             _cwlint_metadata(loaded, logical_id, metadata, index, notices)
             for rule_id in _cfn_lint_ignores(metadata):
-                if rule_id in _IDS and rule_id == RULES_BY_ID[_IDS[rule_id]].cfn_lint_id():
+                if rule_id in _IDS and rule_id == DOCUMENTED_BY_ID[_IDS[rule_id]].cfn_lint_id():
                     index.add(logical_id, Suppression(
                         CFN_LINT_METADATA, f"cfn-lint ignore_checks {rule_id}",
                         frozenset({_IDS[rule_id]})))

@@ -383,20 +383,21 @@ def test_json_that_is_not_a_plan_is_an_error_when_named() -> None:
     assert "not a Terraform plan" in error["message"]
 
 
+BAD_HCL_MESSAGE = "unexpected '.' in 'role aws_iam_role.orders.arn'"
+
+
 def test_bad_hcl_is_one_error_with_file_and_line_and_the_rest_is_scanned() -> None:
     bad = str((ERRORS / "bad-hcl").relative_to(ROOT))
     result = cwlint("scan", bad, hcl_path("cwl001-fail-env-namespace"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
-    assert f"{bad}/main.tf:10: error: expected '=' or a block body after 'role', found '.'" \
-        in lines
+    assert f"{bad}/main.tf:10: error: {BAD_HCL_MESSAGE}" in lines
     assert any(line.startswith(hcl_path("cwl001-fail-env-namespace") + "/main.tf:20:1: CWL001")
                for line in lines)
     report = json.loads(cwlint("scan", "--format", "json", bad).stdout)
     assert report["errors"] == [{"file": f"{bad}/main.tf", "line": 10,
-                                 "message": "expected '=' or a block body after 'role', "
-                                            "found '.'"}]
+                                 "message": BAD_HCL_MESSAGE}]
 
 
 def test_no_terraform_is_executed_or_fetched(tmp_path: Path) -> None:
@@ -420,3 +421,20 @@ def test_region_comes_from_the_aws_provider(tmp_path: Path) -> None:
     findings = json.loads(cwlint("scan", "--format", "json", str(tmp_path)).stdout)["findings"]
     assert [f["rule_id"] for f in findings] == ["CWL010"]
     assert re.search(r"com\.amazonaws\.eu-west-1\.monitoring", findings[0]["message"])
+
+
+def test_without_an_hcl2_package_tf_files_are_a_clear_error_and_plans_still_work() -> None:
+    """The base install has no hcl2 (cwlint[terraform] brings python-hcl2): a module is an
+    input error that says what to install, a plan next to it is scanned as usual."""
+    blocked = ("import sys; sys.modules['hcl2'] = None; sys.argv[0] = 'cwlint'; "
+               "from cwlint.cli import main; raise SystemExit(main())")
+    module = hcl_path("cwl001-fail-env-namespace")
+    plan = str((PLAN / "cwl001-fail-env-namespace.json").relative_to(ROOT))
+    result = subprocess.run([sys.executable, "-c", blocked, "scan", "--format", "json",
+                             module, plan], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert result.returncode == 2, result.stderr
+    report = json.loads(result.stdout)
+    assert [e["file"] for e in report["errors"]] == [f"{module}/main.tf"]
+    assert "pip install 'cwlint[terraform]'" in report["errors"][0]["message"]
+    assert [(f["rule_id"], f["file"]) for f in report["findings"]] == [("CWL001", plan)]

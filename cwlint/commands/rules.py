@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from cwlint.errors import UsageError
-from cwlint.rules import ALL_RULES, RULES_BY_ID
+from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -19,8 +19,7 @@ def add_parsers(subparsers: Any) -> None:
 
 def run_rules(_args: argparse.Namespace) -> int:
     header = ("id", "cfn-lint", "checkov", "severity", "title")
-    rows = [header] + [(r.id, r.cfn_lint_id(), r.checkov_id(), r.severity, r.title)
-                       for r in ALL_RULES]
+    rows = [header] + [(r.id, *_plugin_ids(r), r.severity, r.title) for r in DOCUMENTED]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
@@ -30,19 +29,26 @@ def run_rules(_args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     rule = lookup(args.rule_id)
-    print(f"{rule.id} {rule.name} ({rule.severity}; cfn-lint {rule.cfn_lint_id()}, "
-          f"checkov {rule.checkov_id()})")
+    cfn_lint_id, checkov_id = _plugin_ids(rule)
+    print(f"{rule.id} {rule.name} ({rule.severity}; cfn-lint {cfn_lint_id}, "
+          f"checkov {checkov_id})")
     print(rule.title)
     print()
     print(rule.documentation())
     return 0
 
 
+def _plugin_ids(rule: Any) -> tuple[str, str]:
+    """The cfn-lint and checkov ids of a rule ("-" for a notice, which has none)."""
+    return (rule.cfn_lint_id(), rule.checkov_id()) if rule.plugin else ("-", "-")
+
+
 def lookup(text: str) -> Any:
     """A rule by cwlint, cfn-lint or checkov id (CWL001, E9001, CKV_CWL_001)."""
     wanted = text.strip().upper()
-    for rule in ALL_RULES:
-        if wanted in (rule.id, rule.cfn_lint_id(), rule.checkov_id()):
+    for rule in DOCUMENTED:
+        if wanted == rule.id or (rule.plugin and wanted in (rule.cfn_lint_id(),
+                                                             rule.checkov_id())):
             return rule
-    known = ", ".join(RULES_BY_ID)
+    known = ", ".join(DOCUMENTED_BY_ID)
     raise UsageError(f"no rule {text!r}; known rules: {known}")

@@ -35,7 +35,7 @@ from cwlint.engine import ScanResult
 from cwlint.findings import ERROR, INFO, SEVERITY_RANK, WARNING, Finding, Related
 from cwlint.report.locations import artifact_uri, repository_root, source_lines, utf16_length
 from cwlint.report.sarif_fixes import sarif_fixes
-from cwlint.rules import ALL_RULES
+from cwlint.rules import DOCUMENTED
 from cwlint.rules.base import Rule
 from cwlint.suppressions import Suppressed
 
@@ -60,7 +60,7 @@ def render(result: ScanResult, root: str | None = None, baseline: bool = False) 
     entries: list[tuple[Finding, Suppressed | None]] = [(f, None) for f in result.findings]
     entries += [(s.finding, s) for s in result.suppressed]
     entries, dropped = _within_limit(entries)
-    rule_index = {rule.id: index for index, rule in enumerate(ALL_RULES)}
+    rule_index = {rule.id: index for index, rule in enumerate(DOCUMENTED)}
     run: dict[str, Any] = {
         "tool": {"driver": _driver()},
         "invocations": [_invocation(result, dropped, root)],
@@ -89,7 +89,7 @@ def _within_limit(entries: list[tuple[Finding, Suppressed | None]]
 def _driver() -> dict[str, Any]:
     return {"name": "cwlint", "version": __version__, "semanticVersion": __version__,
             "informationUri": INFORMATION_URI,
-            "rules": [descriptor(rule) for rule in ALL_RULES]}
+            "rules": [descriptor(rule) for rule in DOCUMENTED]}
 
 
 def descriptor(rule: type[Rule]) -> dict[str, Any]:

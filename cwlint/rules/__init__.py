@@ -1,8 +1,13 @@
-"""The rule registry: every rule class, in id order."""
+"""The rule registry: every rule class, in id order.
+
+``ALL_RULES`` are the analysis rules (each also a cfn-lint rule and a checkov check);
+``NOTICES`` are ids a front end reports about its own limits (CWL000), documented and
+configurable like rules; ``DOCUMENTED`` is both, for listing, configuration and reports."""
 
 from __future__ import annotations
 
 from cwlint.rules.base import Rule
+from cwlint.rules.cwl000_module_not_analysed import ModuleNotAnalysed
 from cwlint.rules.cwl001_metrics_publish_denied import MetricsPublishDenied
 from cwlint.rules.cwl002_metrics_namespace_mismatch import MetricsNamespaceMismatch
 from cwlint.rules.cwl003_log_stream_arn_missing import LogStreamArnMissing
@@ -44,3 +49,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
 )
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in ALL_RULES}
+
+NOTICES: tuple[type[Rule], ...] = (ModuleNotAnalysed,)
+
+DOCUMENTED: tuple[type[Rule], ...] = NOTICES + ALL_RULES
+
+DOCUMENTED_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in DOCUMENTED}

@@ -22,6 +22,8 @@ class Rule:
     name: ClassVar[str]
     title: ClassVar[str]
     severity: ClassVar[str] = ERROR
+    #: False for a notice of a front end (CWL000), which has no cfn-lint or checkov twin
+    plugin: ClassVar[bool] = True
 
     def check(self, model: Model) -> Iterable[Finding]:
         raise NotImplementedError

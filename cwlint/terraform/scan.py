@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from cwlint.cfn.intrinsics import partition_for_region
 from cwlint.findings import INFO, Finding, InputError
+from cwlint.rules.cwl000_module_not_analysed import ModuleNotAnalysed
 from cwlint.suppressions import Notice, SuppressionIndex, terraform_suppressions
 from cwlint.terraform.attributes import Environment
 from cwlint.terraform.builder import build_model
@@ -29,8 +30,8 @@ from cwlint.terraform.resources import TerraformInput
 if TYPE_CHECKING:
     from cwlint.engine import Input, InputOutcome, ScanOptions
 
-#: The id of the info finding for a module call that is not analysed (not a rule).
-MODULE_NOT_ANALYSED = "CWL000"
+#: The id of the info finding for a module call that is not analysed (a notice).
+MODULE_NOT_ANALYSED = ModuleNotAnalysed.id
 
 
 def scan_terraform(item: Input, options: ScanOptions) -> InputOutcome:
@@ -51,7 +52,9 @@ def scan_terraform(item: Input, options: ScanOptions) -> InputOutcome:
                           partition_for_region(tf.region) if tf.region else env.partition)
         model = build_model(tf, env, options.boundaries)
         configure_model(model, options)
-        findings = run_rules(model, options.rules) + module_findings(tf)
+        findings = run_rules(model, options.rules)
+        if ModuleNotAnalysed in options.rules:
+            findings += module_findings(tf)
         findings = apply_severity(findings, options.severity)
         index, notices = suppressions(tf)
         kept, suppressed = index.apply(findings)

@@ -1,0 +1,91 @@
+"""cwlint reads Terraform the same with whichever ``hcl2`` is installed.
+
+Runs in ``.venv-checkov`` (``make test-checkov``), where ``hcl2`` is checkov's
+bc-python-hcl2, and compares with ``.venv``, where it is python-hcl2 8 (the
+``cwlint[terraform]`` extra): the syntax trees of tricky expressions, and the whole
+``cwlint scan --format json`` report of every HCL fixture, must be identical. The two
+grammars differ in how they keep strings, operator precedence, literals and ``...``
+(see :mod:`cwlint.terraform.hcl`), so this is where a difference would show.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from cwlint.terraform import hcl
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_PYTHON = ROOT / ".venv" / "bin" / "python"
+HCL_FIXTURES = ROOT / "fixtures" / "terraform" / "hcl"
+
+SNIPPETS = [
+    "x = max(var.list...)\n", "x = concat(foo(a)...)\n", "x = f(\n a,\n b... # c\n)\n",
+    "x = f(a, b,)\n", "x = a * b + c\n", "x = a + b * c\n", "x = a == b ? c : d\n",
+    "x = a ? b : c ? d : e\n", "x = !a && b || c\n", "x = -1\n", "x = a - -1\n",
+    "x = (a + b) * c\n", "x = a ? b + 1 : c\n", 'x = var.a != "" ? var.a : "d"\n',
+    "x = a.*.b\n", "x = a[*].b[0]\n", "x = a.0.b\n", "x = {for k, v in m : k => v... if v}\n",
+    "x = [for v in l : v if v != null]\n", "x = provider::aws::arn_parse(a)\n",
+    'x = "${a}-${b["c"]}"\n', "x = <<-EOT\n    a ${b}\n      c\n    EOT\n",
+    'x = "%{ if a ~}yes%{ else }no%{ endif }"\n',
+    'x = "%{for k, v in m}${k}=${v},%{endfor}"\n', 'x = "$${lit} %%{lit}"\n',
+    'x = {"a" = 1, b: 2}\n', "x = 1.5\n", "x = null\n", "x = [true, false]\n",
+    'x = jsonencode({\n  Statement = [{ Effect = "Allow" }]\n})\n', 'x = a.b["c"].d\n',
+    'x = "${jsonencode({a = "}"})}"\n', 'x = "\\u00e9\\n\\"q\\""\n', "x = a % 2 == 0\n",
+    'resource "a" b {\n  c = 1\n}\n', "x = a ? b : c\ny = 2\n",
+    'x = "${var.a}" # "quoted" comment\n', 'x = <<EOT\n"${a}"\nEOT\n',
+    'x = "unterminated\n', 'a = 1\na = 2\n',
+]
+
+_DUMP = """
+import json, sys
+from cwlint.terraform import hcl
+out = []
+for text in json.load(sys.stdin):
+    try:
+        out.append(repr(hcl.parse(text)))
+    except hcl.HclError as exc:
+        out.append(f"error at line {exc.line}")
+print(json.dumps(out))
+"""
+
+
+def _main_venv(*args: str, stdin: str | None = None) -> str:
+    assert MAIN_PYTHON.exists(), "run `make test`: it builds .venv (python-hcl2) first"
+    result = subprocess.run([str(MAIN_PYTHON), *args], input=stdin, capture_output=True,
+                            text=True, cwd=ROOT, timeout=600)
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    return result.stdout
+
+
+def test_this_environment_reads_terraform_with_checkovs_hcl2() -> None:
+    assert hcl.hcl2_version().startswith("bc-python-hcl2 "), hcl.hcl2_version()
+    version = _main_venv("-c", "from cwlint.terraform import hcl; print(hcl.hcl2_version())")
+    assert version.startswith("python-hcl2 "), version
+
+
+def test_both_grammars_give_the_same_syntax_trees() -> None:
+    mine = []
+    for text in SNIPPETS:
+        try:
+            mine.append(repr(hcl.parse(text)))
+        except hcl.HclError as exc:
+            mine.append(f"error at line {exc.line}")
+    theirs = json.loads(_main_venv("-c", _DUMP, stdin=json.dumps(SNIPPETS)))
+    different = [(text, a, b) for text, a, b in zip(SNIPPETS, mine, theirs, strict=True)
+                 if a != b]
+    assert different == []
+    assert sum(result.startswith("error") for result in mine) == 2
+
+
+def test_both_grammars_give_the_same_scan_report() -> None:
+    command = ["-m", "cwlint", "scan", "--format", "json", "--fail-on", "never",
+               str(HCL_FIXTURES.relative_to(ROOT))]
+    here = subprocess.run([sys.executable, *command], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
+    assert here.returncode == 0, here.stderr[-3000:]
+    report = json.loads(here.stdout)
+    assert report["summary"]["files"] > 0 and report["findings"]
+    assert here.stdout == _main_venv(*command)
