@@ -15,7 +15,10 @@ CloudFormation template in sorted order, read in place):
    one process, with checkov's default frameworks (what ``checkov -d .`` runs) and with
    ``--framework cloudformation`` only (the worst case for the plugin: the smallest
    baseline);
-3. a single small template through each tool (a pre-commit run on one changed file).
+3. a single small template through each tool (a pre-commit run on one changed file);
+4. ``checkov`` without and with the checks on Terraform: ``--framework terraform_plan`` on
+   every ``--every``-th plan of the corpus's ``plan/`` directory (the corpus holds no HCL),
+   and ``--framework terraform`` on the project's HCL fixture modules.
 
 Each repeat runs the pair in alternating order (with first, then without first), and the
 overhead of a repeat is ``with / without - 1``; the tables give the median over repeats
@@ -51,6 +54,8 @@ if str(PROJECT) not in sys.path:
 # environment) must measure what importing the plugin costs, so nothing may load it first
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/cfn")
+DEFAULT_PLAN_CORPUS = Path("/work/shared/corpus/plan")
+HCL_FIXTURES = PROJECT / "fixtures" / "terraform" / "hcl"
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", "node_modules", "__pycache__"}
 TARGET = 0.05
@@ -155,6 +160,13 @@ def corpus_templates(root: Path) -> list[Path]:
     return templates
 
 
+def corpus_plans(root: Path) -> list[Path]:
+    """Every Terraform plan JSON below ``root`` that cwlint recognizes, sorted."""
+    from cwlint.terraform.plan import might_be_plan
+
+    return sorted(p for p in root.rglob("*.json") if might_be_plan(str(p)))
+
+
 def checkov_can_scan(path: Path) -> bool:
     """Whether checkov 3.x's CloudFormation runner survives the template: a resource whose
     ``Type`` is not a string aborts checkov's whole run ("unhashable type")."""
@@ -249,7 +261,9 @@ def checkov_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agree
     ours = set()
     for record in after:
         if record["check_id"] in ids and record["check_result"]["result"] == "FAILED":
-            resource_id = str(record["resource"]).rsplit(".", 1)[-1]
+            resource_id = str(record["resource"])  # a Terraform address as it is
+            if "::" in resource_id:  # CloudFormation: AWS::Lambda::Function.OrdersFunction
+                resource_id = resource_id.rsplit(".", 1)[-1]
             ours.add((os.path.abspath(record["file_abs_path"]), record["check_id"], resource_id))
     wanted = {(os.path.abspath(f.file), RULES_BY_ID[f.rule_id].checkov_id(), f.resource)
               for f in expected}
@@ -258,6 +272,29 @@ def checkov_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agree
                  or "NOT loaded" in line)
     return Agreement(before == host_after, sum(before.values()), len(ours), len(wanted),
                      sorted(map(str, wanted - ours)), sorted(map(str, ours - wanted)), errors)
+
+
+def measure_terraform(args: argparse.Namespace, checkov_dir: Path,
+                      common: Sequence[str]) -> tuple[list[Pair], list[tuple[str, Agreement]]]:
+    """checkov without and with the checks on corpus plans and on the HCL fixtures."""
+    plans = corpus_plans(args.plan_corpus)[:: args.every]
+    modules = sorted(p for p in HCL_FIXTURES.iterdir() if p.is_dir())
+    runs = ((f"checkov --framework terraform_plan, {len(plans)} corpus plans",
+             [x for p in plans for x in ("-f", str(p))], "terraform_plan", plans),
+            (f"checkov --framework terraform, {len(modules)} fixture modules",
+             ["-d", str(HCL_FIXTURES)], "terraform", [HCL_FIXTURES]))
+    pairs, agreements = [], []
+    for label, targets, framework, scanned in runs:
+        if not scanned:
+            continue
+        pair = Pair(label)
+        command = [args.checkov, *targets, *common, "--framework", framework]
+        measure(pair, command, [*command, "--external-checks-dir", str(checkov_dir)],
+                args.repeats)
+        pairs.append(pair)
+        agreements.append((label.split(",")[0], checkov_agreement(
+            pair.without[0], pair.with_[0], expected_findings(scanned))))
+    return pairs, agreements
 
 
 # --- attribution: the plugin's share of one in-process run ----------------------------
@@ -429,6 +466,8 @@ def version(command: Sequence[str]) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--plan-corpus", type=Path, default=DEFAULT_PLAN_CORPUS,
+                        help="Terraform plans for the terraform_plan runs (every Nth too)")
     parser.add_argument("--every", type=int, default=20, metavar="N",
                         help="sample every Nth corpus template in sorted order (default 20)")
     parser.add_argument("--repeats", type=int, default=5)
@@ -494,6 +533,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         measure(single_checkov, command,
                 [*command, "--external-checks-dir", str(checkov_dir)], args.repeats)
         pairs.append(single_checkov)
+        terraform_pairs, terraform_agreements = measure_terraform(args, checkov_dir, common)
+        pairs.extend(terraform_pairs)
+        agreements.extend(terraform_agreements)
 
     attributions: list[Attribution] = []
     for index in range(args.repeats):
@@ -521,7 +563,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         + (f"; {skipped} of them left out for checkov, whose CloudFormation runner aborts "
            "the whole run on a resource whose `Type` is not a string" if skipped else "")
         + f"), all passed to one process; {args.repeats} repeats in alternating order; "
-        "overhead = with / without - 1.",
+        "overhead = with / without - 1. Terraform: every "
+        f"{args.every}th plan of `{args.plan_corpus}`, and the HCL fixture modules.",
         "",
         *overhead_rows(pairs),
         "",

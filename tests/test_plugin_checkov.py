@@ -1,18 +1,21 @@
-"""The checkov plugin: cwlint's rules through the real ``checkov`` command line.
+"""The checkov plugin: cwlint's rules through the real ``checkov`` command line, on
+CloudFormation templates, Terraform configurations (HCL) and Terraform plans.
 
 checkov pins old versions of packages cwlint shares, so these tests run in their own
 virtualenv, ``.venv-checkov`` (checkov, pytest, cwlint), which ``make test`` creates and
 runs them in; in an environment without checkov they are skipped.
 
-The CKV_CWL failures must be exactly ``cwlint scan``'s findings (rule and resource, the
-finding's line inside the resource's range, the reason in ``details``), checkov's own
-results must not change, and checkov's suppressions and filters must work.
+The CKV_CWL failures must be exactly ``cwlint scan``'s findings (rule and resource or
+Terraform address, the finding's line inside the resource's range, the reason in
+``details``), checkov's own results must not change, checkov's suppressions and filters
+must work, and so must the pre-commit entry the README documents.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +37,10 @@ from cwlint.rules import RULES_BY_ID
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
 UNKNOWN = ROOT / "fixtures" / "cfn" / "cwl001" / "unknown-namespace-parameter.yaml"
+HCL = ROOT / "fixtures" / "terraform" / "hcl"
+PLANS = ROOT / "fixtures" / "terraform" / "plan"
+NESTED = ROOT / "fixtures" / "plugins" / "terraform-nested-modules"
+FAILING_TF = HCL / "cwl001-fail-env-namespace"
 CHECKOV = str(Path(sys.executable).with_name("checkov"))
 CHECKS = checks_dir("checkov")
 OUR_IDS = {rule.checkov_id() for rule in RULES_BY_ID.values()}
@@ -144,6 +151,7 @@ def test_failures_carry_line_details_severity_and_guideline() -> None:
         start, end = record["file_line_range"]
         assert start <= (finding.line or 0) <= end, (record["resource"], finding.line)
         assert record["details"][0] == f"line {finding.line}: {finding.message}"
+        assert record["details"][1:] == ([f"fix: {finding.fix}"] if finding.fix else [])
         rule = RULES_BY_ID[finding.rule_id]
         assert record["guideline"] == rule.help_uri()
         assert record["severity"] == ("HIGH" if rule.severity == "error" else "MEDIUM")
@@ -194,16 +202,18 @@ def test_checkov_own_results_are_unchanged() -> None:
 
 def test_default_frameworks_and_directory_mode(tmp_path: Path) -> None:
     """``checkov -d DIR`` from elsewhere, every framework: the files are found by their
-    path relative to the scanned directory."""
+    path relative to the scanned directory, templates and Terraform modules alike."""
     target = tmp_path / "repo" / "templates"
     target.mkdir(parents=True)
     shutil.copy(DEMO, target / "orders.yaml")
     (target / "k8s.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
                                      "spec: {containers: [{name: x, image: nginx}]}\n")
+    shutil.copytree(HCL / "module-local-app", tmp_path / "repo" / "infra")
     result = checkov("-d", tmp_path / "repo", "--check", "CKV_CWL_*", cwd=tmp_path)
     failed = {(r["check_id"], resource_name(r), r["file_path"]) for r in records(result)}
     assert ("CKV_CWL_002", "OrdersFunction", "/templates/orders.yaml") in failed
-    assert len(failed) == 5
+    assert ("CKV_CWL_001", "orders", "/infra/modules/app/main.tf") in failed
+    assert len(failed) == 6
 
 
 # --- suppression and filters -----------------------------------------------------------
@@ -249,3 +259,177 @@ def test_check_filter_with_wildcard_runs_only_cwlint() -> None:
 def test_check_filter_by_severity() -> None:
     result = checkov("-f", DEMO, "--framework", "cloudformation", "--check", "HIGH")
     assert {"CKV_CWL_002", "CKV_CWL_005"} <= {r["check_id"] for r in records(result)}
+
+
+# --- Terraform and Terraform plans -----------------------------------------------------
+
+
+def terraform_findings(target: Path) -> list[Finding]:
+    """``cwlint scan``'s findings that are CKV_CWL failures (not info, not CWL000)."""
+    result = scan([str(target)])
+    assert not result.errors
+    return [f for f in result.findings if f.severity != INFO and f.rule_id in RULES_BY_ID]
+
+
+def finding_key(finding: Finding) -> tuple[str, str, str]:
+    return (os.path.abspath(finding.file), RULES_BY_ID[finding.rule_id].checkov_id(),
+            finding.resource)
+
+
+def record_key(record: dict[str, Any]) -> tuple[str, str, str]:
+    return (os.path.abspath(record["file_abs_path"]), record["check_id"], record["resource"])
+
+
+@cache
+def terraform_run(target: Path, framework: str) -> subprocess.CompletedProcess[str]:
+    return checkov("-d", target, "--framework", framework, "--check", "CKV_CWL_*")
+
+
+TERRAFORM_TARGETS = [(HCL, "terraform"), (PLANS, "terraform_plan"), (NESTED, "terraform")]
+
+
+@pytest.mark.parametrize(("target", "framework"), TERRAFORM_TARGETS,
+                         ids=["hcl", "plans", "nested-modules"])
+def test_terraform_failures_are_exactly_cwlint_scan_findings(target: Path,
+                                                             framework: str) -> None:
+    got = Counter(record_key(r) for r in records(terraform_run(target, framework)))
+    wanted = Counter(finding_key(f) for f in terraform_findings(target))
+    assert got == wanted
+    assert len(wanted) > (25 if target != NESTED else 0)
+
+
+@pytest.mark.parametrize(("target", "framework"), TERRAFORM_TARGETS[:2], ids=["hcl", "plans"])
+def test_terraform_failures_carry_file_lines_and_details(target: Path, framework: str) -> None:
+    findings = {finding_key(f): f for f in terraform_findings(target)}
+    for record in records(terraform_run(target, framework)):
+        finding = findings[record_key(record)]
+        rule = RULES_BY_ID[finding.rule_id]
+        assert record["file_path"] == "/" + os.path.relpath(finding.file, target)
+        if framework == "terraform":  # the resource block, in the file that declares it
+            start, end = record["file_line_range"]
+            assert finding.line is not None and start == finding.line <= end
+            assert record["details"][0] == f"line {finding.line}: {finding.message}"
+        else:  # a plan has no line
+            assert finding.line is None
+            assert record["details"][0] == finding.message
+        assert record["details"][1:] == [f"fix: {finding.fix}"]
+        assert record["guideline"] == rule.help_uri()
+        assert record["severity"] == ("HIGH" if rule.severity == "error" else "MEDIUM")
+        assert record["check_class"] == "cwlint.plugins.checkov_checks"
+
+
+def test_terraform_module_addresses_files_and_lines() -> None:
+    """A resource of a local module: the address ``cwlint scan`` reports, in the module's
+    own file, found with the inputs of the root module that calls it."""
+    (hcl,) = [r for r in records(terraform_run(HCL, "terraform"))
+              if r["file_path"].startswith("/module-local-app/")]
+    assert (hcl["check_id"], hcl["resource"]) == ("CKV_CWL_001",
+                                                  "module.app.aws_lambda_function.orders")
+    assert hcl["file_path"] == "/module-local-app/modules/app/main.tf"
+    assert hcl["file_line_range"][0] == 9
+    assert hcl["caller_file_path"] == "/module-local-app/main.tf"
+    (plan,) = [r for r in records(terraform_run(PLANS, "terraform_plan"))
+               if r["file_path"] == "/module-local-app.json"]
+    assert plan["resource"] == "module.app.aws_lambda_function.orders"
+    (nested,) = records(terraform_run(NESTED, "terraform"))
+    assert nested["resource"] == "module.orders.module.function.aws_lambda_function.this"
+    assert nested["file_path"] == "/modules/function/main.tf"
+    assert nested["file_line_range"][0] == 13
+
+
+def test_terraform_passing_and_near_miss_fixtures_do_not_fail() -> None:
+    result = terraform_run(HCL, "terraform")
+    clean = ("/cwl001-pass-env-namespace/", "/cwl003-near-miss-prefix-star/",
+             "/cwl010-near-miss-nat-subnet/")
+    assert not [r for r in records(result) if r["file_path"].startswith(clean)]
+    passed = {(r["file_path"].split("/")[1], r["check_id"], r["resource"])
+              for r in records(result, "passed_checks")}
+    assert {("cwl001-pass-env-namespace", "CKV_CWL_001", "aws_lambda_function.orders"),
+            ("cwl003-near-miss-prefix-star", "CKV_CWL_003", "aws_iam_role_policy.app_logs"),
+            ("cwl010-near-miss-nat-subnet", "CKV_CWL_010", "aws_lambda_function.app")} <= passed
+    plan_passed = {(r["file_path"], r["check_id"], r["resource"])
+                   for r in records(terraform_run(PLANS, "terraform_plan"), "passed_checks")}
+    assert ("/cwl001-pass-env-namespace.json", "CKV_CWL_001",
+            "aws_lambda_function.orders") in plan_passed
+    # only resources a rule is about are PASSED: nothing on a VPC or a subnet
+    assert not [r for r in records(result, "passed_checks")
+                if r["resource"].startswith(("aws_vpc.", "aws_subnet."))]
+
+
+def test_terraform_info_findings_are_not_failures() -> None:
+    """An unknown namespace (a variable without default) is an info finding: UNKNOWN,
+    neither failed nor passed."""
+    result = terraform_run(HCL, "terraform")
+    unknown = "/cwl001-unknown-namespace-variable/"
+    for kind in ("failed_checks", "passed_checks"):
+        assert not [r for r in records(result, kind) if r["file_path"].startswith(unknown)
+                    and r["check_id"] == "CKV_CWL_001"]
+
+
+def test_terraform_checkov_own_results_are_unchanged() -> None:
+    def everything(result: subprocess.CompletedProcess[str]) -> Counter[tuple[Any, ...]]:
+        return Counter((r["check_id"], r["file_path"], r["resource"],
+                        r["check_result"]["result"])
+                       for kind in ("failed_checks", "passed_checks", "skipped_checks")
+                       for r in records(result, kind) if r["check_id"] not in OUR_IDS)
+
+    plain = checkov("-d", HCL, "--framework", "terraform", external=False)
+    added = checkov("-d", HCL, "--framework", "terraform")
+    assert everything(plain) == everything(added)
+    assert sum(everything(plain).values()) > 100
+
+
+def test_terraform_skip_comment(tmp_path: Path) -> None:
+    module = tmp_path / "infra"
+    shutil.copytree(FAILING_TF, module)
+    main = module / "main.tf"
+    main.write_text(main.read_text().replace(
+        'resource "aws_lambda_function" "orders" {\n',
+        'resource "aws_lambda_function" "orders" {\n'
+        '  # checkov:skip=CKV_CWL_001:publishes through the sidecar\n'))
+    result = checkov("-d", module, "--framework", "terraform", "--check", "CKV_CWL_*")
+    assert not records(result)
+    skipped = [r for r in records(result, "skipped_checks") if r["check_id"] == "CKV_CWL_001"]
+    assert [(s["resource"], s["check_result"]["suppress_comment"]) for s in skipped] == [
+        ("aws_lambda_function.orders", "publishes through the sidecar")]
+
+
+def test_terraform_skip_check_and_check() -> None:
+    skipped = checkov("-d", FAILING_TF, "--framework", "terraform", "--skip-check",
+                      "CKV_CWL_001")
+    ids = {r["check_id"] for kind in ("failed_checks", "passed_checks", "skipped_checks")
+           for r in records(skipped, kind)}
+    assert "CKV_CWL_001" not in ids
+    assert "CKV_CWL_004" in ids and any(i.startswith("CKV_AWS_") for i in ids)
+    only = checkov("-d", FAILING_TF, "--framework", "terraform", "--check", "CKV_CWL_001")
+    assert [(r["check_id"], r["resource"]) for r in records(only)] == [
+        ("CKV_CWL_001", "aws_lambda_function.orders")]
+    assert {r["check_id"] for r in records(only, "passed_checks")} <= {"CKV_CWL_001"}
+    plan = checkov("-f", PLANS / "cwl001-fail-env-namespace.json", "--framework",
+                   "terraform_plan", "--check", "CKV_CWL_001")
+    assert [(r["check_id"], r["resource"]) for r in records(plan)] == [
+        ("CKV_CWL_001", "aws_lambda_function.orders")]
+
+
+# --- pre-commit ------------------------------------------------------------------------
+
+
+def test_readme_pre_commit_entry_runs(tmp_path: Path) -> None:
+    """The README's checkov hook, as pre-commit runs it on a repository with a template
+    and a Terraform module (checkov and cwlint from this environment rather than a hook
+    environment, which needs the network; pre-commit from the project's main one)."""
+    from tests.test_plugin_support import local_hook, pre_commit_run
+
+    pre_commit = shutil.which("pre-commit") or str(ROOT / ".venv" / "bin" / "pre-commit")
+    if not os.path.isfile(pre_commit) or shutil.which("git") is None:
+        pytest.skip("pre-commit or git is not installed")
+    hook = local_hook("https://github.com/bridgecrewio/checkov")
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    done = pre_commit_run(pre_commit, hook, {"stacks/orders.yaml": DEMO, "infra": FAILING_TF},
+                          tmp_path, path)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "NOT loaded" not in output
+    failed = set(re.findall(r"Check: (CKV_CWL_\d+): .*\n\s*FAILED for resource: (\S+)", output))
+    assert {("CKV_CWL_002", "AWS::Lambda::Function.OrdersFunction"),
+            ("CKV_CWL_001", "aws_lambda_function.orders")} <= failed

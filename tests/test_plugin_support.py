@@ -8,13 +8,17 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from cwlint.cfn.loader import load_template
 from cwlint.engine import scan
@@ -26,18 +30,28 @@ from cwlint.plugins.checkov_support import (
     CLOUDFORMATION_TYPES,
     FAILED,
     PASSED,
+    TERRAFORM_TYPES,
     UNKNOWN,
     categories,
     cloudformation_run,
     resolve_scanned_file,
+    root_module_file,
+    terraform_input,
+    terraform_run,
+    terraform_type,
     verdict,
     warn_unreportable,
+    warn_unreportable_terraform,
 )
 from cwlint.plugins.paths import TOOLS, checks_dir
 from cwlint.rules import ALL_RULES, RULES_BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
+TERRAFORM = ROOT / "fixtures" / "terraform"
+NESTED = ROOT / "fixtures" / "plugins" / "terraform-nested-modules"
+README = ROOT / "README.md"
+GIT = shutil.which("git")
 CWLINT = str(Path(sys.executable).with_name("cwlint"))
 
 
@@ -220,6 +234,214 @@ def test_resolve_scanned_file_from_the_runner_frame(tmp_path: Path,
     assert resolve_scanned_file("/fixtures/demo/orders-service.yaml") == \
         "fixtures/demo/orders-service.yaml"  # -f: relative to the working directory
     assert resolve_scanned_file("/no/such/file.yaml") is None
+
+
+# --- Terraform --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Module:
+    """What checkov's ``TFModule`` holds: the calling file, and the call's own caller."""
+
+    path: str
+    name: str
+    nested_tf_module: Module | None = None
+
+
+@dataclass(frozen=True)
+class DefinitionKey:
+    """What checkov's ``TFDefinitionKey`` holds: a file and the module calls leading to it."""
+
+    file_path: str
+    tf_source_modules: Module | None = None
+
+
+def test_terraform_types_of_addresses() -> None:
+    assert terraform_type("aws_lambda_function.orders") == "aws_lambda_function"
+    assert terraform_type("module.app.aws_iam_role.x[0]") == "aws_iam_role"
+    assert terraform_type('module.a["x.y"].module.b[1].aws_subnet.private["a.b"]') == "aws_subnet"
+    assert terraform_type("data.aws_iam_policy_document.p") == "data.aws_iam_policy_document"
+    assert terraform_type("module.iam") is None
+    assert terraform_type("OrdersFunction") is None
+
+
+def test_every_rule_has_terraform_types() -> None:
+    assert set(TERRAFORM_TYPES) == {rule.id for rule in ALL_RULES}
+    assert all(t.startswith("aws_") for types in TERRAFORM_TYPES.values() for t in types)
+
+
+def test_terraform_types_cover_every_finding_of_the_fixtures() -> None:
+    """A Terraform check runs only on its rule's types: every finding of the HCL and plan
+    fixtures must be on one of them, or checkov could not show it."""
+    result = scan([str(TERRAFORM / "hcl"), str(TERRAFORM / "plan"), str(NESTED)])
+    findings = [f for f in result.findings if f.rule_id in RULES_BY_ID]
+    assert len(findings) > 60 and not result.errors
+    assert warn_unreportable_terraform(findings) == []
+
+
+def test_unreportable_terraform_findings_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    lost = warn_unreportable_terraform([finding(resource="aws_s3_bucket.logs")])
+    assert len(lost) == 1 and "cannot be reported by checkov" in caplog.text
+
+
+def test_root_module_file_follows_the_module_calls() -> None:
+    root, service = "/r/main.tf", "/r/modules/service/main.tf"
+    key = DefinitionKey("/r/modules/function/main.tf",
+                        Module(service, "function", Module(root, "orders")))
+    assert root_module_file(key) == root
+    assert root_module_file(DefinitionKey(root)) == root
+
+
+def test_terraform_input_from_the_runner_frame(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """HCL: the root module directory, found through the key checkov's runner holds;
+    plans: the plan file; ``.tf.json``: nothing (cwlint does not read it)."""
+    root = NESTED / "main.tf"
+    service = NESTED / "modules" / "service" / "main.tf"
+
+    def runner_frame(asked: str) -> str | None:
+        # what checkov's Terraform runner (run_block) holds while it runs the checks
+        full_file_path = DefinitionKey(  # noqa: F841
+            str(NESTED / "modules" / "function" / "main.tf"),
+            Module(str(service), "function", Module(str(root), "orders")))
+        scanned_file = "/modules/function/main.tf"  # noqa: F841 (relative to the -d root)
+        return check(asked)
+
+    def check(scanned_file: str) -> str | None:
+        return terraform_input(scanned_file)
+
+    assert runner_frame("/modules/function/main.tf") == str(NESTED)
+    assert runner_frame("/other.tf") is None  # not the runner's file, nothing to resolve
+    monkeypatch.chdir(ROOT)
+    assert terraform_input("/fixtures/terraform/hcl/cwl001-fail-env-namespace/main.tf") == \
+        "fixtures/terraform/hcl/cwl001-fail-env-namespace"  # no runner: the file's directory
+    plan = "/fixtures/terraform/plan/module-local-app.json"
+    assert terraform_input(plan) == plan.lstrip("/")
+    (tmp_path / "main.tf.json").write_text("{}")
+    downloaded = tmp_path / ".terraform" / "modules" / "iam"
+    downloaded.mkdir(parents=True)
+    (downloaded / "main.tf").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert terraform_input("/main.tf.json") is None
+    assert terraform_input("/.terraform/modules/iam/main.tf") is None  # never fetched
+
+
+def test_terraform_run_is_cached_per_directory_version(tmp_path: Path) -> None:
+    checkov_support.FILE_CACHE.clear()
+    module = tmp_path / "app"
+    shutil.copytree(TERRAFORM / "hcl" / "module-local-app", module)
+    first = terraform_run(str(module))
+    assert [(f.rule_id, f.resource) for f in first.findings] == [
+        ("CWL001", "module.app.aws_lambda_function.orders")]
+    assert terraform_run(str(module)) is first
+    main = module / "main.tf"
+    main.write_text(main.read_text().replace('default = "Orders"', 'default = "Sales"'))
+    os.utime(main, ns=(1, 1))  # a new version of the file, whatever the clock
+    second = terraform_run(str(module))
+    assert second is not first and "namespace Sales" in second.findings[0].message
+    assert checkov_support.FILE_CACHE.runs == 2
+
+
+def test_terraform_run_on_a_plan_and_its_errors(tmp_path: Path) -> None:
+    plan = terraform_run(str(TERRAFORM / "plan" / "module-local-app.json"))
+    assert [(f.rule_id, f.resource, f.line) for f in plan.findings] == [
+        ("CWL001", "module.app.aws_lambda_function.orders", None)]
+    broken = tmp_path / "broken"
+    shutil.copytree(TERRAFORM / "errors" / "bad-hcl", broken)
+    run = terraform_run(str(broken))
+    assert run.findings == () and (run.error or "").startswith(
+        f"cwlint could not read {broken}")
+
+
+def test_terraform_run_follows_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    module = tmp_path / "infra"
+    shutil.copytree(TERRAFORM / "hcl" / "cwl041-fail-aws-prefix", module)
+    (tmp_path / ".cwlint.yaml").write_text("disable: [CWL041]\n")
+    plugin_options.clear_caches()
+    checkov_support.FILE_CACHE.clear()
+    assert terraform_run(str(module)).findings == ()
+    plugin_options.clear_caches()
+
+
+# --- pre-commit: the README's entries -------------------------------------------------
+
+#: The upstream hooks the README's entries build on (their ``.pre-commit-hooks.yaml``):
+#: pre-commit lays the entry's keys over these.
+UPSTREAM_HOOKS: dict[str, dict[str, Any]] = {
+    "https://github.com/aws-cloudformation/cfn-lint": {
+        "id": "cfn-lint", "name": "cfn-lint", "entry": "cfn-lint", "language": "python",
+        "files": r"\.(json|yaml|yml|template)$"},
+    "https://github.com/bridgecrewio/checkov": {
+        "id": "checkov", "name": "Checkov", "entry": "checkov -d .", "language": "python",
+        "pass_filenames": False, "files": r"\.tf$", "exclude": r"\.+.terraform\/.*$",
+        "require_serial": True},
+}
+
+
+def readme_pre_commit_config() -> dict[str, Any]:
+    """The ``.pre-commit-config.yaml`` of the README section on cfn-lint and checkov."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Inside cfn-lint and checkov"):]
+    section = section[:section.index("\n## ", 1)]
+    (block,) = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    config: dict[str, Any] = yaml.safe_load(block)
+    return config
+
+
+def local_hook(repo_url: str) -> dict[str, Any]:
+    """The README's hook for ``repo_url`` as pre-commit runs it (the upstream definition,
+    then the entry's keys), as a ``repo: local`` hook on the tools already installed."""
+    (repo,) = [r for r in readme_pre_commit_config()["repos"] if r["repo"] == repo_url]
+    (entry,) = repo["hooks"]
+    hook = {**UPSTREAM_HOOKS[repo_url], **entry, "language": "system"}
+    hook.pop("additional_dependencies", None)
+    return hook
+
+
+def pre_commit_run(pre_commit: str, hook: dict[str, Any], files: dict[str, Path],
+                   tmp_path: Path, path: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run --all-files`` with one local hook in a throwaway git repository
+    holding ``files`` (a directory is copied whole); ``path`` is the PATH hooks see."""
+    assert GIT is not None
+    repo = tmp_path / "project"
+    repo.mkdir()
+    for name, source in files.items():
+        target = repo / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(
+        {"repos": [{"repo": "local", "hooks": [hook]}]}))
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run([GIT, "-c", "init.defaultBranch=main", *args], cwd=repo, check=True,
+                       capture_output=True, timeout=120)
+    env = {**os.environ, "PATH": path, "PRE_COMMIT_HOME": str(tmp_path / "home"),
+           "PRE_COMMIT_COLOR": "never"}
+    return subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=900, check=False)
+
+
+def test_readme_pre_commit_entries_are_valid(tmp_path: Path) -> None:
+    """The README's entries: the tools' own hooks, cwlint added to their environment,
+    the ``=`` form of ``--append-rules`` (pre-commit appends the file names), and a
+    configuration pre-commit accepts."""
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed")
+    config = readme_pre_commit_config()
+    hooks = {r["repo"]: r["hooks"] for r in config["repos"]}
+    assert set(hooks) == set(UPSTREAM_HOOKS)
+    (cfn_lint,) = hooks["https://github.com/aws-cloudformation/cfn-lint"]
+    assert cfn_lint["args"] == ["--append-rules=cwlint.plugins.cfn_lint_rules"]
+    (checkov,) = hooks["https://github.com/bridgecrewio/checkov"]
+    assert '--external-checks-dir "$dir"' in checkov["entry"]
+    assert all(h["additional_dependencies"] == ["cwlint"] for h in (cfn_lint, checkov))
+    for name, written in (("readme.yaml", config), ("local.yaml", {"repos": [
+            {"repo": "local", "hooks": [local_hook(url) for url in UPSTREAM_HOOKS]}]})):
+        (tmp_path / name).write_text(yaml.safe_dump(written))
+        done = subprocess.run([pre_commit, "validate-config", str(tmp_path / name)],
+                              capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 # --- the checks directories ------------------------------------------------------------

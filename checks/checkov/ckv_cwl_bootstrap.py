@@ -18,9 +18,9 @@ import sys
 import tempfile
 from typing import Any
 
-#: Report types of the checkov registries cwlint has checks for. Add "terraform" when
-#: cwlint.plugins.checkov_checks.FRAMEWORKS gains the Terraform checks.
-SUPPORTED_REPORT_TYPES = frozenset({"cloudformation"})
+#: Report types of the checkov registries cwlint has checks for (the "terraform" registry
+#: serves checkov's terraform and terraform_plan frameworks).
+SUPPORTED_REPORT_TYPES = frozenset({"cloudformation", "terraform"})
 
 BANNER = """
 ==================== cwlint: CKV_CWL checks NOT loaded ====================

@@ -18,30 +18,19 @@ Frameworks (:data:`FRAMEWORKS`):
 
 * ``cloudformation``: the file is the template checkov is scanning (CloudFormation and
   SAM); the resource is the logical id checkov passes as entity name.
-* ``terraform`` and ``terraform_plan``: not registered yet; this issue covers
-  CloudFormation, and cwlint's Terraform front ends (:mod:`cwlint.terraform`) land
-  separately. The seams are in place:
-
-  1. a ``TerraformCheck(_CwlintCheck, checkov.terraform.checks.resource.
-     base_resource_check.BaseResourceCheck)`` with supported resources per rule (the
-     Terraform types of each rule, as :data:`~cwlint.plugins.checkov_support.
-     CLOUDFORMATION_TYPES` lists them for CloudFormation); checkov's plan runner uses the
-     same resource registry, so this one class serves both frameworks;
-  2. its :meth:`_CwlintCheck.engine_run` tells them apart by the scanned file: a plan
-     (``scanned_file`` ends in ``.json``; :func:`~cwlint.plugins.checkov_support.
-     resolve_scanned_file` finds it through the runner's ``full_file_path``) goes to the
-     engine as one input, ``cwlint.engine.scan_one(Input(plan, explicit=True), options)``,
-     cached per file like a template; HCL goes to the engine as its whole module
-     directory (``cwlint.terraform.discovery.module_directory_of``), cached per
-     directory, or, to avoid parsing twice, is read from the module graph checkov hands
-     the check (``self.graph``) once a front end can build the model from it;
-  3. its :meth:`_CwlintCheck.resource_id` returns ``conf["__address__"]`` (with the
-     ``module.`` prefix in plans), which is the resource ``cwlint scan`` reports for
-     Terraform;
-  4. ``FRAMEWORKS["terraform"]`` makes the factory known, and ``"terraform"`` goes into
-     ``SUPPORTED_REPORT_TYPES`` in ``checks/checkov/ckv_cwl_bootstrap.py`` (the registry
-     report type is already mapped in :data:`REGISTRY_FRAMEWORKS`). The check modules in
-     ``checks/checkov/`` do not change.
+* ``terraform`` and ``terraform_plan``: one :class:`TerraformCheck` per rule, in checkov's
+  Terraform resource registry, which both runners use (so ``"terraform"`` is the one
+  report type ``checks/checkov/ckv_cwl_bootstrap.py`` registers for them). It runs on the
+  rule's Terraform types (:data:`~cwlint.plugins.checkov_support.TERRAFORM_TYPES`) and
+  tells the two apart by the scanned file
+  (:func:`~cwlint.plugins.checkov_support.terraform_input`): a plan (``.json``) is one
+  engine input; for HCL the engine reads the root module directory, found through the
+  chain of module calls checkov's runner keeps for the file, so a resource of a local
+  module gets the findings ``cwlint scan`` reports on ``module.NAME.TYPE.NAME`` with the
+  caller's inputs. Each input is analysed once (cached per plan file / directory,
+  :func:`~cwlint.plugins.checkov_support.terraform_run`). The resource is
+  ``conf["__address__"]``, the address checkov reports and ``cwlint scan`` uses, module
+  prefix and ``count`` / ``for_each`` key included.
 
 checkov's CloudFormation runner does not copy a check's ``details`` into its report (its
 Terraform runners do). :func:`_patch_cloudformation_details` fills them in for the
@@ -59,15 +48,21 @@ from checkov.cloudformation.checks.resource.base_resource_check import (
 )
 from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import (
+    BaseResourceCheck as TerraformResourceCheck,
+)
 
 from cwlint.plugins.cache import EngineRun
 from cwlint.plugins.checkov_support import (
     CLOUDFORMATION_TYPES,
     SEVERITY,
+    TERRAFORM_TYPES,
     categories,
     check_name,
     cloudformation_run,
     resolve_scanned_file,
+    terraform_input,
+    terraform_run,
     verdict,
 )
 from cwlint.rules import RULES_BY_ID
@@ -100,7 +95,17 @@ class _CwlintCheck:
     #: located once per resource, not once per check and resource
     _last: ClassVar[tuple[str, str, object, EngineRun | None] | None] = None
 
-    def _setup(self, rule: type[Rule]) -> None:
+    def _register(self, host: type) -> None:
+        """Initialise (and so register) the check as checkov's ``host`` check class."""
+        rule = self.rule
+        host.__init__(  # type: ignore[misc]
+            self,
+            name=check_name(rule),
+            id=rule.checkov_id(),
+            categories=[CheckCategories[name] for name in categories(rule)],
+            supported_resources=list(self.relevant_types or ["*"]),
+            guideline=rule.help_uri(),
+        )
         self.severity = Severities[SEVERITY[rule.severity]]
         self._scanned_file = ""
         self._entity_name = ""
@@ -150,16 +155,7 @@ class CloudFormationCheck(_CwlintCheck, CloudFormationResourceCheck):
     framework = "cloudformation"
 
     def __init__(self) -> None:
-        rule = self.rule
-        CloudFormationResourceCheck.__init__(
-            self,
-            name=check_name(rule),
-            id=rule.checkov_id(),
-            categories=[CheckCategories[name] for name in categories(rule)],
-            supported_resources=list(self.relevant_types or ["*"]),
-            guideline=rule.help_uri(),
-        )
-        self._setup(rule)
+        self._register(CloudFormationResourceCheck)
 
     def engine_run(self, conf: dict[str, Any]) -> EngineRun | None:
         path = resolve_scanned_file(self._scanned_file)
@@ -169,19 +165,49 @@ class CloudFormationCheck(_CwlintCheck, CloudFormationResourceCheck):
         return cloudformation_run(path)
 
 
-def _cloudformation_check(rule: type[Rule]) -> CloudFormationCheck:
-    cls = type(f"{rule.id}CloudFormationCheck", (CloudFormationCheck,), {
-        "__module__": __name__,
-        "__doc__": f"{rule.checkov_id()}: cwlint {rule.id} {rule.name} on CloudFormation.",
-        "rule": rule,
-        "relevant_types": CLOUDFORMATION_TYPES.get(rule.id, ()),
-    })
-    return cls()
+class TerraformCheck(_CwlintCheck, TerraformResourceCheck):
+    """A cwlint rule on Terraform configurations (HCL) and plans (JSON): checkov's two
+    runners share the Terraform resource registry, so one check serves both."""
+
+    framework = "terraform"
+
+    def __init__(self) -> None:
+        self._register(TerraformResourceCheck)
+
+    def engine_run(self, conf: dict[str, Any]) -> EngineRun | None:
+        path = terraform_input(self._scanned_file)
+        if path is None:
+            LOGGER.debug("%s: cwlint does not read %s", self.rule.checkov_id(),
+                          self._scanned_file)
+            return None
+        return terraform_run(path)
+
+    def resource_id(self, conf: dict[str, Any]) -> str:
+        """The Terraform address (``module.app.aws_lambda_function.orders``)."""
+        address = conf.get("__address__")
+        return address if isinstance(address, str) and address else self._entity_name
+
+
+def _check(base: type[_CwlintCheck], types: dict[str, tuple[str, ...]],
+           label: str) -> Callable[[type[Rule]], Any]:
+    """A factory of ``base`` checks for one rule, on the rule's types of ``types``."""
+
+    def make(rule: type[Rule]) -> Any:
+        cls = type(f"{rule.id}{base.__name__}", (base,), {
+            "__module__": __name__,
+            "__doc__": f"{rule.checkov_id()}: cwlint {rule.id} {rule.name} on {label}.",
+            "rule": rule,
+            "relevant_types": types.get(rule.id, ()),
+        })
+        return cls()
+
+    return make
 
 
 #: Framework name -> factory of the check for one rule (see the module docstring).
 FRAMEWORKS: dict[str, Callable[[type[Rule]], Any]] = {
-    "cloudformation": _cloudformation_check,
+    "cloudformation": _check(CloudFormationCheck, CLOUDFORMATION_TYPES, "CloudFormation"),
+    "terraform": _check(TerraformCheck, TERRAFORM_TYPES, "Terraform and Terraform plans"),
 }
 
 

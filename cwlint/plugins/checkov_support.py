@@ -9,6 +9,9 @@ test them without checkov installed.
 * :func:`cloudformation_run` runs the engine on a file, once per file (see
   :mod:`cwlint.plugins.cache`); checkov parsed the file too, but hands checks only one
   resource's configuration, without line marks, so cwlint reads it again.
+* :func:`terraform_input` finds what the engine must read for a Terraform resource (the
+  plan file, or the root module directory that calls the resource's module) and
+  :func:`terraform_run` runs the engine on it, once per plan / directory version.
 * :func:`verdict` decides one (rule, resource) result: ``FAILED`` with the reasons as
   ``details`` for error and warning findings, ``PASSED`` for a resource of a kind the
   rule reports on and that has no finding, ``UNKNOWN`` otherwise (checkov leaves UNKNOWN
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,9 +96,45 @@ CLOUDFORMATION_TYPES: dict[str, tuple[str, ...]] = {
     "CWL041": (*_WORKLOADS, *_POLICY_BEARING, "AWS::CloudWatch::Alarm"),
 }
 
+_TF_LAMBDA = ("aws_lambda_function",)
+_TF_INSTANCES = ("aws_instance", "aws_launch_template")
+_TF_WORKLOADS = (*_TF_LAMBDA, *_TF_INSTANCES, "aws_ecs_task_definition")
+_TF_POLICY_BEARING = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy")
+_TF_ENDPOINTS = ("aws_vpc_endpoint",)
+
+#: The Terraform resource types each rule reports on, as :data:`CLOUDFORMATION_TYPES` for
+#: CloudFormation (checkov's Terraform and plan runners share one resource registry).
+TERRAFORM_TYPES: dict[str, tuple[str, ...]] = {
+    "CWL001": _TF_WORKLOADS,
+    "CWL002": _TF_WORKLOADS,
+    "CWL003": _TF_POLICY_BEARING,
+    "CWL004": _TF_LAMBDA,
+    "CWL005": _TF_INSTANCES,
+    "CWL006": _TF_INSTANCES,
+    "CWL007": _TF_WORKLOADS,
+    "CWL008": _TF_POLICY_BEARING,
+    "CWL010": _TF_WORKLOADS,
+    "CWL011": _TF_ENDPOINTS,
+    "CWL012": _TF_ENDPOINTS,
+    "CWL013": _TF_WORKLOADS,
+    "CWL014": _TF_ENDPOINTS,
+    "CWL020": ("aws_cloudwatch_log_group",),
+    "CWL021": ("aws_ecs_task_definition",),
+    "CWL030": ("aws_oam_sink", "aws_oam_link"),
+    "CWL040": ("aws_cloudwatch_metric_alarm",),
+    "CWL041": (*_TF_WORKLOADS, *_TF_POLICY_BEARING, "aws_cloudwatch_metric_alarm"),
+}
+
+#: A Terraform address: module calls, then ``[data.]TYPE.NAME``, each with an optional
+#: ``count`` / ``for_each`` key (``module.app["a.b"].aws_subnet.private[0]``).
+_INDEX = r'(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?'
+_ADDRESS = re.compile(rf"^(?:module\.[\w-]+{_INDEX}\.)*(data\.)?([\w-]+)\.[\w-]+{_INDEX}$")
+
 #: Local variable names under which checkov's runners hold the file being scanned.
 _PATH_LOCALS = ("file_abs_path", "full_file_path", "abs_scanned_file")
-_MAX_FRAMES = 12
+_MAX_FRAMES = 16
+#: What cwlint reads of a Terraform module directory (its version for the cache).
+_TF_INPUT_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 
 
 @dataclass(frozen=True)
@@ -150,13 +190,6 @@ def cloudformation_run(path: str) -> EngineRun:
     from cwlint.engine import analyse_template
     from cwlint.plugins.options import options_for, settle
 
-    try:
-        stat = os.stat(path)
-        version: tuple[object, ...] = (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        version = (None, None)
-    key = (os.path.abspath(path), *version)
-
     def analyse() -> EngineRun:
         plugin = options_for(path)
         if plugin.excludes(path):
@@ -173,7 +206,70 @@ def cloudformation_run(path: str) -> EngineRun:
         warn_unreportable(settled.kept, loaded)
         return EngineRun(settled.kept, suppressed=settled.suppressed)
 
-    return FILE_CACHE.get(key, None, lambda: engine_run(analyse))
+    return FILE_CACHE.get(_cache_key(path, path, _file_version(path)), None,
+                          lambda: engine_run(analyse))
+
+
+def terraform_run(path: str) -> EngineRun:
+    """The engine's findings on a Terraform input, as ``cwlint scan <path>`` gives them:
+    ``path`` is a plan file or a root module directory (with the local modules it calls,
+    whose resources are addressed ``module.NAME.TYPE.NAME``), computed once per version of
+    its files and configuration.
+
+    An input cwlint cannot read gives no findings but an error (checkov read it, so the
+    difference is worth a log line): every check on it is UNKNOWN, none PASSED.
+    """
+    from cwlint.engine import Input, scan_one
+    from cwlint.plugins.options import options_for
+
+    directory = os.path.isdir(path)
+    config_anchor = os.path.join(path, "main.tf") if directory else path
+    version = _directory_version(path) if directory else _file_version(path)
+
+    def analyse() -> EngineRun:
+        plugin = options_for(config_anchor)
+        if plugin.excludes(path):
+            return EngineRun()
+        outcome = scan_one(Input(path, explicit=True), plugin.options)
+        if outcome.error is not None:
+            where = outcome.error.file + (f":{outcome.error.line}" if outcome.error.line else "")
+            return EngineRun(error=f"cwlint could not read {where}: {outcome.error.message}")
+        warn_unreportable_terraform(outcome.findings)
+        return EngineRun(tuple(outcome.findings),
+                         suppressed=tuple(s.finding for s in outcome.suppressed))
+
+    return FILE_CACHE.get(_cache_key(path, config_anchor, version), None,
+                          lambda: engine_run(analyse))
+
+
+def _cache_key(path: str, config_anchor: str, version: tuple[object, ...]) -> tuple[object, ...]:
+    """The memo key of one input: its path, the version of what cwlint reads of it, and
+    the configuration that applies (an invalid one is reported by the run itself)."""
+    from cwlint.errors import UsageError
+    from cwlint.plugins.options import options_for
+
+    try:
+        options: object = options_for(config_anchor).key
+    except UsageError:
+        options = "invalid configuration"
+    return (os.path.abspath(path), version, options)
+
+
+def _file_version(path: str) -> tuple[object, ...]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (None, None)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _directory_version(directory: str) -> tuple[object, ...]:
+    """The version of a module directory: name, time and size of its Terraform files."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(_TF_INPUT_SUFFIXES))
+    except OSError:
+        return ()
+    return tuple((name, *_file_version(os.path.join(directory, name))) for name in names)
 
 
 def _text(path: str) -> str:
@@ -198,6 +294,81 @@ def warn_unreportable(findings: Iterable[Finding], loaded: LoadedTemplate) -> li
                            finding.rule_id, finding.resource, resource_type, loaded.path,
                            finding.rule_id)
     return lost
+
+
+def terraform_type(address: str) -> str | None:
+    """The resource type of a Terraform address (``module.app.aws_iam_role.x[0]`` ->
+    ``aws_iam_role``; ``data.aws_iam_policy_document.x`` -> ``data.aws_iam_policy_document``);
+    None for what is not a resource address (a ``module`` block)."""
+    match = _ADDRESS.match(address)
+    if match is None or match.group(2) == "module":
+        return None
+    return f"{match.group(1) or ''}{match.group(2)}"
+
+
+def warn_unreportable_terraform(findings: Iterable[Finding]) -> list[Finding]:
+    """Log (and return) the Terraform findings on a type their check does not run on."""
+    lost = []
+    for finding in findings:
+        types = TERRAFORM_TYPES.get(finding.rule_id)
+        resource_type = terraform_type(finding.resource)
+        if types is not None and resource_type not in types:
+            lost.append(finding)
+            LOGGER.warning("cwlint %s on %s in %s cannot be reported by checkov: %s does not "
+                           "run on %s; run `cwlint scan` to see it", finding.rule_id,
+                           finding.resource, finding.file, finding.rule_id, resource_type)
+    return lost
+
+
+def terraform_input(scanned_file: str, frame: FrameType | None = None) -> str | None:
+    """What the engine reads for a resource checkov found in ``scanned_file``.
+
+    * A plan (``.json``): the plan file.
+    * HCL: the root module directory. checkov's Terraform runner hands checks the file of
+      the module that declares the resource and keeps, in ``full_file_path`` (a
+      ``TFDefinitionKey``), the chain of module calls that led there; its last caller is
+      the root module, which ``cwlint scan`` analyses with the module's inputs. Without
+      that key, the directory of the file.
+    * None for what cwlint does not read: ``.tf.json``, a module checkov downloaded into
+      ``.terraform/`` (cwlint never fetches modules: its resources are unknown, not
+      passed), a file that cannot be located.
+    """
+    from cwlint.terraform.discovery import module_directory_of
+
+    frame = frame or sys._getframe(1)
+    if scanned_file.endswith(".tf.json") or ".terraform" in re.split(r"[/\\]", scanned_file):
+        return None
+    if scanned_file.endswith(".json"):
+        return resolve_scanned_file(scanned_file, frame)
+    key = _definition_key(scanned_file, frame)
+    path = root_module_file(key) if key is not None else resolve_scanned_file(scanned_file,
+                                                                             frame)
+    return module_directory_of(path) if path else None
+
+
+def root_module_file(key: object) -> str:
+    """The file of the root module that (through its module calls) reads the file of a
+    checkov ``TFDefinitionKey`` (``file_path``, ``tf_source_modules``: each call's
+    ``path`` and its own caller, ``nested_tf_module``)."""
+    path = str(getattr(key, "file_path", ""))
+    module = getattr(key, "tf_source_modules", None)
+    while module is not None:
+        path = str(getattr(module, "path", path))
+        module = getattr(module, "nested_tf_module", None)
+    return path
+
+
+def _definition_key(scanned_file: str, frame: FrameType | None) -> object | None:
+    """checkov's ``TFDefinitionKey`` of ``scanned_file``, from the runner's frame."""
+    depth = 0
+    while frame is not None and depth < _MAX_FRAMES:
+        local = frame.f_locals
+        key = local.get("full_file_path")
+        if hasattr(key, "file_path") and local.get("scanned_file") == scanned_file:
+            return key
+        frame = frame.f_back
+        depth += 1
+    return None
 
 
 def resolve_scanned_file(scanned_file: str, frame: FrameType | None = None) -> str | None:

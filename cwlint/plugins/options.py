@@ -49,13 +49,23 @@ def _config_file(directory: str) -> str | None:
     return find_config([directory])
 
 
+class _NoArguments(argparse.Namespace):
+    """``cwlint scan``'s parsed arguments when none were given: every option not set here
+    is None (the command's default, so the configuration file decides)."""
+
+    def __getattr__(self, name: str) -> None:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
 @lru_cache(maxsize=64)
 def _options(config_path: str | None, stamp: int | None, region: str | None) -> ScanOptions:
     from cwlint.commands.scan import scan_options
     from cwlint.config import Config, load_config
 
     config = load_config(config_path) if config_path else Config()
-    arguments = argparse.Namespace(region=region, account_id=None, skip_unrecognized=False)
+    arguments = _NoArguments(region=region, account_id=None, skip_unrecognized=False)
     return scan_options(config, arguments)
 
 

@@ -2,7 +2,8 @@
 
 The proof is the real command line a user runs, on a small bundled template that cwlint
 reports CWL001 on: cfn-lint must print E9001 on the function's ``Role`` line, checkov
-must fail CKV_CWL_001 on the function. This catches every way the plugins can be
+must fail CKV_CWL_001 on the function, and on the same function in Terraform (checkov's
+CloudFormation and Terraform runners, in one run). This catches every way the plugins can be
 silently absent: cwlint not installed in the tool's environment (checkov only logs that
 and runs nothing), a broken environment (python-hcl2 replacing checkov's
 bc-python-hcl2), a wrong directory, a tool too old for the plugin API.
@@ -51,9 +52,36 @@ Resources:
           def handler(event, context):
               return {}
 """
+#: The same scenario in Terraform: checkov must fail CKV_CWL_001 on its Terraform runner
+#: too (a Terraform-only break, such as a replaced ``hcl2`` package, shows here).
+PROBE_TERRAFORM = """\
+resource "aws_iam_role" "probe" {
+  name                = "cwlint-probe"
+  assume_role_policy  = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+                   Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+}
+
+resource "aws_lambda_function" "probe" {
+  function_name = "cwlint-probe"
+  role          = aws_iam_role.probe.arn
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "probe.zip"
+  environment {
+    variables = { METRICS_NAMESPACE = "Probe" }
+  }
+}
+"""
 PROBE_RULE = RULES_BY_ID["CWL001"]
 PROBE_RESOURCE = "ProbeFunction"
 PROBE_LINE = 20  # "Role: !GetAtt ProbeRole.Arn"
+#: What checkov must fail, per framework: (check type, resource as checkov names it).
+PROBE_CHECKOV = (("cloudformation", "AWS::Lambda::Function." + PROBE_RESOURCE),
+                 ("terraform", "aws_lambda_function.probe"))
 
 TIMEOUT_SECONDS = 600
 
@@ -90,8 +118,9 @@ def verify(tool: str, directory: Path, explicit: str | None = None) -> Verificat
                        str(probe)]
             check = _cfn_lint_ok
         else:
-            command = [executable, "-f", str(probe), "--framework", "cloudformation",
-                       "--external-checks-dir", str(directory), "--check",
+            (Path(workdir) / "main.tf").write_text(PROBE_TERRAFORM, encoding="utf-8")
+            command = [executable, "-d", workdir, "--framework", "cloudformation",
+                       "terraform", "--external-checks-dir", str(directory), "--check",
                        PROBE_RULE.checkov_id(), "--output", "json", "--skip-download",
                        "--quiet"]
             check = _checkov_ok
@@ -120,17 +149,19 @@ def _cfn_lint_ok(stdout: str) -> str | None:
 
 
 def _checkov_ok(stdout: str) -> str | None:
+    """Whether checkov failed the probe check on the probe function of every framework."""
     wanted = PROBE_RULE.checkov_id()
     data = _json(stdout)
-    reports = data if isinstance(data, list) else [data]
-    for report in reports:
+    failed: set[tuple[str, str]] = set()
+    for report in data if isinstance(data, list) else [data]:
         if not isinstance(report, dict):
             continue
-        for record in report.get("results", {}).get("failed_checks", []):
-            if record.get("check_id") == wanted and str(record.get("resource", "")).endswith(
-                    "." + PROBE_RESOURCE):
-                return f"{wanted} failed on {record['resource']}"
-    return None
+        failed.update((str(report.get("check_type")), str(record.get("resource")))
+                      for record in report.get("results", {}).get("failed_checks", [])
+                      if record.get("check_id") == wanted)
+    if not set(PROBE_CHECKOV) <= failed:
+        return None
+    return f"{wanted} failed on " + " and on ".join(resource for _, resource in PROBE_CHECKOV)
 
 
 def _json(text: str) -> Any:
