@@ -1,6 +1,7 @@
 """Load CloudFormation and SAM templates, YAML or JSON, keeping line numbers.
 
-Templates are decoded with cfn-lint's own decoder (:mod:`cfnlint.decode.cfn_yaml`, with
+Templates are decoded with cfn-lint's own decoder (:mod:`cfnlint.decode.cfn_yaml`, through
+:mod:`cwlint.cfn.yaml_decoder`, which only makes its duplicate-key check linear; with
 :mod:`cfnlint.decode.cfn_json` for JSON that YAML cannot read), so the line numbers in
 cwlint's findings agree with the ones cfn-lint prints. The decoder returns mappings,
 lists and strings that carry ``start_mark`` / ``end_mark`` (0-based lines); YAML short
@@ -30,6 +31,8 @@ import yaml
 from cfnlint.decode import cfn_json, cfn_yaml
 from yaml.error import MarkedYAMLError
 from yaml.reader import ReaderError
+
+from cwlint.cfn import yaml_decoder
 
 #: Files larger than this are refused (CloudFormation itself accepts at most 1 MB).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -314,7 +317,7 @@ def _parse(text: str, path: str) -> LoadedTemplate:
     try:
         # JSON goes through the YAML loader first, as in cfn-lint (and CloudFormation,
         # which accepts what YAML accepts, such as a trailing comma)
-        data = cfn_yaml.loads(text, path)
+        data = yaml_decoder.loads(text, path)
     except Exception as exc:
         error = _yaml_error(exc, text, path)
         if not looks_json or isinstance(exc, cfn_yaml.CfnParseError):
