@@ -11,7 +11,13 @@ CHECKOV_BIN := $(CHECKOV_VENV)/bin
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_TESTS := tests/test_plugin_checkov.py tests/test_terraform_hcl_grammars.py
 
-.PHONY: install install-checkov demo test test-checkov lint bench bench-plugins clean
+# atheris (libFuzzer for Python) is only for `make fuzz`: a virtualenv of its own.
+FUZZ_VENV := .venv-fuzz
+FUZZ_BIN := $(FUZZ_VENV)/bin
+FUZZ_STAMP := $(FUZZ_VENV)/.installed
+FUZZ_SECONDS ?= 120
+
+.PHONY: install install-checkov demo test test-checkov lint bench bench-plugins corpus fuzz clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +66,24 @@ bench: install
 # Options: make bench-plugins BENCH_PLUGINS_ARGS='--every 40 --repeats 3 --output p.md'
 bench-plugins: install install-checkov
 	$(BIN)/python scripts/bench_plugins.py $(BENCH_PLUGINS_ARGS)
+
+# Every template and plan of ../shared/corpus (read in place): no traceback, no internal
+# error, every unreadable file reported as a clean error; a summary on stdout (~15 s).
+# Options: make corpus CORPUS_ARGS='--jobs 1 --corpus DIR'
+corpus: install
+	$(BIN)/python scripts/corpus.py $(CORPUS_ARGS)
+
+$(FUZZ_STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_BIN)/python -m pip install --quiet --upgrade pip
+	$(FUZZ_BIN)/python -m pip install --quiet atheris -e '.[terraform]'
+	touch $(FUZZ_STAMP)
+
+# Coverage-guided fuzzing of the loader and the engine with atheris (not part of `make
+# test`); failing inputs land in fuzz-artifacts/. Options: make fuzz FUZZ_SECONDS=600
+# FUZZ_ARGS='--workdir fuzz-work'
+fuzz: $(FUZZ_STAMP)
+	$(FUZZ_BIN)/python scripts/fuzz_atheris.py --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .hypothesis

@@ -23,6 +23,7 @@ Every key is optional (``-`` and ``_`` are interchangeable in key names)::
       DeveloperBoundary: policies/developer-boundary.json   # by policy name or ARN
     fail_on: warning                # default of --fail-on
     baseline: .cwlint-baseline.json # default of --baseline
+    jobs: 4                         # default of --jobs (worker processes; 1: none)
 
 Relative paths are relative to the directory of the configuration file. An unknown key,
 an unknown rule or a value of the wrong type is a usage error (exit 2) that names the
@@ -69,6 +70,7 @@ class Config:
     permissions_boundaries: tuple[tuple[str, str], ...] = ()  # (ARN or name, path)
     fail_on: str | None = None
     baseline: str | None = None
+    jobs: int | None = None
 
     @property
     def base_dir(self) -> str:
@@ -288,6 +290,12 @@ def _fail_on(field: _Field, value: Any) -> str:
     return level
 
 
+def _jobs(field: _Field, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise field.error(f"expected a positive number of worker processes, not {value!r}")
+
+
 def _paths(field: _Field, value: Any) -> tuple[str, ...]:
     return tuple(field.path(p) for p in _strings(field, value))
 
@@ -313,4 +321,5 @@ _PARSERS: dict[str, Callable[[_Field, Any], Any]] = {
     "permissions_boundaries": _boundaries,
     "fail_on": _fail_on,
     "baseline": lambda field, value: field.path(_string(field, value)),
+    "jobs": _jobs,
 }

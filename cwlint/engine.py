@@ -62,6 +62,10 @@ class ScanOptions:
     # Treat files named on the command line like files found by walking a directory:
     # skip those that are not templates (pre-commit passes every changed file).
     skip_unrecognized: bool = False
+    # Worker processes for the inputs (cwlint.parallel): 1 scans in this process; None
+    # is automatic (the CPU count, when the inputs are large enough to repay starting
+    # workers). The outcome is the same whatever the number.
+    jobs: int | None = 1
 
 
 @dataclass
@@ -142,8 +146,7 @@ def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult
     options = options or ScanOptions()
     inputs, errors = discover(paths, options.exclude, options.skip_unrecognized)
     result = ScanResult(errors=list(errors))
-    for item in inputs:
-        outcome = scan_one(item, options)
+    for item, outcome in zip(inputs, scan_inputs(inputs, options), strict=True):
         result.findings.extend(outcome.findings)
         result.suppressed.extend(outcome.suppressed)
         result.notices.extend(outcome.notices)
@@ -156,6 +159,32 @@ def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
     result.notices.sort(key=lambda n: (n.file, n.line or 0, n.message))
     return result
+
+
+def scan_inputs(inputs: Sequence[Input], options: ScanOptions) -> Iterable[InputOutcome]:
+    """The outcome of each input, in input order: here, or in ``options.jobs`` worker
+    processes (:mod:`cwlint.parallel`) when there are several inputs."""
+    if options.jobs != 1 and len(inputs) > 1:
+        from cwlint import parallel  # imports this module: only when it is needed
+
+        workers = parallel.worker_count(inputs, options.jobs)
+        if workers > 1:
+            return parallel.scan_parallel(inputs, options, workers)
+    return (scan_guarded(item, options) for item in inputs)
+
+
+def scan_guarded(item: Input, options: ScanOptions) -> InputOutcome:
+    """:func:`scan_one`, with an exception that escapes it turned into this input's error
+    (one input's bug must not hide the others' findings; a worker process and this one
+    report it the same way)."""
+    try:
+        return scan_one(item, options)
+    except RecursionError:
+        return InputOutcome(error=InputError(item.path, "the input nests too deeply to "
+                                             "read"), files=1)
+    except Exception as exc:
+        return InputOutcome(error=InputError(item.path, f"internal error while reading: "
+                                             f"{type(exc).__name__}: {exc}"), files=1)
 
 
 def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputError | None, int]:

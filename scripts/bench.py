@@ -15,7 +15,11 @@ What it measures, in one run (progress goes to stderr, the tables to stdout):
 2. **Scale**: templates of N resources from ``scripts/gen_scale.py``; ``cwlint scan``'s
    wall time and peak memory (``/usr/bin/time -v``, else ``getrusage`` of a child), and,
    in a fresh interpreter, the time spent parsing (``load_template``) apart from the time
-   spent analysing (``build_model`` + ``run_rules``).
+   spent analysing (``build_model`` + ``run_rules``). The same stack as a Terraform plan
+   (``gen_scale.py --kind plan``, ``terraform show -json`` format 1.2) and as a Terraform
+   module directory (``--kind hcl``), ``--scale-kinds`` choosing which; for those, parse
+   is reading the input into resources (the plan's JSON and ``plan_resources``, or the
+   ``.tf`` files and module evaluation).
 3. **Profile**: cProfile of the largest scale case (the hot spots by own time and the
    cwlint functions by cumulative time), what imports cost at start-up, and how much
    of the scan is Python's cyclic garbage collector.
@@ -425,9 +429,17 @@ def bench_corpus(args: argparse.Namespace, workdir: Path) -> CorpusResults:
 # --- 2. scale -------------------------------------------------------------------------
 
 
+#: What ``--scale-kinds`` can name: a CloudFormation template, a Terraform plan (JSON), a
+#: Terraform module directory (HCL); the file or directory name gen_scale.py writes.
+SCALE_KINDS = {"cfn": "scale-{n}.yaml", "plan": "scale-{n}-plan.json", "hcl": "scale-{n}-tf"}
+KIND_TITLES = {"cfn": "one CloudFormation template of N resources",
+               "plan": "one Terraform plan of N resources (terraform show -json)",
+               "hcl": "one Terraform module directory of N resources (.tf files)"}
+
+
 @dataclass
 class ScaleResult:
-    """cwlint on one generated template of ``resources`` resources."""
+    """cwlint on one generated input of ``resources`` resources (``kind``: SCALE_KINDS)."""
 
     resources: int
     path: Path
@@ -435,28 +447,42 @@ class ScaleResult:
     parse: float = 0.0
     analysis: float = 0.0
     phase_problems: list[str] = field(default_factory=list)
+    kind: str = "cfn"
+    decode: float | None = None  # a plan's JSON decoding, part of parse
 
 
-_GENERATED: dict[tuple[int, Path], Path] = {}
+_GENERATED: dict[tuple[int, Path, str], Path] = {}
 
 
-def generate(count: int, workdir: Path) -> Path:
-    """Write the scale template of ``count`` resources with ``scripts/gen_scale.py`` (once
+def generate(count: int, workdir: Path, kind: str = "cfn") -> Path:
+    """Write the scale input of ``count`` resources with ``scripts/gen_scale.py`` (once
     per run: a kept ``--workdir`` may hold one from an older generator)."""
-    key = (count, workdir)
+    key = (count, workdir, kind)
     if key not in _GENERATED:
-        out = workdir / f"scale-{count}.yaml"
+        out = workdir / SCALE_KINDS[kind].format(n=count)
+        if out.is_dir():
+            shutil.rmtree(out)
         subprocess.run([sys.executable, str(PROJECT / "scripts" / "gen_scale.py"),
-                        str(count), str(out)], check=True)
+                        str(count), str(out), "--kind", kind], check=True)
         _GENERATED[key] = out
     return _GENERATED[key]
 
 
-def phases_in_child(path: Path, workdir: Path, no_gc: bool = False) -> dict[str, Any]:
+def input_bytes(path: Path) -> int:
+    """Size of a file, or of the files directly in a directory."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size
+
+
+def phases_in_child(path: Path, workdir: Path, no_gc: bool = False,
+                    kind: str = "cfn") -> dict[str, Any]:
     """Run this script's ``_phases`` mode in a fresh interpreter and return its report."""
     command = [sys.executable, str(Path(__file__).resolve()), "_phases", str(path)]
     if no_gc:
         command.append("--no-gc")
+    if kind != "cfn":
+        command += ["--kind", kind]
     proc = subprocess.run(command, cwd=workdir, capture_output=True, text=True, check=False)
     try:
         return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -464,7 +490,7 @@ def phases_in_child(path: Path, workdir: Path, no_gc: bool = False) -> dict[str,
         return {"error": f"exit {proc.returncode}: {_tail(proc.stderr or proc.stdout)}"}
 
 
-def phases_mode(path: str, no_gc: bool) -> int:
+def phases_mode(path: str, no_gc: bool, kind: str = "cfn") -> int:
     """``_phases`` mode: time ``load_template`` apart from the analysis, in-process.
 
     The analysis is what the engine runs on a decoded template: ``analyse_template``
@@ -475,6 +501,8 @@ def phases_mode(path: str, no_gc: bool) -> int:
     """
     import traceback
 
+    if kind != "cfn":
+        return terraform_phases(path, no_gc, kind)
     if no_gc:
         gc.disable()
     report: dict[str, Any] = {}
@@ -505,29 +533,85 @@ def phases_mode(path: str, no_gc: bool) -> int:
     return 0
 
 
+def terraform_phases(path: str, no_gc: bool, kind: str) -> int:
+    """``_phases --kind plan|hcl``: reading a Terraform input into resources (``parse``:
+    the plan's JSON and ``plan_resources``, or the ``.tf`` files and the module's
+    evaluation) apart from ``build_model`` + ``run_rules`` (``analysis``), in-process;
+    for a plan also ``decode``, the JSON alone. Prints one JSON line like ``_phases``."""
+    import traceback
+
+    if no_gc:
+        gc.disable()
+    report: dict[str, Any] = {}
+    try:
+        start = time.perf_counter()
+        from cwlint import engine
+        from cwlint.terraform.attributes import Environment
+        from cwlint.terraform.builder import build_model
+        from cwlint.terraform.scan import read_input
+
+        report["import"] = time.perf_counter() - start
+        options = engine.ScanOptions()
+        env = Environment(options.region, options.account_id, "aws")
+        if kind == "plan":
+            from cwlint.terraform.plan import load_plan
+
+            start = time.perf_counter()
+            load_plan(path)
+            report["decode"] = time.perf_counter() - start
+        start = time.perf_counter()
+        tf = read_input(path, env)
+        report["parse"] = time.perf_counter() - start
+        start = time.perf_counter()
+        model = build_model(tf, env, None)
+        engine.configure_model(model, options)
+        findings = engine.run_rules(model, options.rules)
+        report["analysis"] = time.perf_counter() - start
+        report["findings"] = len(findings)
+        report["resources"] = len(tf.resources)
+    except Exception as exc:
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        report["error"] = (f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:"
+                           f"{last.lineno} in {last.name})")
+    print(json.dumps(report))
+    return 0
+
+
 def bench_scale(args: argparse.Namespace, workdir: Path) -> list[ScaleResult]:
-    """Section 2: wall time, memory and parse/analysis split per template size."""
+    """Section 2: wall time, memory and parse/analysis split per input kind and size."""
     cwlint = tool("cwlint")
     results: list[ScaleResult] = []
-    for count in args.scale_sizes:
-        path = generate(count, workdir)
-        log(f"scale: {count} resources ({path.stat().st_size / 1e6:.1f} MB)")
-        cli = measure_tool(f"cwlint {count}", [[cwlint, "scan", "--format", "json", str(path)]],
-                           args.scale_repeats, workdir, cwlint_output)
-        result = ScaleResult(count, path, cli)
-        parse, analysis = [], []
-        for _ in range(args.scale_repeats):
-            report = phases_in_child(path, workdir)
-            if "error" in report:
-                result.phase_problems.append(report["error"])
-                break
-            parse.append(report["parse"])
-            analysis.append(report["analysis"])
-        if parse:
-            result.parse, result.analysis = median(parse), median(analysis)
-        log(f"  in-process: parse {result.parse:.2f} s, analysis {result.analysis:.2f} s")
-        results.append(result)
+    for kind in args.scale_kinds:
+        for count in args.scale_sizes:
+            results.append(scale_one(args, workdir, cwlint, kind, count))
     return results
+
+
+def scale_one(args: argparse.Namespace, workdir: Path, cwlint: str, kind: str,
+              count: int) -> ScaleResult:
+    """One kind and size of section 2."""
+    path = generate(count, workdir, kind)
+    log(f"scale: {kind}, {count} resources ({input_bytes(path) / 1e6:.1f} MB)")
+    cli = measure_tool(f"cwlint {kind} {count}",
+                       [[cwlint, "scan", "--format", "json", str(path)]],
+                       args.scale_repeats, workdir, cwlint_output)
+    result = ScaleResult(count, path, cli, kind=kind)
+    parse, analysis, decode = [], [], []
+    for _ in range(args.scale_repeats):
+        report = phases_in_child(path, workdir, kind=kind)
+        if "error" in report:
+            result.phase_problems.append(report["error"])
+            break
+        parse.append(report["parse"])
+        analysis.append(report["analysis"])
+        if "decode" in report:
+            decode.append(report["decode"])
+    if parse:
+        result.parse, result.analysis = median(parse), median(analysis)
+    if decode:
+        result.decode = median(decode)
+    log(f"  in-process: parse {result.parse:.2f} s, analysis {result.analysis:.2f} s")
+    return result
 
 
 # --- 3. profile -----------------------------------------------------------------------
@@ -644,7 +728,8 @@ def bench_profile(args: argparse.Namespace, workdir: Path,
     total, by_own, by_cumulative = hotspots(stats_file, args.top)
     log("profile: import costs and garbage collector share")
     import_total, imports = import_costs(generate(1, workdir), workdir, 6)
-    measured = [r for r in scale if r.resources == count and r.parse and not r.phase_problems]
+    measured = [r for r in scale if r.kind == "cfn" and r.resources == count and r.parse
+                and not r.phase_problems]
     if measured:
         gc_on: dict[str, Any] = {"parse": measured[0].parse, "analysis": measured[0].analysis}
     else:
@@ -736,26 +821,53 @@ def short_corpus_path(path: Path, corpus: Path) -> str:
         return str(path)
 
 
+SCALE_SOURCES = {
+    "cfn": "Templates from `scripts/gen_scale.py N OUT.yaml`. Parse (`load_template`) and "
+           "analysis (`engine.analyse_template`: `build_model` + `run_rules`)",
+    "plan": "Plans from `scripts/gen_scale.py N OUT.json --kind plan` (format_version 1.2: "
+            "planned_values, resource_changes, prior_state, configuration with references). "
+            "Parse (`load_plan` + `plan_resources`; the JSON decoding alone in brackets) and "
+            "analysis (terraform `build_model` + `run_rules`)",
+    "hcl": "Module directories from `scripts/gen_scale.py N DIR --kind hcl` (one .tf file per "
+           "VPC of 50 cells). Parse (`read_configuration`: HCL and the module's expressions) "
+           "and analysis (terraform `build_model` + `run_rules`)",
+}
+
+
 def scale_table(results: list[ScaleResult], args: argparse.Namespace) -> list[str]:
-    """Markdown for section 2."""
+    """Markdown for section 2: one table per input kind."""
+    lines: list[str] = []
+    for kind in SCALE_KINDS:
+        rows = [r for r in results if r.kind == kind]
+        if rows:
+            if lines:
+                lines.append("")
+            lines += scale_kind_table(kind, rows, args)
+    return lines
+
+
+def scale_kind_table(kind: str, results: list[ScaleResult],
+                     args: argparse.Namespace) -> list[str]:
+    """Markdown for the inputs of one kind."""
     lines = [
-        f"### Scale: one template of N resources (median of {args.scale_repeats})",
+        f"### Scale: {KIND_TITLES[kind]} (median of {args.scale_repeats})",
         "",
-        "Templates from `scripts/gen_scale.py N OUT.yaml`. Wall and peak RSS: `cwlint scan "
-        "--format json FILE` as a fresh process. Parse (`load_template`) and analysis "
-        "(`engine.analyse_template`: `build_model` + `run_rules`): `time.perf_counter` in "
-        "a fresh interpreter.",
+        f"{SCALE_SOURCES[kind]}: `time.perf_counter` in a fresh interpreter. Wall and peak "
+        "RSS: `cwlint scan --format json PATH` as a fresh process.",
         "",
-        "| resources | file | wall | CPU | resources/s | peak RSS | parse | analysis "
+        "| resources | size | wall | CPU | resources/s | peak RSS | parse | analysis "
         "| findings |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        size = r.path.stat().st_size
+        size = input_bytes(r.path)
+        parse = seconds(r.parse)
+        if r.decode is not None:
+            parse += f" ({seconds(r.decode)})"
         lines.append(
             f"| {r.resources:,} | {size / 1e6:.2f} MB | {seconds(r.cli.wall)} | "
             f"{cpu_seconds(r.cli.cpu)} | {r.resources / r.cli.wall:,.0f} | "
-            f"{megabytes(r.cli.peak_mb)} | {seconds(r.parse)} | {seconds(r.analysis)} | "
+            f"{megabytes(r.cli.peak_mb)} | {parse} | {seconds(r.analysis)} | "
             f"{r.cli.results} |")
     lines.append("")
     by_size = {r.resources: r for r in results}
@@ -823,10 +935,11 @@ def problems_section(corpus: CorpusResults | None, scale: list[ScaleResult],
             if run is not None:
                 problems += [f"{label}: {p}" for p in run.problems]
     for r in scale:
-        problems += [f"scale {r.resources}: {p}" for p in r.cli.problems + r.phase_problems]
+        label = f"scale {r.kind} {r.resources}"
+        problems += [f"{label}: {p}" for p in r.cli.problems + r.phase_problems]
         if r.cli.errors:
-            problems.append(f"scale {r.resources}: cwlint reported {r.cli.errors} unreadable "
-                            "input(s) for a generated template")
+            problems.append(f"{label}: cwlint reported {r.cli.errors} unreadable "
+                            "input(s) for a generated input")
     if profile is not None:
         for label, report in (("gc on", profile.gc_on), ("gc off", profile.gc_off)):
             if "error" in report:
@@ -850,6 +963,16 @@ def sizes(text: str) -> list[int]:
     return values
 
 
+def kinds(text: str) -> list[str]:
+    """``"cfn,plan"`` as a list of SCALE_KINDS."""
+    values = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [v for v in values if v not in SCALE_KINDS]
+    if not values or unknown:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of "
+                                         f"{', '.join(SCALE_KINDS)}, not {text}")
+    return list(dict.fromkeys(values))
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line (see the module documentation)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -864,6 +987,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale-sizes", type=sizes, default=[100, 1_000, 10_000],
                         metavar="N,N,...", help="resources per scale template "
                         "(default 100,1000,10000)")
+    parser.add_argument("--scale-kinds", type=kinds, default=list(SCALE_KINDS),
+                        metavar="KIND,...", help="inputs of the scale runs: cfn (a template), "
+                        "plan (Terraform plan JSON), hcl (a Terraform module directory); "
+                        "default cfn,plan,hcl")
     parser.add_argument("--scale-repeats", type=int, default=3,
                         help="repeats of each scale measurement (default 3)")
     parser.add_argument("--profile-size", type=int, default=None, metavar="N",
@@ -895,7 +1022,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["_rusage"]:
         return rusage_wrapper(arguments[1:])
     if arguments[:1] == ["_phases"]:
-        return phases_mode(arguments[1], "--no-gc" in arguments[2:])
+        kind = arguments[arguments.index("--kind") + 1] if "--kind" in arguments else "cfn"
+        return phases_mode(arguments[1], "--no-gc" in arguments[2:], kind)
     if arguments[:1] == ["_profile"]:
         return profile_mode(arguments[1], arguments[2])
     args = parse_args(arguments)

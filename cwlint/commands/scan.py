@@ -60,7 +60,23 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--skip-unrecognized", action="store_true",
                         help="skip files named on the command line that are not templates, "
                         "as when walking a directory (for pre-commit)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                        help="scan the inputs in N worker processes (default: the "
+                        "configuration's jobs, else the CPU count, starting workers only "
+                        "when the inputs are large enough to repay it; 1: in this process). "
+                        "The report is the same whatever N")
     parser.set_defaults(handler=run)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a positive number of worker processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of jobs, not {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,6 +115,7 @@ def scan_options(config: Config, args: argparse.Namespace) -> ScanOptions:
         boundaries=boundaries.attached if boundaries.documents else None,
         exclude=PathFilter(config.base_dir, config.exclude) if config.exclude else None,
         skip_unrecognized=args.skip_unrecognized,
+        jobs=args.jobs or config.jobs,
     )
 
 

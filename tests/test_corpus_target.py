@@ -1,0 +1,81 @@
+"""``make corpus`` (scripts/corpus.py): the robustness run over the shared corpus.
+
+The script runs on a small corpus built here with the same layout (``cfn/``, ``plan/``),
+so the test is quick and does not need ``../shared``; the real corpus run is
+``make corpus`` itself. The script runs the real ``cwlint`` command.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "corpus.py"
+FIXTURES = ROOT / "fixtures"
+
+
+def run_script(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+
+
+def small_corpus(root: Path) -> Path:
+    """cfn/ with templates, one unreadable template and one YAML file that is not a
+    template; plan/ with a plan and a JSON file that is not one."""
+    corpus = root / "corpus"
+    cfn, plan = corpus / "cfn" / "owner__repo", corpus / "plan" / "owner__repo"
+    shutil.copytree(FIXTURES / "cfn" / "cwl001", cfn / "cwl001")
+    shutil.copy(FIXTURES / "demo" / "orders-service.yaml", cfn / "orders-service.yaml")
+    (cfn / "broken.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+                                     "  Role: {Type: AWS::IAM::Role\n", encoding="utf-8")
+    (cfn / "chart.yaml").write_text("apiVersion: v2\nname: not-a-template\n", encoding="utf-8")
+    plan.mkdir(parents=True)
+    shutil.copy(FIXTURES / "terraform" / "plan" / "cwl001-fail-env-namespace.json",
+                plan / "plan.json")
+    (plan / "package.json").write_text('{"name": "not-a-plan"}\n', encoding="utf-8")
+    return corpus
+
+
+def test_a_clean_corpus_run_prints_the_summary(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path)
+    result = run_script("--corpus", str(corpus), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert f"cwlint corpus run over {corpus.resolve()}" in out
+    templates = len(list((FIXTURES / "cfn" / "cwl001").glob("*.yaml")))
+    # every template, the broken one and the plan; the chart and package.json are skipped
+    assert f"look like templates or plans; cwlint analysed {templates + 2}, 1 unreadable" in out
+    assert "findings: " in out and "CWL001 " in out
+    assert "errors:   1: invalid YAML (1)" in out
+    assert "time:     scan (json)" in out
+    assert out.rstrip().endswith("every unreadable file reported as a clean error")
+
+
+def test_a_template_cwlint_drops_silently_fails_the_run(tmp_path: Path) -> None:
+    """An ``exclude`` in a configuration found above the corpus makes cwlint skip a
+    template: the run must notice that the file was neither analysed nor reported."""
+    corpus = small_corpus(tmp_path)
+    (corpus / ".cwlint.yaml").write_text("exclude: [orders-service.yaml]\n", encoding="utf-8")
+    result = run_script("--corpus", str(corpus))
+    assert result.returncode == 1
+    assert "FAILED: 1 problem(s)" in result.stdout
+    assert "orders-service.yaml: looks like a template or plan but was neither analysed " \
+           "nor reported as an error" in result.stdout
+
+
+def test_a_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_script("--corpus", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "no cfn or plan directory under" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_makefile_runs_the_script_over_the_shared_corpus() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ncorpus: install\n\t$(BIN)/python scripts/corpus.py $(CORPUS_ARGS)\n" in makefile
+    assert "fuzz: $(FUZZ_STAMP)" in makefile
+    test_target = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "fuzz" not in test_target
