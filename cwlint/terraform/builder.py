@@ -94,6 +94,8 @@ class TerraformBuilder:
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown] = {}
         self._identities: dict[str, set[str]] = {}
+        self._by_type: dict[tuple[str, str], list[tuple[int, TfResource]]] | None = None
+        self._by_identity: dict[str, list[TfResource]] | None = None
         from cwlint.terraform.network import NetworkBuilder
         from cwlint.terraform.services import ServiceBuilder
 
@@ -103,7 +105,17 @@ class TerraformBuilder:
     # --- lookups -------------------------------------------------------------------------
 
     def of_type(self, *types: str, mode: str = "managed") -> list[TfResource]:
-        return [r for r in self.tf.resources if r.type in types and r.mode == mode]
+        """The resources of these types, in input order."""
+        if self._by_type is None:
+            self._by_type = {}
+            for position, resource in enumerate(self.tf.resources):
+                self._by_type.setdefault((resource.mode, resource.type), []).append(
+                    (position, resource))
+        found = [entry for rtype in dict.fromkeys(types)
+                 for entry in self._by_type.get((mode, rtype), ())]
+        if len(types) > 1:
+            found.sort(key=lambda entry: entry[0])
+        return [resource for _, resource in found]
 
     def reference_targets(self, reference: str) -> list[tuple[TfResource, str]]:
         """The resource instances a reference string names, with the attribute after them
@@ -119,6 +131,16 @@ class TerraformBuilder:
             if prefix in self.by_plain:
                 return [(r, ".".join(plain[size:])) for r in self.by_plain[prefix]]
         return []
+
+    def _known_as(self, text: str) -> list[TfResource]:
+        """The managed resources that ``text`` is an identity of, in input order."""
+        if self._by_identity is None:
+            self._by_identity = {}
+            for resource in self.tf.resources:
+                if resource.mode == "managed":
+                    for identity in self.identities(resource):
+                        self._by_identity.setdefault(identity, []).append(resource)
+        return self._by_identity.get(text, [])
 
     def identities(self, resource: TfResource) -> set[str]:
         """Known ids, ARNs and names by which other resources may name this one."""
@@ -176,8 +198,9 @@ class TerraformBuilder:
         """The model id of a resource of ``types`` known by ``text`` (its id, ARN or name);
         among several, one of ``prefer`` (the ids the configuration refers to) first."""
         matches: list[str] = []
-        for resource in self.of_type(*types):
-            if text in self.identities(resource):
+        wanted = set(types)
+        for resource in self._known_as(text):
+            if resource.type in wanted and resource.mode == "managed":
                 target = resolver(resource, "")
                 if target is not None:
                     matches.append(target)

@@ -76,6 +76,7 @@ _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">="
 #: a parenthesized expression, not a literal, collection, call or traversal).
 _EXPRESSION_RULES = frozenset({"expr_term", "binary_op", "conditional", "unary_op"})
 _COMMENT = re.compile(r"(?:#|//)[^\n]*|/\*.*?\*/", re.DOTALL)
+_STRING_OR_COMMENT = re.compile(r'["#/<]')
 _HEREDOC_START = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*\r?\n")
 
 
@@ -138,6 +139,10 @@ def _check_strings(text: str, line_offset: int) -> None:
     """
     pos, length = 0, len(text)
     while pos < length:
+        found = _STRING_OR_COMMENT.search(text, pos)
+        if found is None:
+            return
+        pos = found.start()
         char = text[pos]
         if char == "#" or text.startswith("//", pos):
             end = text.find("\n", pos)

@@ -282,6 +282,20 @@ class _Configuration:
     def __init__(self, configuration: Any) -> None:
         self.root = _dict(_dict(configuration).get("root_module"))
         self.present = bool(self.root)
+        #: per module mapping (by identity): (mode, type, name) -> the resource's expressions
+        self._indexes: dict[int, dict[tuple[Any, Any, Any], Mapping[str, Any]]] = {}
+
+    def _index(self, module: Mapping[str, Any]) -> dict[tuple[Any, Any, Any], Mapping[str, Any]]:
+        index = self._indexes.get(id(module))
+        if index is None:
+            index = {}
+            for resource in _list(module.get("resources")):
+                if isinstance(resource, Mapping):
+                    key = (resource.get("mode", "managed"), resource.get("type"),
+                           resource.get("name"))
+                    index.setdefault(key, _dict(resource.get("expressions")))
+            self._indexes[id(module)] = index
+        return index
 
     def module(self, names: list[str]) -> Mapping[str, Any] | None:
         current: Mapping[str, Any] = self.root
@@ -303,11 +317,7 @@ class _Configuration:
         current = self.module(_module_names(module))
         if current is None:
             return None
-        for resource in _list(current.get("resources")):
-            if isinstance(resource, Mapping) and resource.get("mode", "managed") == mode and \
-                    resource.get("type") == rtype and resource.get("name") == name:
-                return _dict(resource.get("expressions"))
-        return None
+        return self._index(current).get((mode, rtype, name))
 
     def qualify(self, references: Any, module: str, depth: int = 0) -> tuple[str, ...]:
         """References made in ``module`` (an instance address) as resource addresses of
