@@ -48,9 +48,11 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
+# the whole third-party corpus (../shared/corpus) runs too: ~15 s, no traceback allowed
 test: lint install-checkov
 	$(BIN)/python -m pytest
 	$(CHECKOV_BIN)/python -m pytest -p no:cacheprovider $(CHECKOV_TESTS)
+	$(BIN)/python scripts/corpus.py $(CORPUS_ARGS)
 
 # only the checkov plugin tests, in .venv-checkov
 test-checkov: install-checkov
