@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from cwlint.rules import ALL_RULES
+from cwlint.rules.cwl000_module_not_analysed import ModuleNotAnalysed
 from tests.gate_helpers import CWLINT, GATE, ROOT, cwlint, make_repo, sarif_schema
 
 GIT = shutil.which("git")
@@ -260,6 +261,7 @@ def test_rules_table_lists_every_id() -> None:
     assert lines[0].split() == ["id", "cfn-lint", "checkov", "severity", "title"]
     rows = [line.split(None, 4) for line in lines[1:]]
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("CWL000", "-", "-", "info", ModuleNotAnalysed.title)] + [
         (rule.id, rule.cfn_lint_id(), rule.checkov_id(), rule.severity, rule.title)
         for rule in ALL_RULES]
 

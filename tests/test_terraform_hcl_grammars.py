@@ -1,8 +1,9 @@
 """cwlint reads Terraform the same with whichever ``hcl2`` is installed.
 
-Runs in ``.venv-checkov`` (``make test-checkov``), where ``hcl2`` is checkov's
-bc-python-hcl2, and compares with ``.venv``, where it is python-hcl2 8 (the
-``cwlint[terraform]`` extra): the syntax trees of tricky expressions, and the whole
+``make test`` runs this module in both of the project's virtualenvs: ``.venv``, where
+``hcl2`` is python-hcl2 8 (the ``cwlint[terraform]`` extra), and ``.venv-checkov``, where it
+is checkov's bc-python-hcl2; each run compares itself with the other environment (both
+exist once ``make test`` has built them): the syntax trees of tricky expressions, and the whole
 ``cwlint scan --format json`` report of every HCL fixture, must be identical. The two
 grammars differ in how they keep strings, operator precedence, literals and ``...``
 (see :mod:`cwlint.terraform.hcl`), so this is where a difference would show.
@@ -18,7 +19,9 @@ from pathlib import Path
 from cwlint.terraform import hcl
 
 ROOT = Path(__file__).resolve().parent.parent
-MAIN_PYTHON = ROOT / ".venv" / "bin" / "python"
+HERE_IS_CHECKOVS = hcl.hcl2_version().startswith("bc-python-hcl2 ")
+#: The other environment's Python: the one with the other hcl2.
+OTHER_PYTHON = ROOT / (".venv" if HERE_IS_CHECKOVS else ".venv-checkov") / "bin" / "python"
 HCL_FIXTURES = ROOT / "fixtures" / "terraform" / "hcl"
 
 SNIPPETS = [
@@ -52,18 +55,19 @@ print(json.dumps(out))
 """
 
 
-def _main_venv(*args: str, stdin: str | None = None) -> str:
-    assert MAIN_PYTHON.exists(), "run `make test`: it builds .venv (python-hcl2) first"
-    result = subprocess.run([str(MAIN_PYTHON), *args], input=stdin, capture_output=True,
+def _other_venv(*args: str, stdin: str | None = None) -> str:
+    assert OTHER_PYTHON.exists(), "run `make test`: it builds .venv and .venv-checkov first"
+    result = subprocess.run([str(OTHER_PYTHON), *args], input=stdin, capture_output=True,
                             text=True, cwd=ROOT, timeout=600)
     assert result.returncode in (0, 1), result.stderr[-3000:]
     return result.stdout
 
 
-def test_this_environment_reads_terraform_with_checkovs_hcl2() -> None:
-    assert hcl.hcl2_version().startswith("bc-python-hcl2 "), hcl.hcl2_version()
-    version = _main_venv("-c", "from cwlint.terraform import hcl; print(hcl.hcl2_version())")
-    assert version.startswith("python-hcl2 "), version
+def test_the_two_environments_have_the_two_hcl2_packages() -> None:
+    here = hcl.hcl2_version()
+    there = _other_venv("-c", "from cwlint.terraform import hcl; print(hcl.hcl2_version())")
+    assert {here.split()[0], there.split()[0]} == {"python-hcl2", "bc-python-hcl2"}, (here,
+                                                                                    there)
 
 
 def test_both_grammars_give_the_same_syntax_trees() -> None:
@@ -73,7 +77,7 @@ def test_both_grammars_give_the_same_syntax_trees() -> None:
             mine.append(repr(hcl.parse(text)))
         except hcl.HclError as exc:
             mine.append(f"error at line {exc.line}")
-    theirs = json.loads(_main_venv("-c", _DUMP, stdin=json.dumps(SNIPPETS)))
+    theirs = json.loads(_other_venv("-c", _DUMP, stdin=json.dumps(SNIPPETS)))
     different = [(text, a, b) for text, a, b in zip(SNIPPETS, mine, theirs, strict=True)
                  if a != b]
     assert different == []
@@ -88,4 +92,4 @@ def test_both_grammars_give_the_same_scan_report() -> None:
     assert here.returncode == 0, here.stderr[-3000:]
     report = json.loads(here.stdout)
     assert report["summary"]["files"] > 0 and report["findings"]
-    assert here.stdout == _main_venv(*command)
+    assert here.stdout == _other_venv(*command)
