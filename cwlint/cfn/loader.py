@@ -28,11 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from cfnlint.decode import cfn_json, cfn_yaml
 from yaml.error import MarkedYAMLError
 from yaml.reader import ReaderError
-
-from cwlint.cfn import yaml_decoder
 
 #: Files larger than this are refused (CloudFormation itself accepts at most 1 MB).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -307,6 +304,20 @@ def _decode_bytes(data: bytes, path: str) -> str:
 # --- parsing -------------------------------------------------------------------------
 
 
+def _decoder() -> Any:
+    """:mod:`cwlint.cfn.yaml_decoder`, imported on the first template: importing cfn-lint
+    takes ~0.4 s, which a scan of Terraform alone does not need to pay."""
+    from cwlint.cfn import yaml_decoder
+
+    return yaml_decoder
+
+
+def _parse_error_type() -> type[Exception]:
+    from cfnlint.decode.cfn_yaml import CfnParseError
+
+    return CfnParseError
+
+
 def _parse(text: str, path: str) -> LoadedTemplate:
     """Decode text as YAML (JSON is YAML too), falling back to cfn-lint's JSON decoder."""
     if not text.strip():
@@ -317,10 +328,10 @@ def _parse(text: str, path: str) -> LoadedTemplate:
     try:
         # JSON goes through the YAML loader first, as in cfn-lint (and CloudFormation,
         # which accepts what YAML accepts, such as a trailing comma)
-        data = yaml_decoder.loads(text, path)
+        data = _decoder().loads(text, path)
     except Exception as exc:
         error = _yaml_error(exc, text, path)
-        if not looks_json or isinstance(exc, cfn_yaml.CfnParseError):
+        if not looks_json or isinstance(exc, _parse_error_type()):
             raise error from None
         _check_json_syntax(text, path)
         # valid JSON that YAML cannot read (tabs, "\/" escapes): cfn-lint's JSON decoder
@@ -366,6 +377,8 @@ def _check_json_syntax(text: str, path: str) -> None:
 def _parse_json(text: str, path: str) -> Any:
     """Decode syntactically valid JSON with cfn-lint's JSON decoder."""
     try:
+        from cfnlint.decode import cfn_json
+
         return cfn_json.loads(text)
     except Exception as exc:
         cfn_error = exc
@@ -385,7 +398,7 @@ def _parse_json(text: str, path: str) -> Any:
 def _yaml_error(exc: Exception, text: str, path: str) -> TemplateError:
     """Translate an exception from cfn-lint's YAML loader into a TemplateError."""
     cause: BaseException = exc
-    if isinstance(exc, cfn_yaml.CfnParseError):
+    if isinstance(exc, _parse_error_type()):
         if exc.__cause__ is None and getattr(exc, "matches", None):
             return _match_error(exc.matches, path)  # duplicate keys, alias amplification
         cause = exc.__cause__ or exc
