@@ -58,7 +58,7 @@ test: lint install-checkov
 test-checkov: install-checkov
 	$(CHECKOV_BIN)/python -m pytest -p no:cacheprovider $(CHECKOV_TESTS)
 
-# Speed and scale on this machine (a few minutes): markdown tables on stdout.
+# Speed and scale on this machine (about 6 minutes): markdown tables on stdout.
 # Options: make bench BENCH_ARGS='--repeats 3 --every 40 --output bench.md'
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
@@ -88,4 +88,4 @@ fuzz: $(FUZZ_STAMP)
 	$(FUZZ_BIN)/python scripts/fuzz_atheris.py --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) .venv-fuzz fuzz-artifacts .pytest_cache .ruff_cache .hypothesis
