@@ -31,7 +31,6 @@ from cwlint.rules import ALL_RULES, DOCUMENTED, DOCUMENTED_BY_ID
 from cwlint.rules.base import Rule
 from cwlint.suppressions import Notice, Suppressed, cfn_suppressions
 from cwlint.terraform import discovery as terraform  # Terraform inputs (cwlint.terraform)
-from cwlint.terraform.scan import scan_terraform
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", ".terraform",
@@ -197,6 +196,8 @@ def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputE
 def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
     """Everything one input produces: findings, suppressed findings, notices, or an error."""
     if terraform.is_terraform_input(item.path):  # Terraform HCL or plan: cwlint.terraform
+        from cwlint.terraform.scan import scan_terraform  # imported for Terraform inputs only
+
         return scan_terraform(item, options)
     try:
         loaded = load_template(item.path)

@@ -20,8 +20,6 @@ import os
 import re
 from collections.abc import Iterable
 
-from cwlint.terraform.plan import might_be_plan
-
 TF_SUFFIX = ".tf"
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.MULTILINE)
 
@@ -43,7 +41,11 @@ def is_terraform_input(path: str) -> bool:
     """A module directory, or a JSON file that looks like a plan."""
     if os.path.isdir(path):
         return is_module_directory(path)
-    return path.endswith(".json") and might_be_plan(path)
+    if not path.endswith(".json"):
+        return False
+    from cwlint.terraform.plan import might_be_plan  # the Terraform front end, when needed
+
+    return might_be_plan(path)
 
 
 def drop_called_modules(paths: list[str], root: str) -> list[str]:
