@@ -33,6 +33,7 @@ file and the key.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -117,13 +118,19 @@ def _start_directory(paths: Sequence[str]) -> str:
     return common
 
 
+#: A ``[tool.cwlint]`` (or ``[tool.cwlint.x]``) header or a ``tool.cwlint.x = ...`` dotted
+#: key at the start of a line; a comment that mentions the table does not count.
+_CWLINT_TABLE = re.compile(r"^[ \t]*(?:\[[ \t]*tool[ \t]*\.[ \t]*cwlint[ \t]*[\].]"
+                           r"|tool[ \t]*\.[ \t]*cwlint[ \t]*\.)", re.MULTILINE)
+
+
 def _has_cwlint_table(path: str) -> bool:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.cwlint" in text or "tool.cwlint." in text
+    return _CWLINT_TABLE.search(text) is not None
 
 
 # --- loading -------------------------------------------------------------------------

@@ -70,6 +70,16 @@ def test_cwlint_yaml_wins_over_pyproject_and_plain_pyproject_is_skipped(tmp_path
     assert rules_found(repo, "stacks") == [("CWL001", "info", "OrdersFunction")]
 
 
+def test_a_pyproject_that_only_mentions_the_table_is_skipped(tmp_path: Path) -> None:
+    """A comment or a string naming [tool.cwlint] is not a cwlint table (this project's own
+    pyproject.toml says `[tool.cwlint]` in a dependency's comment)."""
+    repo = make_repo(tmp_path, {
+        "stacks/orders.yaml": ERROR,
+        "pyproject.toml": '[project]\ndependencies = [\n  "tomli",  # [tool.cwlint] on 3.10\n]'
+                          '\ndescription = "see [tool.cwlint] and tool.cwlint.x"\n'})
+    assert rules_found(repo, "stacks") == [("CWL001", "error", "OrdersFunction")]
+
+
 def test_config_option_overrides_discovery(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"stacks/orders.yaml": ERROR,
                                 ".cwlint.yaml": "disable: [CWL001]\n",
