@@ -42,7 +42,7 @@ import yaml
 
 from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK
-from cwlint.rules import DOCUMENTED
+from cwlint.rules import DOCUMENTED, rule_named
 from cwlint.rules.base import Rule
 
 YAML_NAMES = (".cwlint.yaml", ".cwlint.yml")
@@ -241,11 +241,9 @@ def _mapping(field: _Field, value: Any) -> Mapping[str, Any]:
 
 def _rule_id(field: _Field, text: Any, key: str | None = None) -> str:
     """A rule's cwlint id from its cwlint, cfn-lint or checkov id."""
-    wanted = _string(field, text, key).upper()
-    for rule in DOCUMENTED:
-        if wanted == rule.id or (rule.plugin and wanted in (rule.cfn_lint_id(),
-                                                             rule.checkov_id())):
-            return rule.id
+    rule = rule_named(_string(field, text, key))
+    if rule is not None:
+        return rule.id
     known = ", ".join(r.id for r in DOCUMENTED)
     raise field.error(f"no rule {text!r} (known rules: {known})", key)
 

@@ -30,18 +30,13 @@ from typing import Any
 
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding
-from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID
+from cwlint.rules import BY_ANY_ID, DOCUMENTED_BY_ID, rule_named
 
 CWLINT_METADATA = "Metadata.cwlint.ignore"
 CFN_LINT_METADATA = "Metadata.cfn-lint.config.ignore_checks"
 CHECKOV_COMMENT = "checkov:skip comment"
 TERRAFORM_COMMENT = "cwlint:ignore comment"
 
-_IDS: dict[str, str] = {
-    alias: rule.id
-    for rule in DOCUMENTED
-    for alias in ((rule.id, rule.cfn_lint_id(), rule.checkov_id()) if rule.plugin else (rule.id,))
-}
 _CHECKOV_SKIP = re.compile(r"checkov:skip=\s*([A-Za-z0-9_]+)(?::([^\r\n]*))?")
 _CWLINT_IGNORE = re.compile(r"\s*cwlint:ignore\b[ \t]*([^\s]*)[ \t]*(.*)")  # a comment's start
 
@@ -132,7 +127,8 @@ def _resource_matches(key: str, resource: str) -> bool:
 
 def resolve_rule(text: Any) -> str | None:
     """The cwlint id for a cwlint, cfn-lint or checkov id; None when there is no such rule."""
-    return _IDS.get(text.strip().upper()) if isinstance(text, str) else None
+    rule = rule_named(text) if isinstance(text, str) else None
+    return rule.id if rule is not None else None
 
 
 # --- CloudFormation ------------------------------------------------------------------
@@ -152,10 +148,11 @@ def cfn_suppressions(loaded: LoadedTemplate, text: str) -> tuple[SuppressionInde
         if isinstance(metadata, Mapping):
             _cwlint_metadata(loaded, logical_id, metadata, index, notices)
             for rule_id in _cfn_lint_ignores(metadata):
-                if rule_id in _IDS and rule_id == DOCUMENTED_BY_ID[_IDS[rule_id]].cfn_lint_id():
+                rule = BY_ANY_ID.get(rule_id)
+                if rule is not None and rule_id == rule.cfn_lint_id():
                     index.add(logical_id, Suppression(
                         CFN_LINT_METADATA, f"cfn-lint ignore_checks {rule_id}",
-                        frozenset({_IDS[rule_id]})))
+                        frozenset({rule.id})))
         if loaded.format == "yaml":
             first, last = _resource_lines(loaded, logical_id, resource, lines)
             for suppression in checkov_comments(lines[first - 1:last]):

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from cwlint.errors import UsageError
-from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID
+from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID, rule_named
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -45,10 +45,8 @@ def _plugin_ids(rule: Any) -> tuple[str, str]:
 
 def lookup(text: str) -> Any:
     """A rule by cwlint, cfn-lint or checkov id (CWL001, E9001, CKV_CWL_001)."""
-    wanted = text.strip().upper()
-    for rule in DOCUMENTED:
-        if wanted == rule.id or (rule.plugin and wanted in (rule.cfn_lint_id(),
-                                                             rule.checkov_id())):
-            return rule
+    rule = rule_named(text)
+    if rule is not None:
+        return rule
     known = ", ".join(DOCUMENTED_BY_ID)
     raise UsageError(f"no rule {text!r}; known rules: {known}")

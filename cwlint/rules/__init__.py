@@ -55,3 +55,16 @@ NOTICES: tuple[type[Rule], ...] = (ModuleNotAnalysed,)
 DOCUMENTED: tuple[type[Rule], ...] = NOTICES + ALL_RULES
 
 DOCUMENTED_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in DOCUMENTED}
+
+#: Every way to name a rule, upper case: CWL001, E9001 and CKV_CWL_001 (a notice has only
+#: its cwlint id).
+BY_ANY_ID: dict[str, type[Rule]] = {
+    alias: rule
+    for rule in DOCUMENTED
+    for alias in ((rule.id, rule.cfn_lint_id(), rule.checkov_id()) if rule.plugin else (rule.id,))
+}
+
+
+def rule_named(text: str) -> type[Rule] | None:
+    """The rule a cwlint, cfn-lint or checkov id names (any case), or None."""
+    return BY_ANY_ID.get(text.strip().upper())

@@ -366,7 +366,7 @@ class _Converter:
     def term_rule(self, node: Any) -> Expr:
         handler = getattr(self, f"rule_{node.data}", None)
         if handler is None:
-            if node.data in _EXPRESSION_RULES or node.data in ("binary_op", "conditional"):
+            if node.data in _EXPRESSION_RULES:
                 return self.expression(node)
             raise HclError(f"an expression cwlint cannot read ({node.data})", self.line(node))
         return handler(node)  # type: ignore[no-any-return]
@@ -436,11 +436,7 @@ class _Converter:
             items.append(_Operator(":"))
             self.flatten(false, items)
         else:
-            self.depth += 1
-            try:
-                items.append(self.expression(node))
-            finally:
-                self.depth -= 1
+            items.append(self.expression(node))
 
     # --- literals and templates ---------------------------------------------------------
 

@@ -130,14 +130,21 @@ def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
     body.blocks.extend(block.body.blocks)
 
 
-def parse_file(path: str) -> syntax.Body:
+def read_bytes(path: str, limit: int, what: str) -> bytes:
+    """A file's bytes, or a :class:`TerraformError` when it cannot be read or is larger
+    than ``limit`` (``what`` names it in that message: "the file", "the plan")."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise TerraformError(path, None, f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise TerraformError(path, None, "the file is larger than 20 MB")
+    if len(data) > limit:
+        raise TerraformError(path, None, f"{what} is larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def parse_file(path: str) -> syntax.Body:
+    data = read_bytes(path, MAX_FILE_BYTES, "the file")
     if b"\x00" in data:
         raise TerraformError(path, None, "not a text file")
     try:

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cwlint.model import Location
-from cwlint.terraform.modules import TerraformError
+from cwlint.terraform.modules import TerraformError, read_bytes
 from cwlint.terraform.resources import Block, TerraformInput, TfResource
 from cwlint.values import Unknown
 
@@ -62,13 +62,7 @@ def might_be_plan(path: str) -> bool:
 
 def load_plan(path: str) -> dict[str, Any]:
     """The decoded plan (raises :class:`TerraformError` when the file is not one)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise TerraformError(path, None, f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise TerraformError(path, None, "the plan is larger than 200 MB")
+    data = read_bytes(path, MAX_FILE_BYTES, "the plan")
     try:
         decoded = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
