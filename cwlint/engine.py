@@ -65,6 +65,14 @@ class ScanOptions:
     # is automatic (the CPU count, when the inputs are large enough to repay starting
     # workers). The outcome is the same whatever the number.
     jobs: int | None = 1
+    # Also say which resources each rule examined (InputOutcome.subjects): the checkov
+    # plugin reports a pass only there. Off for `cwlint scan`, which reports findings only.
+    collect_subjects: bool = False
+
+
+#: Rule id -> the resources the rule examined, or None when the rule does not say
+#: (:meth:`cwlint.rules.base.Rule.subjects`).
+Subjects = dict[str, set[str] | None]
 
 
 @dataclass
@@ -93,6 +101,7 @@ class InputOutcome:
     error: InputError | None = None
     files: int = 0  # 1 when the input counts as a scanned file
     analysed: bool = False  # a template whose rules ran
+    subjects: Subjects | None = None  # with ScanOptions.collect_subjects
 
 
 def discover(paths: Sequence[str], exclude: PathFilter | None = None,
@@ -212,10 +221,13 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
                 "Terraform plan"), files=1)
         return InputOutcome()
     try:
-        findings = apply_severity(analyse_template(loaded, options), options.severity)
+        subjects: Subjects | None = {} if options.collect_subjects else None
+        findings = apply_severity(analyse_template(loaded, options, subjects),
+                                  options.severity)
         index, notices = cfn_suppressions(loaded, _source_text(item.path))
         kept, suppressed = index.apply(findings)
-        return InputOutcome(kept, suppressed, notices, files=1, analysed=True)
+        return InputOutcome(kept, suppressed, notices, files=1, analysed=True,
+                            subjects=subjects)
     except TemplateError as exc:
         return InputOutcome(error=InputError(item.path, exc.message, exc.line), files=1)
     except RecursionError:
@@ -226,8 +238,10 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
                                              f"{type(exc).__name__}: {exc}"), files=1)
 
 
-def analyse_template(loaded: LoadedTemplate, options: ScanOptions) -> list[Finding]:
-    """Every finding of one decoded template, across its ``Fn::If`` scenarios."""
+def analyse_template(loaded: LoadedTemplate, options: ScanOptions,
+                     subjects: Subjects | None = None) -> list[Finding]:
+    """Every finding of one decoded template, across its ``Fn::If`` scenarios; with a
+    ``subjects`` mapping, also what each rule examined in any scenario."""
     resolver = Resolver(loaded, region=options.region, account_id=options.account_id)
     resolver.evaluate_conditions()  # a cyclic condition is an error for the whole file
 
@@ -238,7 +252,7 @@ def analyse_template(loaded: LoadedTemplate, options: ScanOptions) -> list[Findi
             model = build_model(loaded, options.region, options.account_id, overrides,
                                 boundaries=options.boundaries)
         configure_model(model, options)
-        return run_rules(model, options.rules)
+        return run_rules(model, options.rules, subjects)
 
     return analyse_scenarios(relevant_conditions(loaded, resolver), analyse)
 
@@ -255,10 +269,22 @@ def configure_model(model: Model, options: ScanOptions) -> None:
                     MetricSignal(namespace, options.namespace_source, declared=True))
 
 
-def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES) -> list[Finding]:
+def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES,
+              subjects: Subjects | None = None) -> list[Finding]:
+    """The findings of ``rules`` on ``model``; with a ``subjects`` mapping, also add what
+    each rule examined (merged with what it holds, e.g. from other scenarios)."""
     findings: list[Finding] = []
     for rule in rules:
-        findings.extend(rule().check(model))
+        instance = rule()
+        findings.extend(instance.check(model))
+        if subjects is not None:
+            examined = instance.subjects(model)
+            if examined is None:
+                subjects.setdefault(rule.id, None)
+            else:
+                known = subjects.setdefault(rule.id, set())
+                if known is not None:
+                    known.update(examined)
     return findings
 
 

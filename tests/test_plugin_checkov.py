@@ -172,7 +172,11 @@ def test_demo_template() -> None:
     }
     passed = {(r["check_id"], r["resource"]) for r in records(result, "passed_checks")
               if r["check_id"] in OUR_IDS}
-    assert ("CKV_CWL_001", "AWS::EC2::Instance.ReportingInstance") in passed
+    # a pass is a resource the rule examined: the function publishes metrics (CWL001);
+    # the instance's agent is CWL005's subject, not CWL001's; nothing runs in a VPC
+    assert ("CKV_CWL_001", "AWS::Lambda::Function.OrdersFunction") in passed
+    assert ("CKV_CWL_001", "AWS::EC2::Instance.ReportingInstance") not in passed
+    assert not any(check in ("CKV_CWL_010", "CKV_CWL_013") for check, _ in passed)
     assert not any(resource.startswith("AWS::Logs::LogGroup") and check != "CKV_CWL_020"
                    for check, resource in passed)  # only resources a rule is about
 

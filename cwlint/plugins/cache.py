@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cwlint.errors import UsageError
@@ -42,6 +42,9 @@ class EngineRun:
     error_reported: bool = False
     #: findings silenced by an inline suppression (not reported, but not "passed" either)
     suppressed: tuple[Finding, ...] = ()
+    #: rule id -> the resources the rule examined (None: the rule does not say); None
+    #: when the host did not ask (:attr:`cwlint.engine.ScanOptions.collect_subjects`)
+    subjects: Mapping[str, Collection[str] | None] | None = None
     _by_rule: dict[str, list[Finding]] = field(default_factory=dict, repr=False)
     _by_resource: dict[tuple[str, str], list[Finding]] = field(default_factory=dict, repr=False)
     _suppressed: set[tuple[str, str]] = field(default_factory=set, repr=False)
@@ -63,6 +66,10 @@ class EngineRun:
     def is_suppressed(self, rule_id: str, resource: str) -> bool:
         """Whether a finding of ``rule_id`` on ``resource`` was silenced inline."""
         return (rule_id, resource) in self._suppressed
+
+    def examined(self, rule_id: str) -> Collection[str] | None:
+        """The resources ``rule_id`` examined, or None when that is not known."""
+        return None if self.subjects is None else self.subjects.get(rule_id)
 
     def take_error(self) -> str | None:
         """The engine error, the first time it is asked for; None afterwards."""

@@ -13,11 +13,15 @@ test them without checkov installed.
   plan file, or the root module directory that calls the resource's module) and
   :func:`terraform_run` runs the engine on it, once per plan / directory version.
 * :func:`verdict` decides one (rule, resource) result: ``FAILED`` with the reasons as
-  ``details`` for error and warning findings, ``PASSED`` for a resource of a kind the
-  rule reports on and that has no finding, ``UNKNOWN`` otherwise (checkov leaves UNKNOWN
-  results out of its report). An ``info`` finding (something cwlint could not resolve)
-  makes the result ``UNKNOWN``, never ``FAILED``: checkov has no informational result,
-  and failing a build on an unknown is what ``cwlint scan --fail-on error`` avoids too.
+  ``details`` for error and warning findings, ``PASSED`` for a resource the rule
+  examined (:meth:`cwlint.rules.base.Rule.subjects`: a workload that publishes metrics
+  for CWL001, a policy granting a log-stream action for CWL003) and that has no
+  finding, ``UNKNOWN`` otherwise (checkov leaves UNKNOWN results out of its report): a
+  Lambda function that publishes no metrics is outside CWL001, not a pass of it. A rule
+  that does not name its subjects passes every resource of the types it reports on.
+  An ``info`` finding (something cwlint could not resolve) makes the result
+  ``UNKNOWN``, never ``FAILED``: checkov has no informational result, and failing
+  a build on an unknown is what ``cwlint scan --fail-on error`` avoids too.
   A finding silenced by cwlint's own inline suppression is ``UNKNOWN`` too (checkov's
   ``# checkov:skip`` never reaches the check: checkov records it as SKIPPED).
 """
@@ -29,7 +33,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -173,6 +177,9 @@ def verdict(run: EngineRun, rule: type[Rule], resource: str, resource_type: str,
         return Verdict(FAILED, tuple(line for f in definite for line in details_of(f)))
     if findings or run.error is not None or run.is_suppressed(rule.id, resource):
         return Verdict(UNKNOWN)
+    examined = run.examined(rule.id)
+    if examined is not None:
+        return Verdict(PASSED if resource in examined else UNKNOWN)
     return Verdict(PASSED if resource_type in relevant_types else UNKNOWN)
 
 
@@ -187,7 +194,7 @@ def cloudformation_run(path: str) -> EngineRun:
     # imported here: checkov loads the check files in every framework's worker process,
     # and only the CloudFormation one needs the engine and cfn-lint's decoder
     from cwlint.cfn.loader import TemplateError, load_template
-    from cwlint.engine import analyse_template
+    from cwlint.engine import Subjects, analyse_template
     from cwlint.plugins.options import options_for, settle
 
     def analyse() -> EngineRun:
@@ -198,13 +205,14 @@ def cloudformation_run(path: str) -> EngineRun:
             loaded = load_template(path)
             if not loaded.looks_like_cloudformation():
                 return EngineRun()
-            findings = analyse_template(loaded, plugin.options)
+            subjects: Subjects = {}
+            findings = analyse_template(loaded, plugin.options, subjects)
         except TemplateError as exc:
             LOGGER.debug("cwlint skipped %s: %s", path, exc)
             return EngineRun()
         settled = settle(findings, plugin.options, loaded, _text(path))
         warn_unreportable(settled.kept, loaded)
-        return EngineRun(settled.kept, suppressed=settled.suppressed)
+        return EngineRun(settled.kept, suppressed=settled.suppressed, subjects=subjects)
 
     return FILE_CACHE.get(_cache_key(path, path, _file_version(path)), None,
                           lambda: engine_run(analyse))
@@ -230,13 +238,15 @@ def terraform_run(path: str) -> EngineRun:
         plugin = options_for(config_anchor)
         if plugin.excludes(path):
             return EngineRun()
-        outcome = scan_one(Input(path, explicit=True), plugin.options)
+        outcome = scan_one(Input(path, explicit=True),
+                           replace(plugin.options, collect_subjects=True))
         if outcome.error is not None:
             where = outcome.error.file + (f":{outcome.error.line}" if outcome.error.line else "")
             return EngineRun(error=f"cwlint could not read {where}: {outcome.error.message}")
         warn_unreportable_terraform(outcome.findings)
         return EngineRun(tuple(outcome.findings),
-                         suppressed=tuple(s.finding for s in outcome.suppressed))
+                         suppressed=tuple(s.finding for s in outcome.suppressed),
+                         subjects=outcome.subjects)
 
     return FILE_CACHE.get(_cache_key(path, config_anchor, version), None,
                           lambda: engine_run(analyse))

@@ -28,6 +28,16 @@ class Rule:
     def check(self, model: Model) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def subjects(self, model: Model) -> Iterable[str] | None:
+        """The resources this rule examines in ``model``: those it would report on if
+        something were wrong (a workload that publishes metrics for CWL001, a policy that
+        grants a log-stream action for CWL003). A subject with no finding *passed* the
+        rule; a resource that is not a subject is outside the rule (checkov shows
+        nothing for it rather than a pass). None when the rule does not say: a host
+        then treats every resource of the types the rule reports on as examined.
+        """
+        return None
+
     @classmethod
     def documentation(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or cls.title)

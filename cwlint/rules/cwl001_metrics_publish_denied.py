@@ -9,7 +9,7 @@ from cwlint.model import Model
 from cwlint.rules.access import namespace_mismatch
 from cwlint.rules.base import Rule
 from cwlint.rules.requirements import Checked
-from cwlint.rules.workload_findings import missing_findings
+from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 
 def is_namespace_mismatch(checked: Checked) -> bool:
@@ -68,6 +68,10 @@ class MetricsPublishDenied(Rule):
     name = "metrics-publish-denied"
     title = "Workload's role cannot call cloudwatch:PutMetricData"
     severity = ERROR
+
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The workloads that publish metrics."""
+        return workloads_needing(model, self.id)
 
     def check(self, model: Model) -> Iterable[Finding]:
         return missing_findings(model, self.id, self.severity,

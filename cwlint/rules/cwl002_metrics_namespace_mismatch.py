@@ -9,7 +9,11 @@ from cwlint.model import Model
 from cwlint.rules.access import Verdict, namespace_mismatch
 from cwlint.rules.base import Rule
 from cwlint.rules.requirements import checked_requirements, fix_statement
-from cwlint.rules.workload_findings import describe_workload, role_related
+from cwlint.rules.workload_findings import (
+    describe_workload,
+    role_related,
+    workloads_needing,
+)
 
 
 class MetricsNamespaceMismatch(Rule):
@@ -41,6 +45,10 @@ class MetricsNamespaceMismatch(Rule):
     name = "metrics-namespace-mismatch"
     title = "PutMetricData namespace condition does not match the workload's namespace"
     severity = ERROR
+
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The workloads that call PutMetricData (their code, or the CloudWatch agent)."""
+        return workloads_needing(model, "CWL001", "CWL005")
 
     def check(self, model: Model) -> Iterable[Finding]:
         for workload in model.workloads:

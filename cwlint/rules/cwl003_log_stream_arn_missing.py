@@ -75,6 +75,12 @@ class LogStreamArnMissing(Rule):
     title = "Log write permission granted only on a bare log-group ARN"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The resources whose policies grant a log-stream write action."""
+        return list(dict.fromkeys(
+            s.location.resource for s in model.policies
+            if any(_grants_stream_action(st) for st in s.policy.statements)))
+
     def check(self, model: Model) -> Iterable[Finding]:
         for standalone in model.policies:
             policy = standalone.policy

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from cwlint.findings import ERROR, Finding
 from cwlint.model import Model
 from cwlint.rules.base import Rule
-from cwlint.rules.workload_findings import missing_findings
+from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 
 class WorkloadLogsDenied(Rule):
@@ -46,6 +46,10 @@ class WorkloadLogsDenied(Rule):
     name = "workload-logs-denied"
     title = "Lambda function's role cannot write to its log group"
     severity = ERROR
+
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The Lambda functions, whose logs go to a log group."""
+        return workloads_needing(model, self.id)
 
     def check(self, model: Model) -> Iterable[Finding]:
         return missing_findings(model, self.id, self.severity)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from cwlint.findings import ERROR, Finding
 from cwlint.model import Model
 from cwlint.rules.base import Rule
-from cwlint.rules.workload_findings import missing_findings
+from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 MANAGED_POLICY_ADVICE = (
     "attach the AWS managed policy CloudWatchAgentServerPolicy, "
@@ -52,6 +52,10 @@ class AgentPermissionsMissing(Rule):
     name = "agent-permissions-missing"
     title = "Instance running the CloudWatch agent lacks the agent's permissions"
     severity = ERROR
+
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The instances and launch templates that run the CloudWatch agent."""
+        return workloads_needing(model, self.id)
 
     def check(self, model: Model) -> Iterable[Finding]:
         return missing_findings(model, self.id, self.severity, advice=MANAGED_POLICY_ADVICE)

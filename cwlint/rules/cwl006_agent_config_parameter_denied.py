@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from cwlint.findings import ERROR, Finding
 from cwlint.model import Model
 from cwlint.rules.base import Rule
-from cwlint.rules.workload_findings import missing_findings
+from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 
 class AgentConfigParameterDenied(Rule):
@@ -36,6 +36,10 @@ class AgentConfigParameterDenied(Rule):
     name = "agent-config-parameter-denied"
     title = "CloudWatch agent cannot read its configuration parameter"
     severity = ERROR
+
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The agents that read their configuration from an SSM parameter."""
+        return workloads_needing(model, self.id)
 
     def check(self, model: Model) -> Iterable[Finding]:
         # CWL005 already reports an instance with no profile at all.

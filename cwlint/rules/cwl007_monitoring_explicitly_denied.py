@@ -16,7 +16,11 @@ from cwlint.rules.requirements import (
     checked_requirements,
     fix_statement,
 )
-from cwlint.rules.workload_findings import describe_workload, role_related
+from cwlint.rules.workload_findings import (
+    describe_workload,
+    role_related,
+    workloads_needing,
+)
 
 
 class MonitoringExplicitlyDenied(Rule):
@@ -47,6 +51,10 @@ class MonitoringExplicitlyDenied(Rule):
     name = "monitoring-explicitly-denied"
     title = "A Deny, permissions boundary or SCP removes a monitoring permission"
     severity = ERROR
+
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The workloads that need any monitoring permission."""
+        return workloads_needing(model)
 
     def check(self, model: Model) -> Iterable[Finding]:
         for workload in model.workloads:

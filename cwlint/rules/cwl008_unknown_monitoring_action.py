@@ -38,6 +38,13 @@ class UnknownMonitoringAction(Rule):
     title = "Policy names a cloudwatch:/logs: action that does not exist"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The resources whose policies name a cloudwatch: or logs: action."""
+        return list(dict.fromkeys(
+            s.location.resource for s in model.policies
+            if any(isinstance(a, str) and a.split(":", 1)[0].lower() in CHECKED_SERVICES
+                   and ":" in a for st in s.policy.statements for a in st.raw_actions)))
+
     def check(self, model: Model) -> Iterable[Finding]:
         for standalone in model.policies:
             typos: dict[str, str | None] = {}

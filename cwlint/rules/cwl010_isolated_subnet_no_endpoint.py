@@ -68,6 +68,10 @@ class IsolatedSubnetNoEndpoint(Rule):
     title = "Workload in an isolated subnet has no monitoring/logs endpoint"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The workloads in a VPC that must reach a CloudWatch service."""
+        return list(dict.fromkeys(p.workload.location.resource for p in service_paths(model)))
+
     def check(self, model: Model) -> Iterable[Finding]:
         missing: dict[str, list] = {}
         for path in service_paths(model):

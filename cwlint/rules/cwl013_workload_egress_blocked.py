@@ -47,6 +47,10 @@ class WorkloadEgressBlocked(Rule):
     title = "Workload security groups block outbound TCP 443 to CloudWatch"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The workloads in a VPC that must reach a CloudWatch service."""
+        return list(dict.fromkeys(p.workload.location.resource for p in service_paths(model)))
+
     def check(self, model: Model) -> Iterable[Finding]:
         blocked: dict[str, list[str]] = {}
         for path in service_paths(model):

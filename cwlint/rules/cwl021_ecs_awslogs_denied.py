@@ -46,10 +46,12 @@ class EcsAwslogsDenied(Rule):
     title = "ECS execution role cannot ship awslogs container logs"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The ECS task definitions that use the awslogs driver."""
+        return [w.location.resource for w in _awslogs_tasks(model)]
+
     def check(self, model: Model) -> Iterable[Finding]:
-        for workload in model.workloads:
-            if workload.kind != "ecs-task" or not workload.log_drivers:
-                continue
+        for workload in _awslogs_tasks(model):
             yield from self._check_task(model, workload)
 
     def _check_task(self, model: Model, workload: Workload) -> Iterable[Finding]:
@@ -117,3 +119,7 @@ class EcsAwslogsDenied(Rule):
 
 def _described(items: list) -> str:  # type: ignore[type-arg]
     return ", ".join(sorted({f"{r.action} on {r.grant_pattern()}" for r, _ in items}))
+
+
+def _awslogs_tasks(model: Model) -> list[Workload]:
+    return [w for w in model.workloads if w.kind == "ecs-task" and w.log_drivers]

@@ -44,6 +44,13 @@ def describe_workload(workload: Workload) -> str:
     return f"{kinds.get(workload.kind, workload.kind)} {workload.id}"
 
 
+def workloads_needing(model: Model, *rule_ids: str) -> list[str]:
+    """The workloads (their resource ids) with a requirement of one of ``rule_ids``
+    (of any rule when none is given): the subjects of the rules about them."""
+    return [w.location.resource for w in model.workloads
+            if any(not rule_ids or r.rule_id in rule_ids for r in requirements(model, w))]
+
+
 def missing_findings(
     model: Model,
     rule_id: str,

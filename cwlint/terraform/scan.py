@@ -28,7 +28,7 @@ from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources
 from cwlint.terraform.resources import TerraformInput
 
 if TYPE_CHECKING:
-    from cwlint.engine import Input, InputOutcome, ScanOptions
+    from cwlint.engine import Input, InputOutcome, ScanOptions, Subjects
 
 #: The id of the info finding for a module call that is not analysed (a notice).
 MODULE_NOT_ANALYSED = ModuleNotAnalysed.id
@@ -52,13 +52,15 @@ def scan_terraform(item: Input, options: ScanOptions) -> InputOutcome:
                           partition_for_region(tf.region) if tf.region else env.partition)
         model = build_model(tf, env, options.boundaries)
         configure_model(model, options)
-        findings = run_rules(model, options.rules)
+        subjects: Subjects | None = {} if options.collect_subjects else None
+        findings = run_rules(model, options.rules, subjects)
         if ModuleNotAnalysed in options.rules:
             findings += module_findings(tf)
         findings = apply_severity(findings, options.severity)
         index, notices = suppressions(tf)
         kept, suppressed = index.apply(findings)
-        return InputOutcome(kept, suppressed, notices, files=1, analysed=True)
+        return InputOutcome(kept, suppressed, notices, files=1, analysed=True,
+                            subjects=subjects)
     except RecursionError:
         return InputOutcome(error=InputError(item.path, "the configuration nests too deeply "
                                              "to analyse"), files=1)
