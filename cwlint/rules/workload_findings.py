@@ -47,8 +47,12 @@ def describe_workload(workload: Workload) -> str:
 def workloads_needing(model: Model, *rule_ids: str) -> list[str]:
     """The workloads (their resource ids) with a requirement of one of ``rule_ids``
     (of any rule when none is given): the subjects of the rules about them."""
-    return [w.location.resource for w in model.workloads
-            if any(not rule_ids or r.rule_id in rule_ids for r in requirements(model, w))]
+    key = "requirement_rules"
+    if key not in model.cache:  # rule ids of each workload's requirements, computed once
+        model.cache[key] = [(w.location.resource, {r.rule_id for r in requirements(model, w)})
+                            for w in model.workloads]
+    return [resource for resource, rules in model.cache[key]
+            if rules and (not rule_ids or not rules.isdisjoint(rule_ids))]
 
 
 def missing_findings(
