@@ -62,7 +62,8 @@ def test_subjects_are_collected_only_when_asked() -> None:
     assert subjects["CWL002"] == {"OrdersFunction", "ReportingInstance"}
     assert subjects["CWL010"] == set() and subjects["CWL013"] == set()  # no VPC
     assert subjects["CWL003"] == {"OrdersRole"}
-    assert subjects["CWL040"] is None  # the rule does not say: every alarm
+    assert subjects["CWL040"] == set()  # no alarm on a custom namespace
+    assert subjects["CWL030"] is None  # the rule does not say: every sink and link
 
 
 FUNCTION = """
@@ -108,6 +109,32 @@ def test_subjects_of_every_scenario_are_merged() -> None:
     text = "Conditions:\n  Metrics: !Equals [!Ref AWS::Region, us-east-1]\n" + \
         textwrap.dedent(text)
     assert subjects_of(text)["CWL001"] == {"Fn"}  # publishes when Metrics is true
+
+
+def test_log_groups_alarms_and_endpoints_outside_their_rules() -> None:
+    subjects = subjects_of("""
+        Resources:
+          Key:
+            Type: AWS::KMS::Key
+            Properties: {KeyPolicy: {Statement: []}}
+          Plain: {Type: AWS::Logs::LogGroup}
+          Encrypted:
+            Type: AWS::Logs::LogGroup
+            Properties: {KmsKeyId: !GetAtt Key.Arn}
+          LambdaErrors:
+            Type: AWS::CloudWatch::Alarm
+            Properties: {Namespace: AWS/Lambda, MetricName: Errors}
+          OrdersPublished:
+            Type: AWS::CloudWatch::Alarm
+            Properties: {Namespace: Orders, MetricName: Published}
+          S3Gateway:
+            Type: AWS::EC2::VPCEndpoint
+            Properties: {VpcId: vpc-1, ServiceName: com.amazonaws.us-east-1.s3}
+    """)
+    assert subjects["CWL020"] == {"Encrypted"}
+    assert subjects["CWL040"] == {"OrdersPublished"}
+    assert subjects["CWL011"] == set()  # not an interface endpoint of CloudWatch
+    assert subjects["CWL012"] == set() and subjects["CWL014"] == set()
 
 
 @pytest.mark.parametrize(("examined", "expected"), [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding
-from cwlint.model import Model
+from cwlint.model import Endpoint, Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import service_paths
 from cwlint.values import Unknown
@@ -36,14 +36,12 @@ class EndpointPrivateDnsDisabled(Rule):
     title = "Monitoring/logs interface endpoint has private DNS disabled"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The interface endpoints of the CloudWatch services that workloads reach."""
+        return [e.location.resource for e, _service in _checked_endpoints(model)]
+
     def check(self, model: Model) -> Iterable[Finding]:
-        needed = {(p.vpc, p.service) for p in service_paths(model)}
-        for endpoint in model.endpoints.values():
-            service = endpoint.service_short_name(model.region)
-            if endpoint.kind != "Interface" or service is None:
-                continue
-            if service not in ALWAYS_CHECKED and (endpoint.vpc, service) not in needed:
-                continue
+        for endpoint, service in _checked_endpoints(model):
             location = endpoint.location.at(endpoint.private_dns_line)
             if isinstance(endpoint.private_dns, Unknown):
                 yield Finding.at(location, self.id, INFO,
@@ -58,3 +56,16 @@ class EndpointPrivateDnsDisabled(Rule):
                     fix=f"Set PrivateDnsEnabled: true on {endpoint.id} "
                     "(Terraform: private_dns_enabled = true)",
                 )
+
+
+def _checked_endpoints(model: Model) -> list[tuple[Endpoint, str]]:
+    """The interface endpoints this rule checks, with their short service name."""
+    needed = {(p.vpc, p.service) for p in service_paths(model)}
+    found = []
+    for endpoint in model.endpoints.values():
+        service = endpoint.service_short_name(model.region)
+        if endpoint.kind != "Interface" or service is None:
+            continue
+        if service in ALWAYS_CHECKED or (endpoint.vpc, service) in needed:
+            found.append((endpoint, service))
+    return found

@@ -55,6 +55,11 @@ class EndpointSgNoHttps(Rule):
     title = "Endpoint security groups do not admit TCP 443 from the workload"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The endpoints through which workloads reach a CloudWatch service."""
+        return list(dict.fromkeys(e.location.resource for p in service_paths(model)
+                                  for e in p.endpoints))
+
     def check(self, model: Model) -> Iterable[Finding]:
         blocked: dict[str, list[str]] = {}
         unknown: dict[str, list[str]] = {}

@@ -42,6 +42,12 @@ class EndpointPolicyDenies(Rule):
     title = "Endpoint policy does not allow the workload's monitoring calls"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The endpoints with a policy through which workloads reach a CloudWatch
+        service."""
+        return list(dict.fromkeys(e.location.resource for p in service_paths(model)
+                                  for e in p.endpoints if e.policy is not None))
+
     def check(self, model: Model) -> Iterable[Finding]:
         denied: dict[str, list[str]] = {}
         unknown: dict[str, list[str]] = {}

@@ -53,10 +53,12 @@ class LogGroupKmsKeyUnusable(Rule):
     title = "Log group's KMS key cannot be used by CloudWatch Logs"
     severity = ERROR
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The log groups encrypted with a KMS key of this input."""
+        return [g.location.resource for g in _encrypted_groups(model)]
+
     def check(self, model: Model) -> Iterable[Finding]:
-        for group in model.log_groups.values():
-            if not isinstance(group.kms_key, str) or group.kms_key not in model.kms_keys:
-                continue
+        for group in _encrypted_groups(model):
             yield from self._check_group(model, group)
 
     def _check_group(self, model: Model, group: LogGroup) -> Iterable[Finding]:
@@ -97,3 +99,8 @@ class LogGroupKmsKeyUnusable(Rule):
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether the key policy of {key.id} lets {service} "
                              f"use it for log group {group.id}", related)
+
+
+def _encrypted_groups(model: Model) -> list[LogGroup]:
+    return [g for g in model.log_groups.values()
+            if isinstance(g.kms_key, str) and g.kms_key in model.kms_keys]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import WARNING, Finding
-from cwlint.model import Model
+from cwlint.model import Alarm, Model
 from cwlint.rules.base import Rule
 
 SILENT = ("missing", "notBreaching", "ignore")
@@ -34,9 +34,13 @@ class AlarmSilentOnMissingData(Rule):
     title = "Alarm on a custom metric stays quiet when the metric stops"
     severity = WARNING
 
+    def subjects(self, model: Model) -> Iterable[str]:
+        """The alarms on a metric of a custom namespace."""
+        return [a.location.resource for a in model.alarms.values() if _custom(a)]
+
     def check(self, model: Model) -> Iterable[Finding]:
         for alarm in model.alarms.values():
-            custom = [n for n in alarm.namespaces if isinstance(n, str) and not n.startswith("AWS/")]
+            custom = _custom(alarm)
             if not custom:
                 continue
             treat = alarm.treat_missing_data
@@ -51,3 +55,8 @@ class AlarmSilentOnMissingData(Rule):
                 fix=f"Set TreatMissingData: breaching on {alarm.id} "
                 "(Terraform: treat_missing_data = \"breaching\")",
             )
+
+
+def _custom(alarm: Alarm) -> list[str]:
+    """The alarm's namespaces that are not AWS services' own."""
+    return [n for n in alarm.namespaces if isinstance(n, str) and not n.startswith("AWS/")]
