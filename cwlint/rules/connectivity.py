@@ -34,6 +34,16 @@ def service_paths(model: Model) -> list[ServicePath]:
     return model.cache[key]
 
 
+def path_workloads(model: Model) -> list[str]:
+    """The workloads (resource ids) in a VPC that must reach a CloudWatch service."""
+    return [p.workload.location.resource for p in service_paths(model)]
+
+
+def path_endpoints(model: Model) -> list[Endpoint]:
+    """The endpoints through which those workloads reach a CloudWatch service."""
+    return [e for p in service_paths(model) for e in p.endpoints]
+
+
 def _paths(model: Model, workload: Workload) -> list[ServicePath]:
     if workload.placement is None:
         return []

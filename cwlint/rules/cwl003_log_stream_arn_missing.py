@@ -77,9 +77,8 @@ class LogStreamArnMissing(Rule):
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies grant a log-stream write action."""
-        return list(dict.fromkeys(
-            s.location.resource for s in model.policies
-            if any(_grants_stream_action(st) for st in s.policy.statements)))
+        return [s.location.resource for s in model.policies
+                if any(_grants_stream_action(st) for st in s.policy.statements)]
 
     def check(self, model: Model) -> Iterable[Finding]:
         for standalone in model.policies:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from cwlint.findings import ERROR, Finding
 from cwlint.iam import actions
-from cwlint.model import Model
+from cwlint.model import Model, StandalonePolicy
 from cwlint.rules.base import Rule
 from cwlint.rules.workload_findings import describe_policy
 
@@ -40,21 +40,15 @@ class UnknownMonitoringAction(Rule):
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies name a cloudwatch: or logs: action."""
-        return list(dict.fromkeys(
-            s.location.resource for s in model.policies
-            if any(isinstance(a, str) and a.split(":", 1)[0].lower() in CHECKED_SERVICES
-                   and ":" in a for st in s.policy.statements for a in st.raw_actions)))
+        return [s.location.resource for s in model.policies
+                if next(_monitoring_actions(s), None) is not None]
 
     def check(self, model: Model) -> Iterable[Finding]:
         for standalone in model.policies:
             typos: dict[str, str | None] = {}
-            for statement in standalone.policy.statements:
-                for action in statement.raw_actions:
-                    if not isinstance(action, str) or ":" not in action:
-                        continue
-                    service = action.split(":", 1)[0].lower()
-                    if service in CHECKED_SERVICES and actions.action_exists(action) is False:
-                        typos[action] = actions.suggest(action)
+            for action in _monitoring_actions(standalone):
+                if actions.action_exists(action) is False:
+                    typos[action] = actions.suggest(action)
             if not typos:
                 continue
             described = "; ".join(
@@ -69,3 +63,12 @@ class UnknownMonitoringAction(Rule):
                 f"{described}",
                 fix=("Replace " + ", ".join(fixes)) if fixes else None,
             )
+
+
+def _monitoring_actions(standalone: StandalonePolicy) -> Iterator[str]:
+    """The ``cloudwatch:`` and ``logs:`` actions the policy names, as written."""
+    for statement in standalone.policy.statements:
+        for action in statement.raw_actions:
+            if isinstance(action, str) and ":" in action \
+                    and action.split(":", 1)[0].lower() in CHECKED_SERVICES:
+                yield action

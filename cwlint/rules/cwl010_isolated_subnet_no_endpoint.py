@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from cwlint.findings import ERROR, INFO, Finding, Related
 from cwlint.model import Model
 from cwlint.rules.base import Rule
-from cwlint.rules.connectivity import service_paths
+from cwlint.rules.connectivity import path_workloads, service_paths
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -70,7 +70,7 @@ class IsolatedSubnetNoEndpoint(Rule):
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads in a VPC that must reach a CloudWatch service."""
-        return list(dict.fromkeys(p.workload.location.resource for p in service_paths(model)))
+        return path_workloads(model)
 
     def check(self, model: Model) -> Iterable[Finding]:
         missing: dict[str, list] = {}

@@ -9,7 +9,7 @@ from cwlint.iam.tri import Tri
 from cwlint.model import Model
 from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
 from cwlint.rules.base import Rule
-from cwlint.rules.connectivity import service_paths
+from cwlint.rules.connectivity import path_endpoints, service_paths
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -57,8 +57,7 @@ class EndpointSgNoHttps(Rule):
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The endpoints through which workloads reach a CloudWatch service."""
-        return list(dict.fromkeys(e.location.resource for p in service_paths(model)
-                                  for e in p.endpoints))
+        return [e.location.resource for e in path_endpoints(model)]
 
     def check(self, model: Model) -> Iterable[Finding]:
         blocked: dict[str, list[str]] = {}

@@ -9,7 +9,7 @@ from cwlint.iam.tri import Tri
 from cwlint.model import Model
 from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
 from cwlint.rules.base import Rule
-from cwlint.rules.connectivity import service_paths
+from cwlint.rules.connectivity import path_workloads, service_paths
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -49,7 +49,7 @@ class WorkloadEgressBlocked(Rule):
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads in a VPC that must reach a CloudWatch service."""
-        return list(dict.fromkeys(p.workload.location.resource for p in service_paths(model)))
+        return path_workloads(model)
 
     def check(self, model: Model) -> Iterable[Finding]:
         blocked: dict[str, list[str]] = {}

@@ -8,7 +8,7 @@ from cwlint.findings import ERROR, INFO, Finding
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
 from cwlint.model import Model
 from cwlint.rules.base import Rule
-from cwlint.rules.connectivity import SERVICE_PREFIX, service_paths
+from cwlint.rules.connectivity import SERVICE_PREFIX, path_endpoints, service_paths
 from cwlint.rules.requirements import requirements
 from cwlint.rules.workload_findings import describe_workload
 
@@ -45,8 +45,7 @@ class EndpointPolicyDenies(Rule):
     def subjects(self, model: Model) -> Iterable[str]:
         """The endpoints with a policy through which workloads reach a CloudWatch
         service."""
-        return list(dict.fromkeys(e.location.resource for p in service_paths(model)
-                                  for e in p.endpoints if e.policy is not None))
+        return [e.location.resource for e in path_endpoints(model) if e.policy is not None]
 
     def check(self, model: Model) -> Iterable[Finding]:
         denied: dict[str, list[str]] = {}

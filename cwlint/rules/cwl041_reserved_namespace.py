@@ -41,7 +41,7 @@ class ReservedNamespace(Rule):
                  if any(isinstance(s.namespace, str) for s in w.signals.metrics)]
         found += [s.location.resource for s in model.policies
                   if _condition_namespaces(s) is not None]
-        return list(dict.fromkeys(found))
+        return found
 
     def check(self, model: Model) -> Iterable[Finding]:
         for workload in model.workloads:
