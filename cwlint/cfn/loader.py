@@ -1,12 +1,18 @@
 """Load CloudFormation and SAM templates, YAML or JSON, keeping line numbers.
 
-Templates are decoded with cfn-lint's own decoder (:mod:`cfnlint.decode.cfn_yaml`, through
-:mod:`cwlint.cfn.yaml_decoder`, which only makes its duplicate-key check linear; with
-:mod:`cfnlint.decode.cfn_json` for JSON that YAML cannot read), so the line numbers in
-cwlint's findings agree with the ones cfn-lint prints. The decoder returns mappings,
-lists and strings that carry ``start_mark`` / ``end_mark`` (0-based lines); YAML short
-tags come out in their long form (``!Ref X`` is ``{"Ref": "X"}``, ``!GetAtt A.B`` is
-``{"Fn::GetAtt": ["A", "B"]}``, ``!Sub`` is ``{"Fn::Sub": ...}``).
+Templates decode to exactly what cfn-lint's decoder (:mod:`cfnlint.decode.cfn_yaml`)
+gives, so the line numbers in cwlint's findings agree with the ones cfn-lint prints:
+mappings, lists and strings that carry ``start_mark`` / ``end_mark`` (0-based lines), YAML
+short tags in their long form (``!Ref X`` is ``{"Ref": "X"}``, ``!GetAtt A.B`` is
+``{"Fn::GetAtt": ["A", "B"]}``, ``!Sub`` is ``{"Fn::Sub": ...}``). Two decoders share the
+work:
+
+* :mod:`cwlint.cfn.marked_yaml` builds that result from PyYAML's C parser without
+  importing cfn-lint (whose import, sympy included, costs about 0.3 s per process). It
+  decodes valid templates and steps aside for everything cfn-lint treats specially;
+* then cfn-lint's own decoder (through :mod:`cwlint.cfn.yaml_decoder`, which only makes
+  its duplicate-key check linear; with :mod:`cfnlint.decode.cfn_json` for JSON that YAML
+  cannot read) decodes the rest or words the error.
 
 :func:`load_template` never lets an exception other than :class:`TemplateError` escape,
 whatever the file holds: unreadable, binary, not UTF-8, empty, a YAML or JSON syntax
@@ -30,6 +36,8 @@ from typing import Any
 import yaml
 from yaml.error import MarkedYAMLError
 from yaml.reader import ReaderError
+
+from cwlint.cfn import marked_yaml
 
 #: Files larger than this are refused (CloudFormation itself accepts at most 1 MB).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -305,8 +313,8 @@ def _decode_bytes(data: bytes, path: str) -> str:
 
 
 def _decoder() -> Any:
-    """:mod:`cwlint.cfn.yaml_decoder`, imported on the first template: importing cfn-lint
-    takes ~0.4 s, which a scan of Terraform alone does not need to pay."""
+    """:mod:`cwlint.cfn.yaml_decoder`, imported on first need: importing cfn-lint takes
+    ~0.3 s, which a scan of valid templates or of Terraform alone does not pay."""
     from cwlint.cfn import yaml_decoder
 
     return yaml_decoder
@@ -319,12 +327,28 @@ def _parse_error_type() -> type[Exception]:
 
 
 def _parse(text: str, path: str) -> LoadedTemplate:
-    """Decode text as YAML (JSON is YAML too), falling back to cfn-lint's JSON decoder."""
+    """Decode text as YAML (JSON is YAML too): with :mod:`cwlint.cfn.marked_yaml`, else
+    with cfn-lint's decoders."""
     if not text.strip():
         raise TemplateError(path, None, "file is empty")
-    if "&" in text and "*" in text:
-        _check_alias_expansion(text, path)
     looks_json = text.lstrip().startswith(("{", "["))
+    has_aliases = "&" in text and "*" in text
+    data = marked_yaml.decode(text, _alias_guard(path) if has_aliases else None)
+    if data is None:  # an error or a rare feature: cfn-lint's decoder decides
+        data = _parse_with_cfn_lint(text, path, looks_json, has_aliases)
+    return LoadedTemplate(path, _check_top_level(data, path), "json" if looks_json else "yaml")
+
+
+def _alias_guard(path: str) -> Any:
+    """The alias amplification check, on a composed node graph."""
+    return lambda root: _expanded_size(root, MAX_EXPANDED_NODES, path)
+
+
+def _parse_with_cfn_lint(text: str, path: str, looks_json: bool, has_aliases: bool) -> Any:
+    """Decode with cfn-lint's YAML decoder, then its JSON decoder for valid JSON that YAML
+    cannot read; their errors become TemplateErrors."""
+    if has_aliases:
+        _check_alias_expansion(text, path)
     try:
         # JSON goes through the YAML loader first, as in cfn-lint (and CloudFormation,
         # which accepts what YAML accepts, such as a trailing comma)
@@ -336,7 +360,7 @@ def _parse(text: str, path: str) -> LoadedTemplate:
         _check_json_syntax(text, path)
         # valid JSON that YAML cannot read (tabs, "\/" escapes): cfn-lint's JSON decoder
         data = _parse_json(text, path)
-    return LoadedTemplate(path, _check_top_level(data, path), "json" if looks_json else "yaml")
+    return data
 
 
 def _check_top_level(data: Any, path: str) -> dict[str, Any]:

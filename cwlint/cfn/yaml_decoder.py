@@ -1,5 +1,8 @@
 """cfn-lint's YAML decoder with a linear duplicate-key check.
 
+The loader uses it for what :mod:`cwlint.cfn.marked_yaml` leaves to cfn-lint: invalid YAML
+(for cfn-lint's error), duplicate or null keys, merge keys and other rare features.
+
 cwlint decodes templates with cfn-lint's loader (:class:`cfnlint.decode.cfn_yaml.
 CfnFullLoader`: PyYAML's C parser, cfn-lint's node classes with marks, its short-form
 tag constructors and its parse errors), so line numbers and errors are the ones cfn-lint
