@@ -164,6 +164,29 @@ def test_documents_are_copies() -> None:
     assert again is not None and again["Statement"]
 
 
+def test_documents_are_decoded_on_first_use(tmp_path: Path) -> None:
+    """The data file holds documents as JSON text; a document is decoded once, when asked
+    for. A file in the older layout (documents as objects) still loads."""
+    import shutil
+
+    shipped = ROOT / "cwlint" / "data" / "aws_managed_policies.json.gz"
+    fresh = load_managed_policies(shutil.copy(shipped, tmp_path))  # not the cached copy
+    policy = fresh.get("CloudWatchAgentServerPolicy")
+    assert policy is not None and isinstance(policy.source, str)
+    assert "document" not in vars(policy)
+    assert policy.document is policy.document and policy.document["Statement"]
+    assert "document" in vars(policy)
+    assert all(isinstance(fresh.get(name).source, str) for name in fresh.names())
+
+    import gzip
+    import json
+
+    older = tmp_path / "older.json.gz"
+    older.write_bytes(gzip.compress(json.dumps({"policies": {"P": {
+        "path": "/", "version": "v1", "document": {"Statement": []}}}}).encode()))
+    assert load_managed_policies(older).document("P") == {"Statement": []}
+
+
 # --- the live refresh path, against a real moto server -------------------------------
 
 

@@ -21,7 +21,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,9 @@ _MANAGED_ARN_RE = re.compile(
 class ManagedPolicy:
     """One AWS managed policy: its name, path (``/`` or ``/service-role/``...) and default version.
 
+    The data file holds each document as JSON text, decoded on first use: a role attaches
+    a handful of the ~1,600 policies, and decoding them all would leave some 30,000
+    long-lived objects in every process (the host's garbage collector walks them all).
     ``document`` is shared with the cache: treat it as read-only, or use
     :meth:`ManagedPolicies.document`, which returns a copy.
     """
@@ -46,7 +49,12 @@ class ManagedPolicy:
     name: str
     path: str
     version: str
-    document: dict[str, Any]
+    source: str | dict[str, Any] = field(repr=False)
+
+    @functools.cached_property
+    def document(self) -> dict[str, Any]:
+        """The policy document (decoded from the data file once)."""
+        return json.loads(self.source) if isinstance(self.source, str) else self.source
 
     def arn(self, partition: str = "aws") -> str:
         """The policy's ARN in ``partition``."""
