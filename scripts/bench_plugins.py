@@ -306,18 +306,55 @@ ATTRIBUTE_CHECKOV = "_attribute-checkov"
 @dataclass
 class Attribution:
     """CPU seconds of one run inside the host: importing the plugin, inside the plugin's
-    rules / checks (engine included), and the whole run."""
+    rules / checks (engine included), and the whole run; of the time inside, how much was
+    the garbage collector walking the host's heap; and the run's full collections."""
 
     label: str
     imports: float
     inside: float
     total: float
     calls: int
+    gc_inside: float = 0.0
+    full_collections: int = 0
 
     @property
     def share(self) -> float:
         """The plugin's CPU over the host's own CPU in the same run."""
         return (self.imports + self.inside) / max(self.total - self.inside, 1e-9)
+
+    @property
+    def share_without_gc(self) -> float:
+        """The same, leaving out the collections that fell due while the plugin ran."""
+        return (self.imports + self.inside - self.gc_inside) / max(
+            self.total - self.inside, 1e-9)
+
+
+class GcClock:
+    """CPU time of the garbage collector's passes that start while ``inside`` is set, and
+    the number of full (generation 2) collections, through :data:`gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.inside_seconds = 0.0
+        self.full_collections = 0
+        self._start = 0.0
+        self._counting = False
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._counting = self.inside
+            self._start = time.process_time()
+            return
+        if self._counting:
+            self.inside_seconds += time.process_time() - self._start
+        if info.get("generation") == 2:
+            self.full_collections += 1
+
+    def install(self) -> GcClock:
+        import gc
+
+        gc.callbacks.append(self)
+        return self
 
 
 def attribute_cfn_lint(rules_dir: str, files: Sequence[str]) -> dict[str, float]:
@@ -335,13 +372,18 @@ def attribute_cfn_lint(rules_dir: str, files: Sequence[str]) -> dict[str, float]
     ours = {cls.id for cls in plugin.RULE_CLASSES}
     spent, calls = [0.0], [0]
     original = Rules.run_check
+    collector = GcClock().install()
 
     def run_check(self: Any, check: Any, filename: Any, rule_id: str, *args: Any) -> Any:
         if rule_id not in ours:
             yield from original(self, check, filename, rule_id, *args)
             return
         begin = clock()
-        matches = list(original(self, check, filename, rule_id, *args))
+        collector.inside = True
+        try:
+            matches = list(original(self, check, filename, rule_id, *args))
+        finally:
+            collector.inside = False
         spent[0] += clock() - begin
         calls[0] += 1
         yield from matches
@@ -353,7 +395,8 @@ def attribute_cfn_lint(rules_dir: str, files: Sequence[str]) -> dict[str, float]
     for _ in runner.run():
         pass
     return {"imports": imports, "inside": spent[0], "total": clock() - begin + imports,
-            "calls": calls[0]}
+            "calls": calls[0], "gc_inside": collector.inside_seconds,
+            "full_collections": collector.full_collections}
 
 
 def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
@@ -373,14 +416,17 @@ def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
     imports = clock() - start
     spent, calls = [0.0], [0]
     original = registry.BaseCheckRegistry.run_check
+    collector = GcClock().install()
 
     def run_check(self: Any, check: Any, *args: Any, **kwargs: Any) -> Any:
         if not str(check.id).startswith("CKV_CWL_"):
             return original(self, check, *args, **kwargs)
         begin = clock()
+        collector.inside = True
         try:
             return original(self, check, *args, **kwargs)
         finally:
+            collector.inside = False
             spent[0] += clock() - begin
             calls[0] += 1
 
@@ -392,7 +438,8 @@ def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
         Checkov(argv=argv).run()
     return {"imports": imports, "inside": spent[0], "total": clock() - begin + imports,
-            "calls": calls[0]}
+            "calls": calls[0], "gc_inside": collector.inside_seconds,
+            "full_collections": collector.full_collections}
 
 
 def attribution(label: str, python: str, mode: str, target: str,
@@ -404,16 +451,19 @@ def attribution(label: str, python: str, mode: str, target: str,
     except (ValueError, IndexError):
         log(f"{label}: attribution failed: {done.stderr[-500:]}")
         return None
-    return Attribution(label, data["imports"], data["inside"], data["total"], int(data["calls"]))
+    return Attribution(label, data["imports"], data["inside"], data["total"], int(data["calls"]),
+                       data.get("gc_inside", 0.0), int(data.get("full_collections", 0)))
 
 
 def attribution_rows(results: Sequence[Attribution]) -> list[str]:
-    rows = ["| run | host CPU | plugin import | inside the plugin (calls) | plugin share |",
-            "|---|---:|---:|---:|---:|"]
+    rows = ["| run | host CPU | plugin import | inside the plugin (calls) | of which GC | "
+            "plugin share | share without GC | full collections |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for a in results:
         rows.append(f"| {a.label} | {a.total - a.inside - a.imports:.2f} s | "
                     f"{a.imports:.2f} s | {a.inside:.2f} s ({a.calls:,}) | "
-                    f"**{percent(a.share)}** |")
+                    f"{a.gc_inside:.2f} s | **{percent(a.share)}** | "
+                    f"{percent(a.share_without_gc)} | {a.full_collections} |")
     return rows
 
 
