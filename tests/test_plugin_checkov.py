@@ -415,6 +415,29 @@ def test_terraform_skip_check_and_check() -> None:
         ("CKV_CWL_001", "aws_lambda_function.orders")]
 
 
+def test_skipping_the_generic_json_and_yaml_frameworks_loses_no_cwlint_result(
+        tmp_path: Path) -> None:
+    """The README's ``--skip-framework json yaml`` (those frameworks wake up for any
+    external checks directory and parse every file): every framework's default run, with
+    and without it, gives the same CKV_CWL records."""
+    (tmp_path / "stacks").mkdir()
+    shutil.copy(DEMO, tmp_path / "stacks" / "orders.yaml")
+    shutil.copytree(FAILING_TF, tmp_path / "infra")
+
+    def ours(*extra: str) -> set[tuple[str, str, str]]:
+        found: set[tuple[str, str, str]] = set()
+        for kind in ("failed_checks", "passed_checks"):
+            found |= {(r["check_id"], r["resource"], kind)
+                      for r in records(checkov("-d", tmp_path, *extra))
+                      if r["check_id"].startswith("CKV_CWL_")}
+        return found
+
+    everything = ours()
+    assert ("CKV_CWL_002", "AWS::Lambda::Function.OrdersFunction", "failed_checks") in everything
+    assert ("CKV_CWL_001", "aws_lambda_function.orders", "failed_checks") in everything
+    assert ours("--skip-framework", "json", "yaml") == everything
+
+
 # --- pre-commit ------------------------------------------------------------------------
 
 
