@@ -106,6 +106,31 @@ def test_engine_errors_become_one_reportable_message() -> None:
     assert "nests too deeply" in (engine_run(deep).error or "")
 
 
+def test_engine_runs_with_the_host_collector_paused_then_restored() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def analyse() -> list[Finding]:
+        seen.append(gc.isenabled())
+        return []
+
+    def broken() -> list[Finding]:
+        seen.append(gc.isenabled())
+        raise KeyError("x")
+
+    assert gc.isenabled()
+    engine_run(analyse)
+    engine_run(broken)
+    assert seen == [False, False] and gc.isenabled()  # resumed, even after an error
+    gc.disable()
+    try:
+        engine_run(analyse)
+        assert not gc.isenabled()  # a host that turned it off keeps it off
+    finally:
+        gc.enable()
+
+
 def test_engine_run_indexes_findings() -> None:
     run = EngineRun((finding(), finding(resource="Other"), finding("CWL002")))
     assert len(run.for_rule("CWL001")) == 2
