@@ -50,7 +50,8 @@ def needed_services(workload: Workload) -> dict[str, str]:
         needs["logs"] = "the CloudWatch agent ships logs"
         if signals.agent.ssm_parameter is not None:
             needs["ssm"] = "the agent reads its configuration from Parameter Store"
-        needs["ec2"] = "the agent calls ec2:DescribeTags"
+        # no "ec2": the agent calls DescribeTags / DescribeVolumes only for dimensions its
+        # configuration asks for, which cwlint cannot see (CWL010's documentation)
     if signals.metrics:
         needs.setdefault("monitoring", "it publishes metrics with PutMetricData")
     if signals.calls_logs_api:

@@ -23,6 +23,12 @@ EXPECTED: dict[str, list[tuple[str, str, str, int, tuple[str, ...]]]] = {
     "cwl010-fail-fargate-logs.yaml": [
         ("CWL010", "error", "TaskDefinition", 41,
          ("ECS task definition TaskDefinition", "com.amazonaws.us-east-1.logs"))],
+    "cwl010-fail-agent-ssm-config-no-ssm-endpoint.yaml": [
+        ("CWL010", "error", "AgentInstance", 82,
+         ("EC2 instance AgentInstance", "com.amazonaws.us-east-1.ssm",
+          "reads its configuration from Parameter Store"))],
+    # the agent calls the EC2 API only for dimensions its configuration asks for
+    "cwl010-near-miss-agent-no-ec2-endpoint.yaml": [],
     "cwl010-near-miss-nat-subnet.yaml": [],
     "cwl010-near-miss-own-logs-only.yaml": [],
     "cwl010-pass-endpoint.yaml": [],
@@ -68,3 +74,10 @@ def test_exact_findings(name: str) -> None:
         for word in expected[4]:
             assert word in finding["message"], (word, finding["message"])
         assert finding["fix"]
+
+
+def test_the_agent_is_not_asked_for_an_ec2_endpoint() -> None:
+    """DescribeTags / DescribeVolumes serve only dimensions the agent's configuration asks
+    for, which cwlint does not read: an endpoint for them is never demanded."""
+    (finding,) = scan("cwl010-fail-agent-ssm-config-no-ssm-endpoint.yaml")["findings"]
+    assert ".ec2" not in finding["message"] and ".ec2" not in finding["fix"]

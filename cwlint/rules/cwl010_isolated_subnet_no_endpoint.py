@@ -18,9 +18,13 @@ class IsolatedSubnetNoEndpoint(Rule):
     A subnet is isolated when its route table (explicit association, else the VPC's main
     table) has no default route (`0.0.0.0/0`) to an internet gateway, a NAT gateway or a
     NAT instance. The workload then needs `com.amazonaws.<region>.monitoring` (metrics)
-    and/or `com.amazonaws.<region>.logs` (the CloudWatch agent, code calling the Logs API);
-    the message names which. A Lambda function's own logs need no endpoint: the Lambda
-    service ships them. A default route to a transit gateway, a peering connection, a VPN
+    and/or `com.amazonaws.<region>.logs` (the CloudWatch agent, code calling the Logs API),
+    and `com.amazonaws.<region>.ssm` for an agent that fetches its configuration from
+    Parameter Store (`-c ssm:NAME`); the message names which. A Lambda function's own logs
+    need no endpoint: the Lambda service ships them. The agent calls the EC2 API
+    (`DescribeTags`, `DescribeVolumes`) only when its configuration appends instance tags,
+    the Auto Scaling group name or volume ids as dimensions; cwlint does not read the
+    agent's configuration, so it never asks for an `ec2` endpoint. A default route to a transit gateway, a peering connection, a VPN
     gateway or a network interface is unknown (traffic may leave through another VPC) and
     gives no error.
 
