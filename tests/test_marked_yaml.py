@@ -119,6 +119,9 @@ def test_same_result_as_cfn_lint(text: str) -> None:
     "A: [unclosed\n",                                # syntax errors
     "A:\tb\n\tc: d\n",
     "%TAG !e! tag:example.com,2000:\n---\nA: !e!thing x\n",
+    'A: !!timestamp "not a date"\n',                 # values PyYAML refuses to build
+    'A: !!int "abc"\n',
+    "A: \ud800\n",                                  # a lone surrogate
 ])
 def test_steps_aside_where_cfn_lint_decides(text: str) -> None:
     assert marked_yaml.decode(text) is None
@@ -131,6 +134,17 @@ def test_steps_aside_where_cfn_lint_decides(text: str) -> None:
 def test_the_loader_falls_back_to_cfn_lint(text: str) -> None:
     loaded = parse_template(text, "t.yaml")
     assert _shape(loaded.template) == _cfn_lint(text)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('A: !!int "abc"\n', "invalid literal for int()"),
+    ('A: !!timestamp "not a date"\n', "Template could not be parsed"),
+])
+def test_values_pyyaml_refuses_keep_cfn_lints_error(text: str, message: str) -> None:
+    with pytest.raises(TemplateError) as raised:
+        parse_template(text, "t.yaml")
+    assert raised.value.message.startswith("invalid YAML: Template could not be parsed")
+    assert message in raised.value.message
 
 
 def test_duplicate_keys_keep_cfn_lints_error() -> None:

@@ -121,17 +121,24 @@ def decode(text: str, inspect: Callable[[Node], None] | None = None) -> Any | No
     """
     if _NodeLoader is None:  # PyYAML without libyaml: cfn-lint's decoder falls back too
         return None
-    loader = _NodeLoader(text)
     try:
-        root = loader.get_single_node()
+        loader = _NodeLoader(text)
+    except Exception:  # text the C parser cannot take: cfn-lint's decoder words why
+        return None
+    try:
+        try:
+            root = loader.get_single_node()
+        except Exception:  # a syntax error, several documents...: cfn-lint's error
+            return None
         if root is None:
             empty = yaml.Mark("<template>", 0, 0, 0, None, None)
             return _marked(MarkedDict(), empty, empty)
         if inspect is not None:
             inspect(root)
-        return _Builder(loader).build(root)
-    except (yaml.YAMLError, _Unsupported, RecursionError):
-        return None
+        try:
+            return _Builder(loader).build(root)
+        except Exception:  # _Unsupported, or a value PyYAML refuses (`!!int abc`)
+            return None
     finally:
         loader.dispose()
 
