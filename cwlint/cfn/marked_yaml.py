@@ -25,9 +25,10 @@ Whatever cfn-lint's decoder treats specially, :func:`decode` does not decode: it
 None and the caller decodes with cfn-lint (:mod:`cwlint.cfn.yaml_decoder`), so errors and
 rare features keep cfn-lint's exact behaviour. That is: a document PyYAML cannot parse,
 more than one document, duplicate, null or unhashable keys, merge keys (``<<``) and
-value keys (``=``), tags outside the YAML core schema and the ``!`` short forms, and
-nesting too deep for recursion. A test decodes the fixtures and the third-party corpus
-both ways and compares values, types and marks.
+value keys (``=``), tags outside the YAML core schema and the ``!`` short forms, a value
+PyYAML refuses to build (``!!int abc``), and nesting too deep for recursion. A test
+decodes the fixtures and the third-party corpus both ways and compares values, types and
+marks.
 
 YAML aliases are decoded (each use gets the anchored node's value and marks, as in
 cfn-lint); the caller refuses alias amplification first, through ``inspect``.
