@@ -35,6 +35,7 @@ Nothing here is a test: it reports, it never fails on a slow result.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -320,8 +321,8 @@ class Attribution:
     inside: float
     total: float
     calls: int
-    gc_inside: float = 0.0
-    full_collections: int = 0
+    gc_inside: float
+    full_collections: int
 
     @property
     def share(self) -> float:
@@ -357,8 +358,6 @@ class GcClock:
             self.full_collections += 1
 
     def install(self) -> GcClock:
-        import gc
-
         gc.callbacks.append(self)
         return self
 
@@ -458,7 +457,7 @@ def attribution(label: str, python: str, mode: str, target: str,
         log(f"{label}: attribution failed: {done.stderr[-500:]}")
         return None
     return Attribution(label, data["imports"], data["inside"], data["total"], int(data["calls"]),
-                       data.get("gc_inside", 0.0), int(data.get("full_collections", 0)))
+                       data["gc_inside"], int(data["full_collections"]))
 
 
 def attribution_rows(results: Sequence[Attribution]) -> list[str]:

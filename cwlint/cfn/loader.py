@@ -332,22 +332,32 @@ def _parse(text: str, path: str) -> LoadedTemplate:
     if not text.strip():
         raise TemplateError(path, None, "file is empty")
     looks_json = text.lstrip().startswith(("{", "["))
-    has_aliases = "&" in text and "*" in text
-    data = marked_yaml.decode(text, _alias_guard(path) if has_aliases else None)
+    guard = _AliasGuard(path) if "&" in text and "*" in text else None
+    data = marked_yaml.decode(text, guard)
     if data is None:  # an error or a rare feature: cfn-lint's decoder decides
-        data = _parse_with_cfn_lint(text, path, looks_json, has_aliases)
+        unchecked = guard is not None and not guard.ran
+        data = _parse_with_cfn_lint(text, path, looks_json, check_aliases=unchecked)
     return LoadedTemplate(path, _check_top_level(data, path), "json" if looks_json else "yaml")
 
 
-def _alias_guard(path: str) -> Any:
-    """The alias amplification check, on a composed node graph."""
-    return lambda root: _expanded_size(root, MAX_EXPANDED_NODES, path)
+class _AliasGuard:
+    """The alias amplification check on the node graph :mod:`cwlint.cfn.marked_yaml`
+    composed; remembers whether it ran, so that the graph is not composed again for it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.ran = False
+
+    def __call__(self, root: yaml.Node) -> None:
+        _expanded_size(root, MAX_EXPANDED_NODES, self.path)
+        self.ran = True
 
 
-def _parse_with_cfn_lint(text: str, path: str, looks_json: bool, has_aliases: bool) -> Any:
+def _parse_with_cfn_lint(text: str, path: str, looks_json: bool, check_aliases: bool) -> Any:
     """Decode with cfn-lint's YAML decoder, then its JSON decoder for valid JSON that YAML
-    cannot read; their errors become TemplateErrors."""
-    if has_aliases:
+    cannot read; their errors become TemplateErrors. ``check_aliases``: refuse alias
+    amplification first (when :mod:`cwlint.cfn.marked_yaml` did not get to check it)."""
+    if check_aliases:
         _check_alias_expansion(text, path)
     try:
         # JSON goes through the YAML loader first, as in cfn-lint (and CloudFormation,

@@ -37,6 +37,7 @@ cfn-lint); the caller refuses alias amplification first, through ``inspect``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 
 import yaml
@@ -81,8 +82,6 @@ class MarkedDict(dict):  # type: ignore[type-arg]
         return super().get(key, default)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> MarkedDict:
-        from copy import deepcopy
-
         result = _marked(MarkedDict(), self.start_mark, self.end_mark)
         memo[id(self)] = result
         for key, value in self.items():
@@ -97,8 +96,6 @@ class MarkedList(list):  # type: ignore[type-arg]
     end_mark: Any
 
     def __deepcopy__(self, memo: dict[int, Any]) -> MarkedList:
-        from copy import deepcopy
-
         result = _marked(MarkedList(), self.start_mark, self.end_mark)
         memo[id(self)] = result
         result.extend(deepcopy(value, memo) for value in self)

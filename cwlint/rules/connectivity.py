@@ -9,7 +9,8 @@ from cwlint.model import Endpoint, Model, Workload
 from cwlint.network import Reach, endpoints_for, needed_services, subnet_reach, workload_vpc
 from cwlint.values import StrValue
 
-SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:", "ec2": "ec2:"}
+#: The action prefix of each endpoint service a workload may need (CWL014).
+SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:"}
 
 
 @dataclass
@@ -69,10 +70,3 @@ def _paths(model: Model, workload: Workload) -> list[ServicePath]:
                     endpoints_for(model, vpc, service))
         for service, why in sorted(needs.items())
     ]
-
-
-def service_of_action(action: str) -> str | None:
-    for service, prefix in SERVICE_PREFIX.items():
-        if action.lower().startswith(prefix):
-            return service
-    return None
