@@ -35,14 +35,17 @@ Nothing here is a test: it reports, it never fails on a slow result.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -59,7 +62,6 @@ if str(PROJECT) not in sys.path:
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/cfn")
 DEFAULT_PLAN_CORPUS = Path("/work/shared/corpus/plan")
-HCL_FIXTURES = PROJECT / "fixtures" / "terraform" / "hcl"
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", "node_modules", "__pycache__"}
 TARGET = 0.05
@@ -278,15 +280,26 @@ def checkov_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agree
                      sorted(map(str, wanted - ours)), sorted(map(str, ours - wanted)), errors)
 
 
+def fixture_modules_tree() -> Path:
+    """The module twin of every fixture scenario, copied side by side into one temporary
+    directory (removed at exit), for ``checkov -d`` to walk as one tree."""
+    from tests.fixture_layout import terraform_tree
+
+    tree = Path(tempfile.mkdtemp(prefix="cwlint-bench-modules-"))
+    atexit.register(shutil.rmtree, tree, ignore_errors=True)
+    return terraform_tree(tree)[0]
+
+
 def measure_terraform(args: argparse.Namespace, checkov_dir: Path,
                       common: Sequence[str]) -> tuple[list[Pair], list[tuple[str, Agreement]]]:
     """checkov without and with the checks on corpus plans and on the HCL fixtures."""
     plans = corpus_plans(args.plan_corpus)[:: args.every]
-    modules = sorted(p for p in HCL_FIXTURES.iterdir() if p.is_dir())
+    hcl_fixtures = fixture_modules_tree()
+    modules = sorted(p for p in hcl_fixtures.iterdir() if p.is_dir())
     runs = ((f"checkov --framework terraform_plan, {len(plans)} corpus plans",
              [x for p in plans for x in ("-f", str(p))], "terraform_plan", plans),
             (f"checkov --framework terraform, {len(modules)} fixture modules",
-             ["-d", str(HCL_FIXTURES)], "terraform", [HCL_FIXTURES]))
+             ["-d", str(hcl_fixtures)], "terraform", [hcl_fixtures]))
     pairs, agreements = [], []
     for label, targets, framework, scanned in runs:
         if not scanned:

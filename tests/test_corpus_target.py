@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "corpus.py"
 FIXTURES = ROOT / "fixtures"
+CWL001_TEMPLATES = sorted(FIXTURES.glob("cwl001/*/template.yaml"))
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -27,14 +28,15 @@ def small_corpus(root: Path) -> Path:
     template; plan/ with a plan and a JSON file that is not one."""
     corpus = root / "corpus"
     cfn, plan = corpus / "cfn" / "owner__repo", corpus / "plan" / "owner__repo"
-    shutil.copytree(FIXTURES / "cfn" / "cwl001", cfn / "cwl001")
+    (cfn / "cwl001").mkdir(parents=True)
+    for template in CWL001_TEMPLATES:
+        shutil.copy(template, cfn / "cwl001" / f"{template.parent.name}.yaml")
     shutil.copy(FIXTURES / "demo" / "orders-service.yaml", cfn / "orders-service.yaml")
     (cfn / "broken.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
                                      "  Role: {Type: AWS::IAM::Role\n", encoding="utf-8")
     (cfn / "chart.yaml").write_text("apiVersion: v2\nname: not-a-template\n", encoding="utf-8")
     plan.mkdir(parents=True)
-    shutil.copy(FIXTURES / "terraform" / "plan" / "cwl001-fail-env-namespace.json",
-                plan / "plan.json")
+    shutil.copy(FIXTURES / "cwl001" / "fail-env-namespace" / "plan.json", plan / "plan.json")
     (plan / "package.json").write_text('{"name": "not-a-plan"}\n', encoding="utf-8")
     return corpus
 
@@ -45,7 +47,7 @@ def test_a_clean_corpus_run_prints_the_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert f"cwlint corpus run over {corpus.resolve()}" in out
-    templates = len(list((FIXTURES / "cfn" / "cwl001").glob("*.yaml")))
+    templates = len(CWL001_TEMPLATES)
     # every template, the broken one and the plan; the chart and package.json are skipped
     assert f"look like templates or plans; cwlint analysed {templates + 2}, 1 unreadable" in out
     assert "findings: " in out and "CWL001 " in out

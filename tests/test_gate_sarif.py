@@ -23,8 +23,8 @@ from tests.gate_helpers import GATE, ROOT, cwlint, make_repo, sarif_schema, scan
 FIXTURES = [
     "fixtures/gate/suppressions.yaml",
     "fixtures/gate/exit/error.yaml",
-    "fixtures/cfn/cwl008/fail-put-log-event.yaml",
-    "fixtures/cfn/cwl007/fail-permissions-boundary.yaml",
+    "fixtures/cwl008/fail-put-log-event/template.yaml",
+    "fixtures/cwl007/fail-permissions-boundary/template.yaml",
 ]
 
 

@@ -1,6 +1,7 @@
 """The cfn-lint plugin: cwlint's rules inside the real ``cfn-lint`` command line.
 
-Every fixture under ``fixtures/cfn/`` and ``fixtures/demo/`` goes through
+Every CloudFormation fixture (each scenario's ``template.yaml``) and ``fixtures/demo/`` goes
+through
 ``cfn-lint --append-rules=checks/cfn_lint`` (directory mode) and
 ``--append-rules=cwlint.plugins.cfn_lint_rules`` (module mode); the E9xxx / W9xxx / I9xxx
 matches must be exactly ``cwlint scan``'s findings (rule, file, line), their paths must
@@ -34,10 +35,11 @@ from cwlint.plugins import options as plugin_options
 from cwlint.plugins.cfn_lint_rules import cfn_lint_id, match_path
 from cwlint.plugins.paths import CFN_LINT_MODULE, checks_dir
 from cwlint.rules import ALL_RULES, RULES_BY_ID
+from tests.fixture_layout import scenario, templates
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
-UNKNOWN = ROOT / "fixtures" / "cfn" / "cwl001" / "unknown-namespace-parameter.yaml"
+UNKNOWN = scenario("cwl001/unknown-namespace-parameter") / "template.yaml"
 CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
 RULES_DIR = checks_dir("cfn-lint")
 CLASSES = cfn_lint_rules.RULE_CLASSES
@@ -45,8 +47,7 @@ OUR_IDS = {cls.id for cls in CLASSES}
 
 
 def fixtures() -> list[Path]:
-    files = [*sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml")), DEMO]
-    return [f for f in files if f.parent.name != "loader"]
+    return [*templates(), DEMO]
 
 
 def cfn_lint(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -169,7 +170,7 @@ def test_endpoint_findings_point_at_the_endpoint_property(tmp_path: Path) -> Non
              for m in directory_mode() if m["Rule"]["Id"] in ("E9011", "E9012")}
     assert ("E9012", "Resources/MonitoringEndpoint/Properties/SecurityGroupIds") in paths
     # private DNS switched off explicitly: the match is on that property
-    source = ROOT / "fixtures" / "cfn" / "network" / "cwl011-fail-private-dns-off.yaml"
+    source = scenario("cwl011/fail-private-dns-off") / "template.yaml"
     text = source.read_text().replace("      VpcEndpointType: Interface\n",
                                       "      VpcEndpointType: Interface\n"
                                       "      PrivateDnsEnabled: false\n", 1)
@@ -264,7 +265,8 @@ def test_an_engine_crash_is_one_e0002_not_one_per_rule(monkeypatch: pytest.Monke
 
 
 def test_engine_runs_once_per_template_not_once_per_rule() -> None:
-    files = [str(DEMO), str(UNKNOWN), str(ROOT / "fixtures/cfn/cwl003/fail-bare-log-group.yaml")]
+    files = [str(DEMO), str(UNKNOWN),
+             str(scenario("cwl003/fail-bare-log-group") / "template.yaml")]
     cfn_lint_rules.CACHE.clear()
     matches = list(Runner(ConfigMixIn([f"--append-rules={RULES_DIR}", "--", *files])).run())
     assert cfn_lint_rules.CACHE.runs == len(files)

@@ -13,12 +13,14 @@ must work, and so must the pre-commit entry the README documents.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from functools import cache
 from importlib import metadata
@@ -33,12 +35,16 @@ from cwlint.engine import scan
 from cwlint.findings import INFO, Finding
 from cwlint.plugins.paths import checks_dir
 from cwlint.rules import RULES_BY_ID
+from tests.fixture_layout import scenario, templates, terraform_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
-UNKNOWN = ROOT / "fixtures" / "cfn" / "cwl001" / "unknown-namespace-parameter.yaml"
-HCL = ROOT / "fixtures" / "terraform" / "hcl"
-PLANS = ROOT / "fixtures" / "terraform" / "plan"
+UNKNOWN = scenario("cwl001/unknown-namespace-parameter") / "template.yaml"
+# checkov walks one directory: the module and plan twins of every scenario, copied into
+# hcl/<scenario>/ and plan/<scenario>.json (cwl001-fail-env-namespace, module-local-app)
+_TREE = Path(tempfile.mkdtemp(prefix="cwlint-checkov-fixtures-"))
+atexit.register(shutil.rmtree, _TREE, ignore_errors=True)
+HCL, PLANS = terraform_tree(_TREE)
 NESTED = ROOT / "fixtures" / "plugins" / "terraform-nested-modules"
 FAILING_TF = HCL / "cwl001-fail-env-namespace"
 CHECKOV = str(Path(sys.executable).with_name("checkov"))
@@ -47,8 +53,7 @@ OUR_IDS = {rule.checkov_id() for rule in RULES_BY_ID.values()}
 
 
 def fixtures() -> list[Path]:
-    files = [*sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml")), DEMO]
-    return [f for f in files if f.parent.name != "loader"]
+    return [*templates(), DEMO]
 
 
 def checkov(*args: str | Path, cwd: Path = ROOT, external: bool = True

@@ -45,6 +45,7 @@ from cwlint.plugins.checkov_support import (
 )
 from cwlint.plugins.paths import TOOLS, checks_dir
 from cwlint.rules import ALL_RULES, RULES_BY_ID
+from tests.fixture_layout import modules, plans, scenario, templates
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
@@ -209,8 +210,7 @@ def test_every_rule_has_checkov_types_and_a_category() -> None:
 def test_checkov_types_cover_every_finding_of_the_fixtures() -> None:
     """A check runs only on the types of CLOUDFORMATION_TYPES: a finding on another type
     could not be shown by checkov. Every rule's fixtures must stay inside the table."""
-    files = [p for p in sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml"))
-             if p.parent.name != "loader"] + [DEMO]
+    files = [*templates(), DEMO]
     result = scan([str(p) for p in files])
     assert result.findings
     for file in {f.file for f in result.findings}:
@@ -298,7 +298,7 @@ def test_every_rule_has_terraform_types() -> None:
 def test_terraform_types_cover_every_finding_of_the_fixtures() -> None:
     """A Terraform check runs only on its rule's types: every finding of the HCL and plan
     fixtures must be on one of them, or checkov could not show it."""
-    result = scan([str(TERRAFORM / "hcl"), str(TERRAFORM / "plan"), str(NESTED)])
+    result = scan([*map(str, modules()), *map(str, plans()), str(NESTED)])
     findings = [f for f in result.findings if f.rule_id in RULES_BY_ID]
     assert len(findings) > 60 and not result.errors
     assert warn_unreportable_terraform(findings) == []
@@ -338,9 +338,9 @@ def test_terraform_input_from_the_runner_frame(tmp_path: Path,
     assert runner_frame("/modules/function/main.tf") == str(NESTED)
     assert runner_frame("/other.tf") is None  # not the runner's file, nothing to resolve
     monkeypatch.chdir(ROOT)
-    assert terraform_input("/fixtures/terraform/hcl/cwl001-fail-env-namespace/main.tf") == \
-        "fixtures/terraform/hcl/cwl001-fail-env-namespace"  # no runner: the file's directory
-    plan = "/fixtures/terraform/plan/module-local-app.json"
+    assert terraform_input("/fixtures/cwl001/fail-env-namespace/terraform/main.tf") == \
+        "fixtures/cwl001/fail-env-namespace/terraform"  # no runner: the file's directory
+    plan = "/fixtures/terraform/module-local-app/plan.json"
     assert terraform_input(plan) == plan.lstrip("/")
     (tmp_path / "main.tf.json").write_text("{}")
     downloaded = tmp_path / ".terraform" / "modules" / "iam"
@@ -354,7 +354,7 @@ def test_terraform_input_from_the_runner_frame(tmp_path: Path,
 def test_terraform_run_is_cached_per_directory_version(tmp_path: Path) -> None:
     checkov_support.FILE_CACHE.clear()
     module = tmp_path / "app"
-    shutil.copytree(TERRAFORM / "hcl" / "module-local-app", module)
+    shutil.copytree(TERRAFORM / "module-local-app" / "terraform", module)
     first = terraform_run(str(module))
     assert [(f.rule_id, f.resource) for f in first.findings] == [
         ("CWL001", "module.app.aws_lambda_function.orders")]
@@ -368,7 +368,7 @@ def test_terraform_run_is_cached_per_directory_version(tmp_path: Path) -> None:
 
 
 def test_terraform_run_on_a_plan_and_its_errors(tmp_path: Path) -> None:
-    plan = terraform_run(str(TERRAFORM / "plan" / "module-local-app.json"))
+    plan = terraform_run(str(TERRAFORM / "module-local-app" / "plan.json"))
     assert [(f.rule_id, f.resource, f.line) for f in plan.findings] == [
         ("CWL001", "module.app.aws_lambda_function.orders", None)]
     broken = tmp_path / "broken"
@@ -381,7 +381,7 @@ def test_terraform_run_on_a_plan_and_its_errors(tmp_path: Path) -> None:
 def test_terraform_run_follows_the_configuration(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     module = tmp_path / "infra"
-    shutil.copytree(TERRAFORM / "hcl" / "cwl041-fail-aws-prefix", module)
+    shutil.copytree(scenario("cwl041/fail-aws-prefix") / "terraform", module)
     (tmp_path / ".cwlint.yaml").write_text("disable: [CWL041]\n")
     plugin_options.clear_caches()
     checkov_support.FILE_CACHE.clear()

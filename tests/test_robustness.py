@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from cwlint.cfn.loader import TemplateError, parse_template
 from cwlint.engine import ScanOptions, analyse_template
+from tests.fixture_layout import templates
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo" / "orders-service.yaml"
@@ -98,7 +99,8 @@ def test_no_echo_default_never_appears_in_output(tmp_path: Path) -> None:
 
 
 def test_output_is_byte_identical_across_runs() -> None:
-    paths = [str(ROOT / "fixtures" / "cfn"), str(ROOT / "fixtures" / "demo")]
+    paths = [str(ROOT / "fixtures" / "cfn" / "loader"), *map(str, templates()),
+             str(ROOT / "fixtures" / "demo")]
     first = cwlint("scan", "--format", "json", *paths).stdout
     second = cwlint("scan", "--format", "json", *paths).stdout
     assert first and first == second

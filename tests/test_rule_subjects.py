@@ -25,8 +25,8 @@ COLLECT = ScanOptions(collect_subjects=True)
 
 
 def fixture_inputs() -> list[Input]:
-    roots = [FIXTURES / "cfn", FIXTURES / "demo", FIXTURES / "terraform" / "hcl",
-             FIXTURES / "terraform" / "plan", FIXTURES / "plugins"]
+    roots = [*sorted(FIXTURES.glob("cwl[0-9][0-9][0-9]")), FIXTURES / "cfn",
+             FIXTURES / "demo", FIXTURES / "terraform", FIXTURES / "plugins"]
     inputs, _ = discover([str(r) for r in roots])
     return inputs
 

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures" / "cfn"
+FIXTURES = ROOT / "fixtures"
 LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:"
 
 
@@ -208,13 +208,19 @@ def cwlint(*args: str) -> subprocess.CompletedProcess[str]:
 
 @cache
 def scan(name: str) -> tuple[int, dict[str, Any]]:
-    result = cwlint("scan", "--format", "json", f"fixtures/cfn/{name}")
+    result = cwlint("scan", "--format", "json", path_of(name))
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
 
 
+def path_of(name: str) -> str:
+    """``cwl001/fail-env-namespace.yaml``: ``fixtures/cwl001/fail-env-namespace/template.yaml``."""
+    return f"fixtures/{name.removesuffix('.yaml')}/template.yaml"
+
+
 def fixture_names() -> list[str]:
-    return sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.glob("cwl00[1-8]/*.yaml"))
+    return sorted(f"{p.parent.relative_to(FIXTURES)}.yaml"
+                  for p in FIXTURES.glob("cwl00[1-8]/*/template.yaml"))
 
 
 def statements_in(fix: str) -> list[dict[str, Any]]:
@@ -243,7 +249,7 @@ def test_every_fixture_has_expectations() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_says_what_scenario_it_is(name: str) -> None:
-    text = (FIXTURES / name).read_text()
+    text = (ROOT / path_of(name)).read_text()
     match = re.search(r"^Description:(?: >-\n((?:  .*\n)+)| (.+)$)", text, re.MULTILINE)
     assert match is not None, "the fixture must start with a Description"
     description = " ".join(line.strip() for line in (match.group(1) or match.group(2)).splitlines())
@@ -265,7 +271,7 @@ def test_exact_findings(name: str) -> None:
     assert got == want, json.dumps(findings, indent=1)
     assert code == (1 if any(e.severity == "error" for e in expected) else 0)
     for finding in findings:
-        assert finding["file"] == f"fixtures/cfn/{name}"
+        assert finding["file"] == path_of(name)
         match = next(e for e in expected if (e.rule_id, e.resource, e.line)
                      == (finding["rule_id"], finding["resource"], finding["line"]))
         for word in match.words:

@@ -22,16 +22,17 @@ import pytest
 
 from cwlint.engine import Input
 from cwlint.parallel import AUTO_MIN_BYTES, AUTO_MIN_INPUTS, worker_count
+from tests.fixture_layout import templates
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 CWLINT = str(Path(sys.executable).with_name("cwlint"))
 #: CloudFormation findings and errors, Terraform modules (one input per directory) and
 #: plans, suppressions (notices on stderr), files cwlint cannot read.
-MIXED = ["fixtures/gate", "fixtures/terraform/errors", "fixtures/terraform/plan",
-         "fixtures/terraform/hcl/cwl001-fail-env-namespace",
-         "fixtures/terraform/hcl/cwl005-fail-launch-template",
-         "fixtures/cfn/services", "fixtures/demo"]
+MIXED = ["fixtures/gate", "fixtures/terraform",
+         "fixtures/cwl001/fail-env-namespace/terraform",
+         "fixtures/cwl005/fail-launch-template/terraform",
+         "fixtures/cwl020", "fixtures/cwl021", "fixtures/cwl040", "fixtures/demo"]
 FORMATS = ["text", "json", "sarif", "junit", "github"]
 
 
@@ -90,7 +91,7 @@ def test_jobs_from_the_configuration_with_external_policies(tmp_path: Path) -> N
         encoding="utf-8")
     for index in range(3):
         shutil.copy(external / "stack.yaml", tmp_path / f"stack{index}.yaml")
-    shutil.copytree(FIXTURES / "cfn" / "cwl001", tmp_path / "cwl001")
+    shutil.copytree(FIXTURES / "cwl001", tmp_path / "cwl001")
     pooled = cwlint("scan", "--format", "json", ".", cwd=tmp_path)
     single = cwlint("scan", "--format", "json", "--jobs", "1", ".", cwd=tmp_path)
     assert pooled.returncode in (0, 1), pooled.stderr
@@ -116,7 +117,7 @@ def test_a_bad_jobs_value_in_the_configuration_names_the_key(tmp_path: Path) -> 
 
 def test_automatic_jobs_leave_small_scans_in_one_process() -> None:
     """Without ``--jobs``, workers start only when there is enough to scan."""
-    demo = [Input(str(p), False) for p in sorted((FIXTURES / "cfn").rglob("*.yaml"))]
+    demo = [Input(str(p), False) for p in templates()]
     assert len(demo) >= AUTO_MIN_INPUTS
     assert worker_count(demo, None) == 1  # a few kB: not worth starting workers
     assert worker_count(demo[:1], 8) == 1  # one input: never

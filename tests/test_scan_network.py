@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures" / "cfn" / "network"
+FIXTURES = ROOT / "fixtures"
 
 EXPECTED: dict[str, list[tuple[str, str, str, int, tuple[str, ...]]]] = {
     "cwl010-fail-no-endpoint.yaml": [
@@ -53,16 +53,24 @@ EXPECTED: dict[str, list[tuple[str, str, str, int, tuple[str, ...]]]] = {
 }
 
 
+def path_of(name: str) -> str:
+    """``cwl010-fail-no-endpoint.yaml``: ``fixtures/cwl010/fail-no-endpoint/template.yaml``."""
+    rule, scenario = name.removesuffix(".yaml").split("-", 1)
+    return f"fixtures/{rule}/{scenario}/template.yaml"
+
+
 def scan(name: str) -> dict:
     command = [str(Path(sys.executable).with_name("cwlint")), "scan", "--format", "json",
-               str(FIXTURES.relative_to(ROOT) / name)]
+               path_of(name)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
 
 
 def test_every_fixture_has_expectations() -> None:
-    assert sorted(p.name for p in FIXTURES.glob("*.yaml")) == sorted(EXPECTED)
+    rules = {n.split("-")[0] for n in EXPECTED}
+    assert sorted(f"{p.parent.parent.name}-{p.parent.name}.yaml" for rule in rules
+                  for p in FIXTURES.glob(f"{rule}/*/template.yaml")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

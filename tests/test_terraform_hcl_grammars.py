@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 
 from cwlint.terraform import hcl
+from tests.fixture_layout import modules
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE_IS_CHECKOVS = hcl.hcl2_version().startswith("bc-python-hcl2 ")
 #: The other environment's Python: the one with the other hcl2.
 OTHER_PYTHON = ROOT / (".venv" if HERE_IS_CHECKOVS else ".venv-checkov") / "bin" / "python"
-HCL_FIXTURES = ROOT / "fixtures" / "terraform" / "hcl"
 
 SNIPPETS = [
     "x = max(var.list...)\n", "x = concat(foo(a)...)\n", "x = f(\n a,\n b... # c\n)\n",
@@ -86,7 +86,7 @@ def test_both_grammars_give_the_same_syntax_trees() -> None:
 
 def test_both_grammars_give_the_same_scan_report() -> None:
     command = ["-m", "cwlint", "scan", "--format", "json", "--fail-on", "never",
-               str(HCL_FIXTURES.relative_to(ROOT))]
+               *(str(m.relative_to(ROOT)) for m in modules())]
     here = subprocess.run([sys.executable, *command], capture_output=True, text=True,
                           cwd=ROOT, timeout=600)
     assert here.returncode == 0, here.stderr[-3000:]

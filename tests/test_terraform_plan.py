@@ -14,9 +14,7 @@ from cwlint.terraform.builder import build_model
 from cwlint.terraform.modules import TerraformError
 from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources
 from cwlint.values import Unknown
-
-ROOT = Path(__file__).resolve().parent.parent
-PLANS = ROOT / "fixtures" / "terraform" / "plan"
+from tests.fixture_layout import plans
 
 
 def plan(resources: list[dict[str, Any]], changes: list[dict[str, Any]] | None = None,
@@ -148,7 +146,7 @@ def test_files_that_are_not_plans(tmp_path: Path, content: str, error: type[Exce
         load_plan(str(path))
 
 
-@pytest.mark.parametrize("path", sorted(PLANS.glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", plans(), ids=lambda p: p.parent.name)
 def test_every_fixture_plan_loads(path: Path) -> None:
     read = plan_resources(load_plan(str(path)), str(path))
     assert read.resources

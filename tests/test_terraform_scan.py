@@ -1,8 +1,8 @@
 """Every rule on Terraform HCL and on ``terraform show -json`` plans, through the installed
 ``cwlint scan --format json`` command.
 
-``fixtures/terraform/hcl/<scenario>/`` is one module (a directory of ``.tf`` files);
-``fixtures/terraform/plan/<scenario>.json`` is a plan written by hand in the exact shape
+A scenario's ``terraform/`` is one module (a directory of ``.tf`` files); its
+``plan.json`` is a plan written by hand in the exact shape
 ``terraform show -json`` prints (format_version 1.2, unknown values omitted from the
 planned values and marked in ``after_unknown``). A plan and a module with the same scenario
 name describe the same infrastructure and must give the same rule ids on the same
@@ -22,10 +22,14 @@ from typing import Any
 
 import pytest
 
+from tests.fixture_layout import flat_name, modules, plans
+
 ROOT = Path(__file__).resolve().parent.parent
-HCL = ROOT / "fixtures" / "terraform" / "hcl"
-PLAN = ROOT / "fixtures" / "terraform" / "plan"
 ERRORS = ROOT / "fixtures" / "terraform" / "errors"
+#: The scenarios with a module twin, and with a plan twin, by flat name
+#: (``cwl001-fail-env-namespace``, ``module-local-app``).
+HCL_NAMES = sorted(flat_name(m.parent) for m in modules())
+PLAN_NAMES = sorted(flat_name(p.parent) for p in plans())
 
 Row = tuple[str, str, str, int | None]
 LAMBDA = "aws_lambda_function.orders"
@@ -109,7 +113,7 @@ EXPECTED_HCL: dict[str, list[Row]] = {
 #: Plans: the same scenarios (same names) with no line, plus plan-only ones.
 EXPECTED_PLAN: dict[str, list[Row]] = {
     **{name: [(r, s, res, None) for r, s, res, _ in rows] for name, rows in EXPECTED_HCL.items()
-       if (PLAN / f"{name}.json").exists()},
+       if name in PLAN_NAMES},
     "deleted-resources-ignored": [],
     "format-0.1-terraform-0.12": [("CWL001", "error", LAMBDA, None)],
 }
@@ -189,28 +193,35 @@ def scan(path: str) -> tuple[int, dict[str, Any]]:
 def scan_tree(kind: str) -> dict[str, dict[str, Any]]:
     """One ``cwlint scan`` of every fixture directory (HCL) or plan, walked as a user would
     walk a repository, split per scenario."""
-    base = HCL if kind == "hcl" else PLAN
+    names = EXPECTED_HCL if kind == "hcl" else EXPECTED_PLAN
+    path = hcl_path if kind == "hcl" else plan_path
     result = cwlint("scan", "--format", "json", "--fail-on", "never",
-                    str(base.relative_to(ROOT)))
+                    *(path(name) for name in names))
     assert result.returncode == 0, result.stderr + result.stdout
     report = json.loads(result.stdout)
     assert report["errors"] == []
-    names = EXPECTED_HCL if kind == "hcl" else EXPECTED_PLAN
     assert report["summary"]["files"] == len(names)
     split: dict[str, dict[str, Any]] = {n: {"findings": [], "errors": []} for n in names}
-    prefix = str(base.relative_to(ROOT)) + "/"
     for finding in report["findings"]:
-        name = finding["file"][len(prefix):].split("/")[0].removesuffix(".json")
+        (name,) = [n for n in names if finding["file"] == path(n)
+                   or finding["file"].startswith(path(n) + "/")]
         split[name]["findings"].append(finding)
     return split
 
 
+def scenario_of(name: str) -> Path:
+    rule, _, rest = name.partition("-")
+    if rule.startswith("cwl"):
+        return ROOT / "fixtures" / rule / rest
+    return ROOT / "fixtures" / "terraform" / name
+
+
 def hcl_path(name: str) -> str:
-    return str((HCL / name).relative_to(ROOT))
+    return str((scenario_of(name) / "terraform").relative_to(ROOT))
 
 
 def plan_path(name: str) -> str:
-    return str((PLAN / f"{name}.json").relative_to(ROOT))
+    return str((scenario_of(name) / "plan.json").relative_to(ROOT))
 
 
 def rows(report: dict[str, Any]) -> list[Row]:
@@ -230,8 +241,8 @@ def check_words(name: str, report: dict[str, Any]) -> None:
 
 
 def test_every_fixture_has_expectations() -> None:
-    assert sorted(p.name for p in HCL.iterdir() if p.is_dir()) == sorted(EXPECTED_HCL)
-    assert sorted(p.stem for p in PLAN.glob("*.json")) == sorted(EXPECTED_PLAN)
+    assert sorted(EXPECTED_HCL) == HCL_NAMES
+    assert sorted(EXPECTED_PLAN) == PLAN_NAMES
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -246,7 +257,7 @@ def test_every_rule_fails_and_passes_in_hcl_and_in_a_plan(rule: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED_HCL if n.startswith("cwl")))
 def test_hcl_fixture_says_what_scenario_it_is(name: str) -> None:
-    first = (HCL / name / "main.tf").read_text().splitlines()[0]
+    first = (ROOT / hcl_path(name) / "main.tf").read_text().splitlines()[0]
     kind = name.split("-")[1]
     assert first.startswith(f"# {name.split('-')[0].upper()} "), first
     assert {"fail": "fails", "pass": "passes", "near": "near miss",
@@ -301,7 +312,7 @@ def test_plan_and_hcl_agree(name: str) -> None:
 def test_plan_fixtures_are_terraform_show_json() -> None:
     """The shape ``terraform show -json`` prints: unknown values left out of the planned
     values and marked in after_unknown, references in the configuration."""
-    for path in PLAN.glob("*.json"):
+    for path in plans():
         plan = json.loads(path.read_text())
         assert plan["format_version"] in ("0.1", "1.2"), path
         assert "planned_values" in plan and "configuration" in plan, path
@@ -335,7 +346,7 @@ def test_text_output_names_the_tf_file_line_and_address() -> None:
 
 
 def test_a_tf_file_named_alone_is_its_module() -> None:
-    directory = HCL / "cwl001-fail-env-namespace"
+    directory = ROOT / hcl_path("cwl001-fail-env-namespace")
     result = cwlint("scan", "--format", "json", "main.tf", cwd=directory)
     report = json.loads(result.stdout)
     assert [(f["rule_id"], f["file"], f["line"]) for f in report["findings"]] == [
@@ -404,7 +415,7 @@ def test_no_terraform_is_executed_or_fetched(tmp_path: Path) -> None:
     """A registry module is reported, not downloaded: no .terraform directory appears."""
     module = tmp_path / "stack"
     module.mkdir()
-    (module / "main.tf").write_text((HCL / "module-registry" / "main.tf").read_text())
+    (module / "main.tf").write_text((ROOT / hcl_path("module-registry") / "main.tf").read_text())
     result = cwlint("scan", "--format", "json", str(module))
     assert json.loads(result.stdout)["findings"][0]["rule_id"] == "CWL000"
     assert sorted(p.name for p in module.iterdir()) == ["main.tf"]
@@ -412,7 +423,7 @@ def test_no_terraform_is_executed_or_fetched(tmp_path: Path) -> None:
 
 def test_region_comes_from_the_aws_provider(tmp_path: Path) -> None:
     """The endpoint's service name is matched in the provider's region, not the default."""
-    text = (HCL / "cwl010-pass-endpoint" / "main.tf").read_text()
+    text = (ROOT / hcl_path("cwl010-pass-endpoint") / "main.tf").read_text()
     (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "eu-west-1"\n}\n\n' + text)
     result = cwlint("scan", "--format", "json", str(tmp_path))
     assert json.loads(result.stdout)["findings"] == []
@@ -429,7 +440,7 @@ def test_without_an_hcl2_package_tf_files_are_a_clear_error_and_plans_still_work
     blocked = ("import sys; sys.modules['hcl2'] = None; sys.argv[0] = 'cwlint'; "
                "from cwlint.cli import main; raise SystemExit(main())")
     module = hcl_path("cwl001-fail-env-namespace")
-    plan = str((PLAN / "cwl001-fail-env-namespace.json").relative_to(ROOT))
+    plan = plan_path("cwl001-fail-env-namespace")
     result = subprocess.run([sys.executable, "-c", blocked, "scan", "--format", "json",
                              module, plan], capture_output=True, text=True, cwd=ROOT,
                             timeout=300)
