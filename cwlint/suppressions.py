@@ -5,9 +5,9 @@ finding is reported"). What is honoured:
 
 * CloudFormation: ``Metadata: {cwlint: {ignore: [{rule: CWL001, reason: "..."}]}}`` on
   the resource (``rule`` may be a list, and a cfn-lint or checkov id);
-* cfn-lint's own ``Metadata: {cfn-lint: {config: {ignore_checks: [E9001]}}}`` on the
+* cfn-lint's own ``Metadata: {cfn-lint: {config: {ignore_checks: [ECW001]}}}`` on the
   resource (exact ids), or in the template's top-level ``Metadata`` (id prefixes, as
-  cfn-lint reads them: ``E9`` silences every cwlint error rule);
+  cfn-lint reads them: ``ECW`` silences every cwlint error rule);
 * checkov's ``# checkov:skip=CKV_CWL_001:reason`` comments inside the resource (YAML
   templates and Terraform blocks);
 * Terraform: ``# cwlint:ignore CWL001 reason`` (or ``//``; several rules separated by

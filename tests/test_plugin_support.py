@@ -511,7 +511,7 @@ def test_plugin_path_verify_cfn_lint() -> None:
     done = subprocess.run([CWLINT, "plugin-path", "cfn-lint", "--verify"], capture_output=True,
                           text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "ok: cfn-lint" in done.stderr and "E9001 reported" in done.stderr
+    assert "ok: cfn-lint" in done.stderr and "ECW001 reported" in done.stderr
 
 
 def test_plugin_path_verify_fails_when_the_tool_cannot_load_cwlint(tmp_path: Path) -> None:
@@ -585,4 +585,4 @@ def test_installed_plugin_path_points_into_the_package(installed_wheel: Path) ->
     linted = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")),
                              f"--append-rules={path}", "--format", "parseable", "--", str(DEMO)],
                             capture_output=True, text=True, check=False, env=env, timeout=300)
-    assert ":E9002:" in linted.stdout, linted.stderr
+    assert ":ECW002:" in linted.stdout, linted.stderr

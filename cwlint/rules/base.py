@@ -48,8 +48,10 @@ class Rule:
 
     @classmethod
     def cfn_lint_id(cls) -> str:
-        """E9001 for CWL001: the severity letter, 9, then the number."""
-        return f"{cls.severity[0].upper()}9{cls.number()}"
+        """ECW001 for CWL001 (WCW040 for the warning rule CWL040): the severity letter,
+        ``CW``, then the number. cfn-lint leaves ``[EWI]9xxx`` to its users' own rules, so
+        cwlint's ids keep out of that range and cannot clash with them."""
+        return f"{cls.severity[0].upper()}CW{cls.number()}"
 
     @classmethod
     def checkov_id(cls) -> str:
