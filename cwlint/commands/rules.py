@@ -35,6 +35,8 @@ def run_explain(args: argparse.Namespace) -> int:
     print(rule.title)
     print()
     print(rule.documentation())
+    print()
+    print(f"Page: {rule.help_uri()}")
     return 0
 
 
