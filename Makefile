@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # checkov pins old versions of packages cwlint shares, so its plugin tests run in a
 # virtualenv of their own: checkov, pytest and cwlint (editable), never python-hcl2,
-# whose hcl2 package would replace checkov's bc-python-hcl2 (DESIGN.md §6).
+# whose hcl2 package would replace checkov's bc-python-hcl2 and break checkov.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_BIN := $(CHECKOV_VENV)/bin
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed

@@ -1,7 +1,8 @@
 """Inline suppressions: silencing one rule on one resource, with a reason.
 
-A suppression applies to the resource a finding is reported on (DESIGN.md §3, "Where a
-finding is reported"). What is honoured:
+A suppression applies to the resource a finding is reported on (the workload, the
+policy-bearing resource, the endpoint, the log group, ... that the rule's page names).
+What is honoured:
 
 * CloudFormation: ``Metadata: {cwlint: {ignore: [{rule: CWL001, reason: "..."}]}}`` on
   the resource (``rule`` may be a list, and a cfn-lint or checkov id);

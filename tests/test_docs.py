@@ -138,3 +138,20 @@ def test_explain_prints_the_page_and_the_page_exists() -> None:
 def test_the_architecture_page_exists_in_the_project_s_own_words() -> None:
     text = (ROOT / "docs" / "architecture.md").read_text()
     assert "DESIGN" not in text and "cwlint/engine.py" in text
+
+
+OUTSIDE = re.compile(r"DESIGN(\.md)?|§")
+
+
+def test_no_shipped_text_sends_a_reader_outside_the_project() -> None:
+    """No reference to a design document the repository does not hold: not in the code,
+    the docstrings (``explain``), the README, docs/, nor any help text."""
+    files = [*sorted((ROOT / "cwlint").rglob("*.py")), *sorted((ROOT / "checks").rglob("*.py")),
+             *sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md", ROOT / "setup.py",
+             ROOT / "pyproject.toml", ROOT / "Makefile"]
+    assert not [f"{f.relative_to(ROOT)}: {line.strip()}" for f in files
+                for line in f.read_text().splitlines() if OUTSIDE.search(line)]
+    texts = [subprocess.run([CWLINT, *args], capture_output=True, text=True, check=False).stdout
+             for args in (["--help"], ["scan", "--help"], ["rules"], ["explain", "--help"],
+                          *(["explain", rule.id] for rule in DOCUMENTED))]
+    assert all(texts) and not [t for t in texts if OUTSIDE.search(t)]

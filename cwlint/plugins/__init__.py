@@ -1,4 +1,4 @@
-"""Adapters that run the cwlint engine inside other tools (DESIGN.md §1).
+"""Adapters that run the cwlint engine inside other tools (docs/architecture.md).
 
 * :mod:`cwlint.plugins.cfn_lint_rules`: cfn-lint rule classes, one per cwlint rule (ECW001
   for CWL001), loaded by ``cfn-lint --append-rules=cwlint.plugins.cfn_lint_rules`` (module
