@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # checkov pins old versions of packages cwlint shares, so its plugin tests run in a
 # virtualenv of their own: checkov, pytest and cwlint (editable), never python-hcl2,
-# whose hcl2 package would replace checkov's bc-python-hcl2 (DESIGN.md §6).
+# whose hcl2 package would replace checkov's bc-python-hcl2 and break checkov.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_BIN := $(CHECKOV_VENV)/bin
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
@@ -23,7 +23,7 @@ FUZZ_SECONDS ?= 120
 # would measure the compiler).
 COMPILE = $(BIN)/python -m compileall -q cwlint checks >/dev/null
 
-.PHONY: install install-checkov demo test test-checkov lint bench bench-plugins corpus fuzz clean
+.PHONY: install install-checkov demo docs test test-checkov lint bench bench-plugins corpus fuzz clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ demo: install
 	@echo '$$ cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json --action cloudwatch:PutMetricData --context cloudwatch:namespace=orders'
 	@$(BIN)/cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json \
 		--action cloudwatch:PutMetricData --context cloudwatch:namespace=orders
+
+# The rule pages (docs/rules/), their index and the README's rule table, from the rules'
+# docstrings and the registry; a test fails when they are out of date.
+docs: install
+	$(BIN)/python scripts/gen_docs.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,5 @@
-"""The ``cwlint`` command line (DESIGN.md §4).
+"""The ``cwlint`` command line: ``scan``, ``rules``, ``explain``, ``iam simulate``,
+``diagnose`` and ``plugin-path``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 a usage
 error or an input that could not be read. No command prints a traceback: an unexpected

@@ -1,4 +1,4 @@
-"""What a rule reports, and the shape reporters print (DESIGN.md §4)."""
+"""What a rule reports, and the shape reporters print (``--format json``'s findings)."""
 
 from __future__ import annotations
 

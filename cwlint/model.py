@@ -78,7 +78,7 @@ class AgentConfig:
 
 @dataclass
 class Signals:
-    """What a workload sends to CloudWatch (DESIGN.md §3, "Signals")."""
+    """What a workload sends to CloudWatch, from its signals (:mod:`cwlint.signals`)."""
 
     metrics: list[MetricSignal] = field(default_factory=list)
     emf_namespaces: list[MetricSignal] = field(default_factory=list)

@@ -1,6 +1,6 @@
 """Network reachability to CloudWatch, framework-neutral: it reads only the Model.
 
-* Which endpoints a workload needs, from its signals (DESIGN.md §3): the CloudWatch agent
+* Which endpoints a workload needs, from its signals (:mod:`cwlint.signals`): the CloudWatch agent
   needs ``monitoring`` and ``logs`` (``ssm`` when its configuration is in Parameter Store,
   ``ec2`` for DescribeTags); code calling PutMetricData needs ``monitoring``; a Lambda
   function's own logs need no endpoint (the Lambda service ships them) unless its code

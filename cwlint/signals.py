@@ -1,6 +1,7 @@
 """Recognizing what a workload sends to CloudWatch, from text any front end can give.
 
-These are the framework-neutral halves of DESIGN.md §3 ("Signals"): environment variable
+These are the framework-neutral halves of the signals of what a workload sends to
+CloudWatch (the README's "Rules" section lists them): environment variable
 names, inline code, and the shell that installs and starts the CloudWatch agent. Front
 ends feed them the values they read; nothing here knows CloudFormation or Terraform.
 """

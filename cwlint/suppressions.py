@@ -1,13 +1,14 @@
 """Inline suppressions: silencing one rule on one resource, with a reason.
 
-A suppression applies to the resource a finding is reported on (DESIGN.md §3, "Where a
-finding is reported"). What is honoured:
+A suppression applies to the resource a finding is reported on (the workload, the
+policy-bearing resource, the endpoint, the log group, ... that the rule's page names).
+What is honoured:
 
 * CloudFormation: ``Metadata: {cwlint: {ignore: [{rule: CWL001, reason: "..."}]}}`` on
   the resource (``rule`` may be a list, and a cfn-lint or checkov id);
-* cfn-lint's own ``Metadata: {cfn-lint: {config: {ignore_checks: [E9001]}}}`` on the
+* cfn-lint's own ``Metadata: {cfn-lint: {config: {ignore_checks: [ECW001]}}}`` on the
   resource (exact ids), or in the template's top-level ``Metadata`` (id prefixes, as
-  cfn-lint reads them: ``E9`` silences every cwlint error rule);
+  cfn-lint reads them: ``ECW`` silences every cwlint error rule);
 * checkov's ``# checkov:skip=CKV_CWL_001:reason`` comments inside the resource (YAML
   templates and Terraform blocks);
 * Terraform: ``# cwlint:ignore CWL001 reason`` (or ``//``; several rules separated by

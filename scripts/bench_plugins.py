@@ -70,10 +70,10 @@ SINGLE_TEMPLATE = PROJECT / "fixtures" / "demo" / "orders-service.yaml"
 
 
 def cfn_lint_ids() -> set[str]:
-    """Every cfn-lint id of cwlint (E/W/I 9nnn)."""
+    """Every cfn-lint id of cwlint (E/W/I CWnnn)."""
     from cwlint.rules import ALL_RULES
 
-    return {f"{letter}9{rule.number()}" for rule in ALL_RULES for letter in "EWI"}
+    return {f"{letter}CW{rule.number()}" for rule in ALL_RULES for letter in "EWI"}
 
 
 def checkov_ids() -> set[str]:

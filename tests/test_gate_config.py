@@ -83,7 +83,7 @@ def test_a_pyproject_that_only_mentions_the_table_is_skipped(tmp_path: Path) -> 
 def test_config_option_overrides_discovery(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"stacks/orders.yaml": ERROR,
                                 ".cwlint.yaml": "disable: [CWL001]\n",
-                                "ci/strict.yaml": "severity: {E9001: warning}\n",
+                                "ci/strict.yaml": "severity: {ECW001: warning}\n",
                                 "ci/pyproject.toml": "[tool.cwlint]\nenable = ['CWL004']\n"})
     assert rules_found(repo, "--config", "ci/strict.yaml", "stacks") == [
         ("CWL001", "warning", "OrdersFunction")]
@@ -144,7 +144,7 @@ def test_missing_config_file_exits_2(tmp_path: Path) -> None:
     ("disable: [CWL001]", []),
     ("disable: [CKV_CWL_001]", []),
     ("enable: [CWL004, CWL005]", []),
-    ("enable: [E9001]", [("CWL001", "error", "OrdersFunction")]),
+    ("enable: [ECW001]", [("CWL001", "error", "OrdersFunction")]),
     ("severity: {CWL001: warning}", [("CWL001", "warning", "OrdersFunction")]),
 ])
 def test_rule_selection_and_severity(tmp_path: Path, config: str,

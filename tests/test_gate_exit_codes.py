@@ -1,4 +1,4 @@
-"""Exit codes exactly as DESIGN.md §4: 0 nothing at or above ``--fail-on``; 1 findings at
+"""Exit codes exactly as documented: 0 nothing at or above ``--fail-on``; 1 findings at
 or above it; 2 a usage error or an input that could not be read (the other inputs are
 still scanned and reported). Same for every format."""
 

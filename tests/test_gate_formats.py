@@ -85,7 +85,7 @@ def test_junit_show_suppressed_skips_fully_suppressed_cases() -> None:
     _code, root = junit(SUPPRESSIONS, "--show-suppressed")
     skipped = cases(root, SUPPRESSIONS)["CWL008"].find("skipped")
     assert skipped is not None
-    assert "cfn-lint ignore_checks E9008" in skipped.get("message", "")
+    assert "cfn-lint ignore_checks ECW008" in skipped.get("message", "")
     output = cases(root, SUPPRESSIONS)["CWL001"].find("system-out")
     assert output is not None and "sidecar" in (output.text or "")
     _code, root = junit(SUPPRESSIONS)

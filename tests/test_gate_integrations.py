@@ -266,11 +266,11 @@ def test_rules_table_lists_every_id() -> None:
         for rule in ALL_RULES]
 
 
-@pytest.mark.parametrize("name", ["CWL001", "E9001", "ckv_cwl_001"])
+@pytest.mark.parametrize("name", ["CWL001", "ECW001", "ckv_cwl_001"])
 def test_explain_by_any_id(name: str) -> None:
     result = cwlint("explain", name)
     assert result.returncode == 0
-    assert result.stdout.startswith("CWL001 metrics-publish-denied (error; cfn-lint E9001, "
+    assert result.stdout.startswith("CWL001 metrics-publish-denied (error; cfn-lint ECW001, "
                                     "checkov CKV_CWL_001)")
     assert "**Fix (CloudFormation).**" in result.stdout
     assert "**Fix (Terraform).**" in result.stdout

@@ -41,8 +41,8 @@ def scan(tmp_path: Path, template: str, name: str = "stack.yaml"
     "    Metadata:\n      cwlint:\n        ignore:\n"
     "          - {rule: CWL001, reason: published by the sidecar}\n",
     "    Metadata:\n      cwlint:\n        ignore:\n"
-    "          - rule: [E9004, CKV_CWL_001]\n            reason: published by the sidecar\n",
-    "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [E3012, E9001]\n",
+    "          - rule: [ECW004, CKV_CWL_001]\n            reason: published by the sidecar\n",
+    "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [E3012, ECW001]\n",
     "    # checkov:skip=CKV_CWL_001:published by the sidecar\n",
     "    # checkov:skip=CKV_CWL_001\n",
 ], ids=["cwlint", "cwlint-list-of-ids", "cfn-lint", "checkov", "checkov-without-reason"])
@@ -95,16 +95,16 @@ def test_suppression_applies_only_to_its_resource_and_rule(tmp_path: Path) -> No
 
 def test_cfn_lint_resource_ids_are_exact_template_ids_are_prefixes(tmp_path: Path) -> None:
     prefix_on_resource = with_metadata(
-        "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [E9]\n")
+        "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [ECW]\n")
     code, document, _stderr = scan(tmp_path, prefix_on_resource)
     assert code == 1 and document["findings"]
     template_level = ERROR.replace(
-        "Resources:\n", "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [E9]\n"
+        "Resources:\n", "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [ECW]\n"
         "Resources:\n", 1)
     code, document, _stderr = scan(tmp_path / "b", template_level)
     assert code == 0 and document["findings"] == []
     assert document["suppressed"][0]["suppression"]["justification"] == \
-        "template-level cfn-lint ignore_checks E9"
+        "template-level cfn-lint ignore_checks ECW"
 
 
 def test_checkov_comment_outside_the_resource_does_not_count(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Every condition operator family, each with its near miss (DESIGN.md §5)."""
+"""Every condition operator family, each with its near miss."""
 
 from __future__ import annotations
 

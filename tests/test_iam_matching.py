@@ -1,4 +1,4 @@
-"""Action and resource matching, each rule with its near miss (DESIGN.md §5)."""
+"""Action and resource matching, each rule with its near miss."""
 
 from __future__ import annotations
 

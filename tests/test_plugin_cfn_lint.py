@@ -3,7 +3,7 @@
 Every CloudFormation fixture (each scenario's ``template.yaml``) and ``fixtures/demo/`` goes
 through
 ``cfn-lint --append-rules=checks/cfn_lint`` (directory mode) and
-``--append-rules=cwlint.plugins.cfn_lint_rules`` (module mode); the E9xxx / W9xxx / I9xxx
+``--append-rules=cwlint.plugins.cfn_lint_rules`` (module mode); the ECWxxx / WCWxxx / ICWxxx
 matches must be exactly ``cwlint scan``'s findings (rule, file, line), their paths must
 start at ``Resources/<resource>`` and end at the exact property, cfn-lint's own findings
 must not change, and the host's suppression, output formats and ``.cfnlintrc`` must work.
@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from cwlint.engine import scan
 from cwlint.findings import INFO, Finding
 from cwlint.plugins import cfn_lint_rules
 from cwlint.plugins import options as plugin_options
+from cwlint.plugins.cfn_lint_overlap import W3037
 from cwlint.plugins.cfn_lint_rules import cfn_lint_id, match_path
 from cwlint.plugins.paths import CFN_LINT_MODULE, checks_dir
 from cwlint.rules import ALL_RULES, RULES_BY_ID
@@ -96,11 +98,11 @@ def test_one_class_per_rule_and_severity_with_the_rule_documentation() -> None:
         assert main.description == " ".join(rule.documentation().split("\n\n")[0].split())
         assert main.source_url == rule.help_uri()
         for letter, severity in (("E", "error"), ("W", "warning"), ("I", "info")):
-            twin = by_id[f"{letter}9{rule.number()}"]
+            twin = by_id[f"{letter}CW{rule.number()}"]
             assert twin.rule is rule and twin.finding_severity == severity
             assert twin.source_url == rule.help_uri()
-    assert by_id["W9040"].shortdesc == RULES_BY_ID["CWL040"].title
-    assert by_id["E9040"].shortdesc.endswith("(error)")
+    assert by_id["WCW040"].shortdesc == RULES_BY_ID["CWL040"].title
+    assert by_id["ECW040"].shortdesc.endswith("(error)")
 
 
 def test_ids_do_not_collide_with_cfn_lint_rules() -> None:
@@ -125,10 +127,23 @@ def test_checks_directory_holds_no_rule_logic() -> None:
 # --- same findings as cwlint scan, on the right lines ----------------------------------
 
 
+def w3037_resources(matches: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(file, resource) of every match of cfn-lint's own unknown-action rule."""
+    return {(m["Filename"], m["Location"]["Path"][1]) for m in matches
+            if m["Rule"]["Id"] == W3037 and len(m["Location"]["Path"]) > 1}
+
+
 def test_directory_mode_reports_exactly_what_cwlint_scan_reports() -> None:
-    wanted = {(f.file, expected_id(f), f.line) for f in scan_findings()}
-    assert ours(list(directory_mode())) == wanted
-    assert len(wanted) > 40  # every rule's fail fixtures are in there
+    """Every finding, except a CWL008 finding whose unknown actions cfn-lint's own W3037
+    reports on the same resource in the same run (said once, not twice)."""
+    by_key = {(f.file, expected_id(f), f.line): f for f in scan_findings()}
+    got = ours(list(directory_mode()))
+    assert got <= set(by_key)
+    left_to_w3037 = [by_key[key] for key in set(by_key) - got]
+    w3037 = w3037_resources(directory_mode())
+    assert left_to_w3037 and all(f.rule_id == "CWL008" and (f.file, f.resource) in w3037
+                                 for f in left_to_w3037), left_to_w3037
+    assert len(by_key) > 40  # every rule's fail fixtures are in there
 
 
 def test_module_mode_reports_the_same() -> None:
@@ -144,17 +159,20 @@ def test_demo_template_ids_lines_and_paths() -> None:
     got = {(m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"], "/".join(
         map(str, m["Location"]["Path"]))) for m in matches}
     assert got == {
-        ("E9003", 24, "Resources/OrdersRole/Properties/Policies/0"),
-        ("E9008", 24, "Resources/OrdersRole/Properties/Policies/0"),
-        ("E9002", 50, "Resources/OrdersFunction/Properties/Role"),
-        ("E9004", 50, "Resources/OrdersFunction/Properties/Role"),
-        ("E9005", 62, "Resources/ReportingInstance"),
+        ("ECW003", 24, "Resources/OrdersRole/Properties/Policies/0"),
+        ("ECW002", 50, "Resources/OrdersFunction/Properties/Role"),
+        ("ECW004", 50, "Resources/OrdersFunction/Properties/Role"),
+        ("ECW005", 62, "Resources/ReportingInstance"),
     }
+    # the typo cloudwatch:DescribeAlarm is cfn-lint's own W3037, on the action itself
+    assert [m["Location"]["Start"]["LineNumber"] for m in directory_mode()
+            if m["Filename"] == "fixtures/demo/orders-service.yaml"
+            and m["Rule"]["Id"] == W3037] == [41]
     by_id = {m["Rule"]["Id"]: m for m in matches}
-    assert "differ only in letter case" in by_id["E9002"]["Message"]
-    assert "Fix: " in by_id["E9003"]["Message"]
-    assert by_id["E9002"]["Level"] == "Error"
-    assert by_id["E9002"]["Rule"]["Source"] == RULES_BY_ID["CWL002"].help_uri()
+    assert "differ only in letter case" in by_id["ECW002"]["Message"]
+    assert "Fix: " in by_id["ECW003"]["Message"]
+    assert by_id["ECW002"]["Level"] == "Error"
+    assert by_id["ECW002"]["Rule"]["Source"] == RULES_BY_ID["CWL002"].help_uri()
 
 
 def test_every_path_starts_at_the_finding_resource() -> None:
@@ -167,8 +185,8 @@ def test_every_path_starts_at_the_finding_resource() -> None:
 
 def test_endpoint_findings_point_at_the_endpoint_property(tmp_path: Path) -> None:
     paths = {(m["Rule"]["Id"], "/".join(map(str, m["Location"]["Path"])))
-             for m in directory_mode() if m["Rule"]["Id"] in ("E9011", "E9012")}
-    assert ("E9012", "Resources/MonitoringEndpoint/Properties/SecurityGroupIds") in paths
+             for m in directory_mode() if m["Rule"]["Id"] in ("ECW011", "ECW012")}
+    assert ("ECW012", "Resources/MonitoringEndpoint/Properties/SecurityGroupIds") in paths
     # private DNS switched off explicitly: the match is on that property
     source = scenario("cwl011/fail-private-dns-off") / "template.yaml"
     text = source.read_text().replace("      VpcEndpointType: Interface\n",
@@ -178,7 +196,7 @@ def test_endpoint_findings_point_at_the_endpoint_property(tmp_path: Path) -> Non
     matches = json_matches(cfn_lint(f"--append-rules={RULES_DIR}", "--format", "json", "--",
                                     "t.yaml", cwd=tmp_path))
     found = [(m["Location"]["Path"], m["Location"]["Start"]["LineNumber"]) for m in matches
-             if m["Rule"]["Id"] == "E9011"]
+             if m["Rule"]["Id"] == "ECW011"]
     line = text.splitlines().index("      PrivateDnsEnabled: false") + 1
     assert found == [(["Resources", "MonitoringEndpoint", "Properties", "PrivateDnsEnabled"],
                       line)]
@@ -191,7 +209,7 @@ def test_info_findings_go_to_the_informational_class_only_when_asked() -> None:
     matches = json_matches(cfn_lint(f"--append-rules={RULES_DIR}", "-c", "I", "--format", "json",
                                     "--", UNKNOWN.relative_to(ROOT)))
     assert {(m["Rule"]["Id"], m["Level"]) for m in matches if m["Rule"]["Id"] in OUR_IDS} == {
-        ("I9001", "Informational")}
+        ("ICW001", "Informational")}
 
 
 # --- cfn-lint's own findings, and robustness -------------------------------------------
@@ -270,7 +288,7 @@ def test_engine_runs_once_per_template_not_once_per_rule() -> None:
     cfn_lint_rules.CACHE.clear()
     matches = list(Runner(ConfigMixIn([f"--append-rules={RULES_DIR}", "--", *files])).run())
     assert cfn_lint_rules.CACHE.runs == len(files)
-    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 6
+    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 5  # the demo's ECW008: W3037
 
 
 def test_the_decoded_template_is_reused_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,7 +301,7 @@ def test_the_decoded_template_is_reused_not_read_again(monkeypatch: pytest.Monke
     monkeypatch.setattr(loader, "parse_template", no_reading)
     cfn_lint_rules.CACHE.clear()
     matches = list(Runner(ConfigMixIn([f"--append-rules={RULES_DIR}", "--", str(DEMO)])).run())
-    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 5
+    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 4
 
 
 # --- match paths -------------------------------------------------------------------------
@@ -340,7 +358,7 @@ def test_cwlint_configuration_applies_as_in_cwlint_scan(tmp_path: Path) -> None:
                                     "t.yaml", cwd=tmp_path))
     got = {(m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"]) for m in matches
            if m["Rule"]["Id"] in OUR_IDS}
-    assert got == {("W9003", 24), ("E9002", 50), ("E9004", 50), ("E9005", 62)}
+    assert got == {("WCW003", 24), ("ECW002", 50), ("ECW004", 50), ("ECW005", 62)}
     scanned = subprocess.run([str(Path(sys.executable).with_name("cwlint")), "scan", "t.yaml",
                               "--format", "json"], capture_output=True, text=True, cwd=tmp_path,
                              check=False)
@@ -357,8 +375,8 @@ def test_cwlint_inline_suppression_applies_and_checkov_comments_do_not(tmp_path:
     (tmp_path / "t.yaml").write_text(text)
     ids = {m["Rule"]["Id"] for m in json_matches(cfn_lint(
         f"--append-rules={RULES_DIR}", "--format", "json", "--", "t.yaml", cwd=tmp_path))}
-    assert "E9002" not in ids  # cwlint's own suppression: silenced everywhere
-    assert "E9004" in ids  # a checkov comment silences checkov only
+    assert "ECW002" not in ids  # cwlint's own suppression: silenced everywhere
+    assert "ECW004" in ids  # a checkov comment silences checkov only
 
 
 def test_configuration_exclude_and_region(tmp_path: Path) -> None:
@@ -372,12 +390,12 @@ def test_configuration_exclude_and_region(tmp_path: Path) -> None:
                                     "t.yaml", "legacy/t.yaml", cwd=tmp_path))
     ours_ = [m for m in matches if m["Rule"]["Id"] in OUR_IDS]
     assert {m["Filename"] for m in ours_} == {"t.yaml"}
-    e9003 = next(m["Message"] for m in ours_ if m["Rule"]["Id"] == "E9003")
+    e9003 = next(m["Message"] for m in ours_ if m["Rule"]["Id"] == "ECW003")
     assert "arn:aws:logs:eu-west-1:" in e9003
     explicit = json_matches(cfn_lint(f"--append-rules={RULES_DIR}", "--regions", "ap-south-1",
                                      "--format", "json", "--", "t.yaml", cwd=tmp_path))
     assert any("arn:aws:logs:ap-south-1:" in m["Message"] for m in explicit
-               if m["Rule"]["Id"] == "E9003")
+               if m["Rule"]["Id"] == "ECW003")
 
 
 def test_invalid_cwlint_configuration_is_reported_once(tmp_path: Path) -> None:
@@ -398,12 +416,12 @@ def test_resource_metadata_ignore_checks(tmp_path: Path) -> None:
     text = DEMO.read_text().replace(
         "  OrdersFunction:\n    Type: AWS::Lambda::Function\n",
         "  OrdersFunction:\n    Type: AWS::Lambda::Function\n    Metadata:\n      cfn-lint:\n"
-        "        config:\n          ignore_checks: [E9002]\n")
+        "        config:\n          ignore_checks: [ECW002]\n")
     (tmp_path / "t.yaml").write_text(text)
     ids = {m["Rule"]["Id"] for m in json_matches(cfn_lint(
         f"--append-rules={RULES_DIR}", "--format", "json", "--", "t.yaml", cwd=tmp_path))}
-    assert "E9002" not in ids
-    assert {"E9003", "E9004", "E9005", "E9008"} <= ids
+    assert "ECW002" not in ids
+    assert {"ECW003", "ECW004", "ECW005", "W3037"} <= ids
 
 
 def test_cfnlintrc_append_rules_and_ignore_checks(tmp_path: Path) -> None:
@@ -412,11 +430,11 @@ def test_cfnlintrc_append_rules_and_ignore_checks(tmp_path: Path) -> None:
     for rules in (str(RULES_DIR), CFN_LINT_MODULE):  # directory or module, as on the CLI
         (tmp_path / ".cfnlintrc").write_text(yaml.safe_dump(
             {"templates": ["*.yaml"], "append_rules": [rules],
-             "ignore_checks": ["E9003", "W3037"], "include_checks": ["I"]}))
+             "ignore_checks": ["ECW003", "W3031"], "include_checks": ["I"]}))
         ids = {m["Rule"]["Id"] for m in json_matches(cfn_lint("--format", "json",
                                                               cwd=tmp_path))}
-        assert "E9003" not in ids and "W3037" not in ids
-        assert {"E9002", "E9004", "E9005", "E9008", "I9001"} <= ids
+        assert "ECW003" not in ids
+        assert {"ECW002", "ECW004", "ECW005", "ICW001", "W3037"} <= ids
 
 
 def test_readme_pre_commit_entry_runs(tmp_path: Path) -> None:
@@ -432,15 +450,119 @@ def test_readme_pre_commit_entry_runs(tmp_path: Path) -> None:
     done = pre_commit_run(pre_commit, hook, {"stacks/orders.yaml": DEMO, "README.md": DEMO},
                           tmp_path, path)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "E9002" in done.stdout and "stacks/orders.yaml" in done.stdout
+    assert "ECW002" in done.stdout and "stacks/orders.yaml" in done.stdout
     assert "README.md" not in done.stdout  # the hook's `files` left it out
 
 
 def test_ignore_checks_prefix_silences_every_cwlint_rule(tmp_path: Path) -> None:
-    ids = {m["Rule"]["Id"] for m in json_matches(cfn_lint(
-        f"--append-rules={RULES_DIR}", "--ignore-checks", "E9", "W9", "--format", "json", "--",
-        DEMO))}
-    assert not ids & OUR_IDS and "W3037" in ids
+    """Only cwlint's rules go quiet: cfn-lint's own findings are those of a run without the
+    plugin (compared with the same installed cfn-lint, never with a list of its rule ids,
+    which a cfn-lint release may change)."""
+    def ids(*extra: str) -> set[str]:
+        return {m["Rule"]["Id"] for m in json_matches(cfn_lint(*extra, "--format", "json", "--",
+                                                                DEMO))}
+
+    silenced = ids(f"--append-rules={RULES_DIR}", "--ignore-checks", "ECW", "WCW")
+    assert not silenced & OUR_IDS
+    assert silenced == ids() and silenced  # the demo's typo is a cfn-lint finding too
+
+
+def test_id_prefixes_select_cwlint_rules_by_severity() -> None:
+    """``--ignore-checks ECW`` leaves cwlint's warnings and infos; ``--include-checks I``
+    adds its infos (ICWnnn) to the default E and W."""
+    def ids(*extra: str) -> set[str]:
+        return {m["Rule"]["Id"] for m in json_matches(cfn_lint(
+            f"--append-rules={RULES_DIR}", *extra, "--format", "json", "--", DEMO, UNKNOWN))}
+
+    everything = ids("--include-checks", "I")
+    assert {"ECW002", "ICW001"} <= everything
+    assert not {i for i in ids() if i.startswith("ICW")}  # infos only when asked
+    no_errors = ids("--include-checks", "I", "--ignore-checks", "ECW")
+    assert not {i for i in no_errors if i.startswith("ECW")}
+    assert "ICW001" in no_errors and "W3037" in no_errors
+
+
+USER_RULE = '''
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+
+class TeamRule(CloudFormationLintRule):
+    id = "E9001"
+    shortdesc = "A team's own rule"
+    description = "Every template gets one match"
+    source_url = "https://example.invalid/E9001"
+    tags = ["team"]
+
+    def match(self, cfn):
+        return [RuleMatch(["Resources"], "team rule ran")]
+'''
+
+
+def test_a_user_rule_in_cfn_lint_s_user_range_loads_beside_cwlint(tmp_path: Path) -> None:
+    """cfn-lint leaves [EWI]9xxx to its users' rules: one of them, E9001, loads beside
+    cwlint's ECW001 (ids 9xxx of cwlint's made cfn-lint fail with DuplicateRuleError)."""
+    team = tmp_path / "team_rules"
+    team.mkdir()
+    (team / "team_rule.py").write_text(USER_RULE)
+    result = cfn_lint(f"--append-rules={team}", f"--append-rules={RULES_DIR}", "--format",
+                      "json", "--", DEMO)
+    assert "DuplicateRuleError" not in result.stderr
+    ids = {m["Rule"]["Id"] for m in json_matches(result)}
+    assert "E9001" in ids and {"ECW002", "ECW003"} <= ids
+
+
+TYPO_TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
+{transform}Resources:
+  Publisher:
+    Type: AWS::IAM::Role
+{metadata}    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {{Effect: Allow, Principal: {{Service: lambda.amazonaws.com}}, Action: sts:AssumeRole}}
+      Policies:
+        - PolicyName: metrics
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [cloudwatch:PutMetricsData]
+                Resource: "*"
+"""
+
+
+@pytest.mark.parametrize(("name", "transform", "metadata", "said_by"), [
+    ("plain", "", "", W3037),
+    ("sam", "Transform: AWS::Serverless-2016-10-31\n", "", "ECW008"),  # W3037 skips SAM
+    ("resource-ignores-w3037", "",
+     "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [W3037]\n",
+     "ECW008"),
+])
+def test_an_unknown_action_is_said_once_by_w3037_or_by_ecw008(
+        tmp_path: Path, name: str, transform: str, metadata: str, said_by: str) -> None:
+    (tmp_path / "t.yaml").write_text(TYPO_TEMPLATE.format(transform=transform,
+                                                          metadata=metadata))
+    scanned = scan([str(tmp_path / "t.yaml")]).findings
+    assert [(f.rule_id, f.resource) for f in scanned] == [("CWL008", "Publisher")], name
+    matches = json_matches(cfn_lint(f"--append-rules={RULES_DIR}", "--format", "json", "--",
+                                    "t.yaml", cwd=tmp_path))
+    saying = [m for m in matches if m["Rule"]["Id"] in (W3037, "ECW008")]
+    assert [m["Rule"]["Id"] for m in saying] == [said_by]
+    if said_by == "ECW008":
+        assert "did you mean cloudwatch:PutMetricData?" in saying[0]["Message"]
+    else:
+        assert "putmetricsdata" in saying[0]["Message"]
+
+
+def test_w3037_decision_follows_the_installed_cfn_lint_action_list() -> None:
+    """ECW008 leaves to W3037 exactly the actions cfn-lint's own data does not know (the
+    same installed cfn-lint, never a list of the day)."""
+    from cwlint.plugins.cfn_lint_overlap import cfn_lint_knows, cfn_lint_service_map
+
+    service_map = cfn_lint_service_map()
+    assert service_map is not None
+    assert cfn_lint_knows("cloudwatch:PutMetricData", service_map)
+    assert cfn_lint_knows("logs:PutLogEvent?", service_map)
+    assert not cfn_lint_knows("cloudwatch:PutMetricsData", service_map)
+    assert not cfn_lint_knows("logs:PutLogEvent?x", service_map)
 
 
 def test_sarif_output() -> None:
@@ -450,9 +572,9 @@ def test_sarif_output() -> None:
     run = sarif["runs"][0]
     results = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
                for r in run["results"]}
-    assert {("E9002", 50), ("E9003", 24), ("E9005", 62)} <= results
+    assert {("ECW002", 50), ("ECW003", 24), ("ECW005", 62)} <= results
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert rules["E9002"]["helpUri"] == RULES_BY_ID["CWL002"].help_uri()
+    assert rules["ECW002"]["helpUri"] == RULES_BY_ID["CWL002"].help_uri()
 
 
 def test_junit_output() -> None:
@@ -461,17 +583,17 @@ def test_junit_output() -> None:
     tree = ElementTree.fromstring(result.stdout)
     failed = {case.get("name", "") for case in tree.iter("testcase")
               if case.find("failure") is not None}
-    assert any("E9002" in name for name in failed)
-    assert any("E9001" in name for name in {c.get("name", "") for c in tree.iter("testcase")})
+    assert any("ECW002" in name for name in failed)
+    assert any("ECW001" in name for name in {c.get("name", "") for c in tree.iter("testcase")})
 
 
 def test_space_form_swallows_the_template_argument() -> None:
     """Why the README says ``--append-rules=DIR``: with a space, the template is taken as
     a second rules path and cfn-lint lints nothing."""
     swallowed = cfn_lint("--append-rules", RULES_DIR, DEMO.relative_to(ROOT), "--format", "json")
-    assert "E9002" not in swallowed.stdout
+    assert "ECW002" not in swallowed.stdout
     kept = cfn_lint(f"--append-rules={RULES_DIR}", DEMO.relative_to(ROOT), "--format", "json")
-    assert "E9002" in kept.stdout
+    assert "ECW002" in kept.stdout
 
 
 # --- the whole corpus (slow: `pytest -m slow`) -----------------------------------------

@@ -100,7 +100,7 @@ def fixture_run() -> tuple[dict[str, Any], ...]:
 def test_checkov_environment_is_intact() -> None:
     names = {d.metadata["Name"].lower() for d in metadata.distributions()}
     assert "bc-python-hcl2" in names
-    assert "python-hcl2" not in names  # DESIGN.md §6: it would replace checkov's hcl2
+    assert "python-hcl2" not in names  # it would replace checkov's hcl2
     done = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stdout

@@ -511,7 +511,7 @@ def test_plugin_path_verify_cfn_lint() -> None:
     done = subprocess.run([CWLINT, "plugin-path", "cfn-lint", "--verify"], capture_output=True,
                           text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "ok: cfn-lint" in done.stderr and "E9001 reported" in done.stderr
+    assert "ok: cfn-lint" in done.stderr and "ECW001 reported" in done.stderr
 
 
 def test_plugin_path_verify_fails_when_the_tool_cannot_load_cwlint(tmp_path: Path) -> None:
@@ -562,6 +562,19 @@ def test_wheel_contains_the_checks_directories(installed_wheel: Path) -> None:
     assert not (installed_wheel / "checks").exists()  # no top-level "checks" package
 
 
+def test_wheel_ships_the_licence(installed_wheel: Path) -> None:
+    """The Apache-2.0 text in ``.dist-info/licenses/`` and the SPDX expression in the
+    metadata (PEP 639), as the wheel's own METADATA file declares them."""
+    (dist_info,) = installed_wheel.glob("cwlint-*.dist-info")
+    shipped = dist_info / "licenses" / "LICENSE"
+    assert shipped.read_bytes() == (ROOT / "LICENSE").read_bytes()
+    assert "Apache License\n                           Version 2.0" in shipped.read_text()
+    metadata = (dist_info / "METADATA").read_text().split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: Apache-2.0" in metadata
+    assert "License-File: LICENSE" in metadata
+    assert not [line for line in metadata if line.startswith("License:")]
+
+
 def test_installed_plugin_path_points_into_the_package(installed_wheel: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(installed_wheel)}
     done = subprocess.run([sys.executable, "-m", "cwlint", "plugin-path", "cfn-lint"],
@@ -572,4 +585,4 @@ def test_installed_plugin_path_points_into_the_package(installed_wheel: Path) ->
     linted = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")),
                              f"--append-rules={path}", "--format", "parseable", "--", str(DEMO)],
                             capture_output=True, text=True, check=False, env=env, timeout=300)
-    assert ":E9002:" in linted.stdout, linted.stderr
+    assert ":ECW002:" in linted.stdout, linted.stderr

@@ -1,8 +1,8 @@
 """``pip install cwlint`` into an environment that has checkov never breaks checkov.
 
 checkov depends on ``bc-python-hcl2``, which installs the ``hcl2`` import package that
-``python-hcl2`` also installs; python-hcl2 8 in checkov's environment breaks checkov
-(DESIGN.md §6). cwlint's base install therefore depends on neither, and its HCL front end
+``python-hcl2`` also installs; python-hcl2 8 in checkov's environment breaks checkov.
+cwlint's base install therefore depends on neither, and its HCL front end
 (:mod:`cwlint.terraform.hcl`) parses with whichever ``hcl2`` is installed: here checkov's.
 
 This test proves it the way a user would meet it: a fresh virtual environment under /tmp,

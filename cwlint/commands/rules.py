@@ -35,6 +35,8 @@ def run_explain(args: argparse.Namespace) -> int:
     print(rule.title)
     print()
     print(rule.documentation())
+    print()
+    print(f"Page: {rule.help_uri()}")
     return 0
 
 
@@ -44,7 +46,7 @@ def _plugin_ids(rule: Any) -> tuple[str, str]:
 
 
 def lookup(text: str) -> Any:
-    """A rule by cwlint, cfn-lint or checkov id (CWL001, E9001, CKV_CWL_001)."""
+    """A rule by cwlint, cfn-lint or checkov id (CWL001, ECW001, CKV_CWL_001)."""
     rule = rule_named(text)
     if rule is not None:
         return rule

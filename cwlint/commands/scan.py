@@ -1,4 +1,4 @@
-"""``cwlint scan``: lint templates and report findings (DESIGN.md §4).
+"""``cwlint scan``: lint templates, Terraform modules and plans, and report findings.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (suppressed and
 baselined findings never count); 2 a usage error, an invalid configuration or baseline,

@@ -125,7 +125,7 @@ class LogTarget:
     """The log group (and stream) a CloudWatch Logs request ARN names.
 
     ``stream`` is None for a group ARN, "" for the ``log-stream:`` form that
-    ``CreateLogGroup`` is authorized on (DESIGN.md §5), else the stream name.
+    ``CreateLogGroup`` is authorized on, else the stream name.
     """
 
     partition: str

@@ -1,4 +1,4 @@
-"""The rule ids a diagnosis points at, with their names (fixed by DESIGN.md §3).
+"""The rule ids a diagnosis points at, with their names (fixed: docs/rules/README.md).
 
 Some of these rules are implemented by other parts of cwlint at different times; the
 names are the contract, so a diagnosis can cite a rule before ``cwlint explain`` knows it.

@@ -1,6 +1,6 @@
-"""Adapters that run the cwlint engine inside other tools (DESIGN.md §1).
+"""Adapters that run the cwlint engine inside other tools (docs/architecture.md).
 
-* :mod:`cwlint.plugins.cfn_lint_rules`: cfn-lint rule classes, one per cwlint rule (E9001
+* :mod:`cwlint.plugins.cfn_lint_rules`: cfn-lint rule classes, one per cwlint rule (ECW001
   for CWL001), loaded by ``cfn-lint --append-rules=cwlint.plugins.cfn_lint_rules`` (module
   mode) or through ``checks/cfn_lint/`` (directory mode).
 * :mod:`cwlint.plugins.checkov_checks`: checkov checks, one per cwlint rule and framework

@@ -3,14 +3,14 @@
 ``checks/cfn_lint/`` (directory mode, ``--append-rules=checks/cfn_lint``) re-exports the
 classes defined here, so both modes run exactly the same code.
 
-One class per cwlint rule and finding severity, id = severity letter + ``9`` + number:
-CWL001's findings are E9001 (the rule's own severity, the class you normally see),
-CWL040's are W9040. A class has one fixed severity in cfn-lint, so the other severities
+One class per cwlint rule and finding severity, id = severity letter + ``CW`` + number:
+CWL001's findings are ECW001 (the rule's own severity, the class you normally see),
+CWL040's are WCW040. A class has one fixed severity in cfn-lint, so the other severities
 get twin classes: ``info`` findings (what cwlint could not resolve: a parameter without
-default, an imported value) are I9001, never promoted to errors nor dropped; cfn-lint
+default, an imported value) are ICW001, never promoted to errors nor dropped; cfn-lint
 leaves informational rules out unless asked (``--include-checks I``), the host's way of
 saying "show me the info level too". A severity changed in cwlint's configuration
-(``severity: {CWL003: warning}``) moves the findings to that letter's twin (W9003).
+(``severity: {CWL003: warning}``) moves the findings to that letter's twin (WCW003).
 
 The template's cwlint configuration applies as in ``cwlint scan`` (found from the
 template's directory upward; :mod:`cwlint.plugins.options`): enabled rules, severities,
@@ -18,6 +18,9 @@ strict mode, namespaces, SCPs, boundaries, region, excluded paths, and cwlint's 
 suppressions (``Metadata: {cwlint: {ignore: ...}}``). cfn-lint applies its own
 ``ignore_checks`` (command line, ``.cfnlintrc``, template and resource metadata).
 ``# checkov:skip`` comments are checkov's, and do not silence cfn-lint.
+
+**Said once.** Where cfn-lint's own W3037 already reports an unknown action that CWL008
+would report, ECW008 stays silent (:mod:`cwlint.plugins.cfn_lint_overlap`).
 
 **No extra time.** cfn-lint hands every rule the same decoded template (``cfn.template``,
 already carrying line marks from cfn-lint's decoder, which is also cwlint's). The first
@@ -52,6 +55,7 @@ from cwlint.cfn.loader import LoadedTemplate, TemplateError, line_of, looks_like
 from cwlint.engine import analyse_template
 from cwlint.findings import ERROR, INFO, WARNING, Finding
 from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
+from cwlint.plugins.cfn_lint_overlap import OVERLAPPING_RULE, reported_by_w3037
 from cwlint.plugins.options import options_for, settle
 from cwlint.rules import ALL_RULES
 from cwlint.rules.base import Rule
@@ -134,6 +138,18 @@ def match_path(template: Mapping[str, Any], resource: str, line: int | None) -> 
     return ["Resources"], False
 
 
+def node_at(template: Mapping[str, Any], path: Path) -> Any:
+    """The node of ``template`` at ``path`` (None when the path leads nowhere)."""
+    node: Any = template
+    for step in path:
+        found = (isinstance(node, Mapping) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node))
+        if not found:
+            return None
+        node = node[step]
+    return node
+
+
 def _key_line(mapping: Mapping[str, Any], wanted: str) -> int | None:
     for key in mapping:
         if key == wanted:
@@ -199,7 +215,16 @@ class CwlintCfnLintRule(CloudFormationLintRule):
             # into one E0002 "Unknown exception while processing rule" match
             raise RuntimeError(error)
         return [self.to_match(cfn, finding) for finding in run.for_rule(self.rule.id)
-                if finding.severity == self.finding_severity]
+                if finding.severity == self.finding_severity
+                and not self.said_by_cfn_lint(cfn, finding)]
+
+    def said_by_cfn_lint(self, cfn: Any, finding: Finding) -> bool:
+        """Whether one of cfn-lint's own rules already reports ``finding`` in this run:
+        CWL008's unknown actions that W3037 reports (:mod:`cwlint.plugins.cfn_lint_overlap`)."""
+        if self.rule.id != OVERLAPPING_RULE:
+            return False
+        path, _ = match_path(cfn.template, finding.resource, finding.line)
+        return reported_by_w3037(cfn, finding.resource, node_at(cfn.template, path))
 
     def matchall_resource_properties(self, filename: str, cfn: Any, resource_properties: Any,
                                      property_type: str, path: Any) -> tuple[()]:
@@ -221,8 +246,8 @@ class CwlintCfnLintRule(CloudFormationLintRule):
 
 
 def cfn_lint_id(rule: type[Rule], severity: str) -> str:
-    """The cfn-lint id of ``rule``'s findings of ``severity`` (E9001, W9001, I9001)."""
-    return f"{_LETTERS[severity]}9{rule.number()}"
+    """The cfn-lint id of ``rule``'s findings of ``severity`` (ECW001, WCW001, ICW001)."""
+    return f"{_LETTERS[severity]}CW{rule.number()}"
 
 
 def _description(rule: type[Rule]) -> str:
@@ -254,8 +279,8 @@ def _camel(name: str) -> str:
 
 
 def cfn_lint_rule_classes() -> list[type[CwlintCfnLintRule]]:
-    """The generated classes: per cwlint rule, its own-severity class first (E9001, or
-    W9040 for a warning rule), then the twins for the other severities."""
+    """The generated classes: per cwlint rule, its own-severity class first (ECW001, or
+    WCW040 for a warning rule), then the twins for the other severities."""
     classes: list[type[CwlintCfnLintRule]] = []
     for rule in ALL_RULES:
         severities = [rule.severity, *(s for s in (ERROR, WARNING, INFO) if s != rule.severity)]

@@ -55,7 +55,7 @@ FAILED, PASSED, UNKNOWN = "FAILED", "PASSED", "UNKNOWN"
 SEVERITY = {ERROR: "HIGH", WARNING: "MEDIUM", INFO: "LOW"}
 
 #: checkov categories (names of ``checkov.common.models.enums.CheckCategories``) by rule
-#: group (DESIGN.md §3): 00x identity, 01x network, 02x logs and services, 03x
+#: group: 00x identity, 01x network, 02x logs and services, 03x
 #: cross-account, 04x alarms and conventions. The first one is the main category.
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "0": ("IAM", "LOGGING"),
@@ -75,8 +75,8 @@ _POLICY_BEARING = ("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolic
                    "AWS::Serverless::Function")  # SAM functions carry their role's policies
 _ENDPOINTS = ("AWS::EC2::VPCEndpoint",)
 
-#: The CloudFormation resource types each rule reports on (DESIGN.md §3, "Where a
-#: finding is reported"): a check runs on these types only (a rule missing here runs on
+#: The CloudFormation resource types each rule reports on (the resource its findings
+#: name, as the rule's page says): a check runs on these types only (a rule missing here runs on
 #: every type). A finding on another type could not be shown by checkov, so it is logged
 #: as a warning (:func:`warn_unreportable`) and a test keeps this table complete.
 CLOUDFORMATION_TYPES: dict[str, tuple[str, ...]] = {

@@ -1,7 +1,7 @@
 """``cwlint plugin-path TOOL --verify``: prove that the host tool really loads cwlint.
 
 The proof is the real command line a user runs, on a small bundled template that cwlint
-reports CWL001 on: cfn-lint must print E9001 on the function's ``Role`` line, checkov
+reports CWL001 on: cfn-lint must print ECW001 on the function's ``Role`` line, checkov
 must fail CKV_CWL_001 on the function, and on the same function in Terraform (checkov's
 CloudFormation and Terraform runners, in one run). This catches every way the plugins can be
 silently absent: cwlint not installed in the tool's environment (checkov only logs that

@@ -1,4 +1,4 @@
-"""``--format json``: the one object DESIGN.md §4 fixes.
+"""``--format json``: one object, ``version``, ``findings``, ``errors`` and ``summary``.
 
 Suppressed and baselined findings never enter ``findings``; when there are any, an
 optional top-level ``suppressed`` list holds them, each a finding object with a

@@ -1,6 +1,6 @@
 """Where findings are, as CI systems want them: relative to the repository root.
 
-Text and JSON keep paths as given on the command line (DESIGN.md §4). SARIF and GitHub
+Text and JSON keep paths as given on the command line. SARIF and GitHub
 annotations need paths relative to the root of the repository: the nearest directory
 above the working directory that holds ``.git`` (a directory, or a file in a worktree),
 else the working directory itself.

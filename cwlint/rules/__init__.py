@@ -56,12 +56,20 @@ DOCUMENTED: tuple[type[Rule], ...] = NOTICES + ALL_RULES
 
 DOCUMENTED_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in DOCUMENTED}
 
-#: Every way to name a rule, upper case: CWL001, E9001 and CKV_CWL_001 (a notice has only
-#: its cwlint id).
+
+
+def _aliases(rule: type[Rule]) -> tuple[str, ...]:
+    """CWL001; ECW001 and the ids cfn-lint prints for its findings of another severity
+    (WCW001, ICW001); CKV_CWL_001. A notice has only its cwlint id."""
+    if not rule.plugin:
+        return (rule.id,)
+    twins = tuple(f"{letter}CW{rule.number()}" for letter in "EWI")
+    return (rule.id, rule.cfn_lint_id(), *twins, rule.checkov_id())
+
+
+#: Every way to name a rule, upper case: CWL001, ECW001 (WCW001, ICW001) and CKV_CWL_001.
 BY_ANY_ID: dict[str, type[Rule]] = {
-    alias: rule
-    for rule in DOCUMENTED
-    for alias in ((rule.id, rule.cfn_lint_id(), rule.checkov_id()) if rule.plugin else (rule.id,))
+    alias: rule for rule in DOCUMENTED for alias in _aliases(rule)
 }
 
 

@@ -14,7 +14,13 @@ from typing import ClassVar
 from cwlint.findings import ERROR, Finding
 from cwlint.model import Model
 
-DOCS_URL = "https://github.com/cwlint/cwlint/blob/main/docs/rules.md#"
+#: The project's repository; rule pages are read there (SARIF ``helpUri``, cfn-lint
+#: ``source_url``, checkov ``guideline``).
+REPOSITORY_URL = "https://github.com/cwlint/cwlint"
+#: Where a file of the main branch is shown.
+DOCS_URL = f"{REPOSITORY_URL}/blob/main/"
+#: The directory of the rule pages, relative to the repository root.
+RULE_PAGES = "docs/rules"
 
 
 class Rule:
@@ -24,6 +30,8 @@ class Rule:
     severity: ClassVar[str] = ERROR
     #: False for a notice of a front end (CWL000), which has no cfn-lint or checkov twin
     plugin: ClassVar[bool] = True
+    #: True when ``cwlint scan --fix`` can apply the rule's fix itself (no rule yet)
+    fixable: ClassVar[bool] = False
 
     def check(self, model: Model) -> Iterable[Finding]:
         raise NotImplementedError
@@ -48,13 +56,23 @@ class Rule:
 
     @classmethod
     def cfn_lint_id(cls) -> str:
-        """E9001 for CWL001: the severity letter, 9, then the number."""
-        return f"{cls.severity[0].upper()}9{cls.number()}"
+        """ECW001 for CWL001 (WCW040 for the warning rule CWL040): the severity letter,
+        ``CW``, then the number. cfn-lint leaves ``[EWI]9xxx`` to its users' own rules, so
+        cwlint's ids keep out of that range and cannot clash with them."""
+        return f"{cls.severity[0].upper()}CW{cls.number()}"
 
     @classmethod
     def checkov_id(cls) -> str:
         return f"CKV_CWL_{cls.number()}"
 
     @classmethod
+    def page(cls) -> str:
+        """The rule's documentation page, relative to the repository root
+        (``docs/rules/cwl001-metrics-publish-denied.md``)."""
+        return f"{RULE_PAGES}/{cls.id.lower()}-{cls.name}.md"
+
+    @classmethod
     def help_uri(cls) -> str:
-        return f"{DOCS_URL}{cls.id.lower()}-{cls.name}"
+        """The rule's page on the web (SARIF ``helpUri``, cfn-lint ``source_url``, checkov
+        ``guideline``)."""
+        return f"{DOCS_URL}{cls.page()}"

@@ -25,7 +25,7 @@ class MetricsPublishDenied(Rule):
     background thread or a swallowed exception: the dashboard stays empty and every alarm
     on the metric sits in INSUFFICIENT_DATA (or OK, see CWL040).
 
-    **Which workloads.** Only those that publish metrics (DESIGN.md §3): a declared
+    **Which workloads.** Only those that publish metrics: a declared
     namespace (`Metadata: {cwlint: {metrics_namespaces: [...]}}`, tag
     `cwlint:metrics-namespace`), inline code calling PutMetricData, an environment
     variable such as `METRICS_NAMESPACE`, or an alarm on a custom namespace whose

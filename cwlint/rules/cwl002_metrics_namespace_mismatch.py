@@ -36,9 +36,21 @@ class MetricsNamespaceMismatch(Rule):
       Condition: {StringEquals: {cloudwatch:namespace: Orders}}
     ```
 
-    **Fix.** Make the two agree: change the namespace the code publishes to, or the
-    condition value (`StringLike` with `Orders/*` for a family of namespaces). In
-    Terraform, the `values` of the `condition` block of the `aws_iam_policy_document`.
+    **Fix (CloudFormation).** Make the two agree: change the namespace the code publishes
+    to, or the condition value (`StringLike` with `Orders/*` for a family of namespaces).
+    ```yaml
+    Condition: {StringEquals: {cloudwatch:namespace: orders}}
+    ```
+
+    **Fix (Terraform).** The `values` of the `condition` block of the
+    `aws_iam_policy_document` statement:
+    ```hcl
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["orders"]
+    }
+    ```
     """
 
     id = "CWL002"

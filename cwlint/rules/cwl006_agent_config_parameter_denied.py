@@ -21,15 +21,32 @@ class AgentConfigParameterDenied(Rule):
     **Why monitoring goes silent.** `amazon-cloudwatch-agent-ctl -a fetch-config` fails,
     the agent never starts, and the instance sends no metrics and no logs.
 
-    **Failing example.**
-    ```bash
-    amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c ssm:/myapp/cw-config -s
+    **Failing example (CloudFormation).** The instance role has only
+    `CloudWatchAgentServerPolicy`, and the user data fetches the configuration from
+    `/myapp/cw-config`:
+    ```yaml
+    UserData:
+      Fn::Base64: |
+        #!/bin/bash
+        /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c ssm:/myapp/cw-config -s
     ```
-    with only `CloudWatchAgentServerPolicy` on the role.
 
-    **Fix.** Rename the parameter `AmazonCloudWatch-<something>`, or grant
-    `ssm:GetParameter` on its ARN (`!Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/myapp/cw-config`
-    in CloudFormation, `aws_ssm_parameter.cw_config.arn` in Terraform).
+    **Fix (CloudFormation).** Rename the parameter `AmazonCloudWatch-<something>` (and the
+    agent's `-c ssm:` argument with it), or grant `ssm:GetParameter` on its ARN in the
+    instance role:
+    ```yaml
+    - Effect: Allow
+      Action: ssm:GetParameter
+      Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/myapp/cw-config
+    ```
+
+    **Fix (Terraform).** The same rename, or the statement in the role's policy document:
+    ```hcl
+    statement {
+      actions   = ["ssm:GetParameter"]
+      resources = [aws_ssm_parameter.cw_config.arn]
+    }
+    ```
     """
 
     id = "CWL006"

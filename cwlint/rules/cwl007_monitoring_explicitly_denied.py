@@ -42,9 +42,31 @@ class MonitoringExplicitlyDenied(Rule):
     Policies: [... cloudwatch:PutMetricData ...]
     ```
 
-    **Fix.** Add the action to the boundary (CloudFormation `AWS::IAM::ManagedPolicy` used
-    as `PermissionsBoundary`, Terraform `permissions_boundary`), narrow the Deny with a
-    condition, or ask for the SCP to carve out the monitoring actions.
+    **Fix (CloudFormation).** Add the action to the `AWS::IAM::ManagedPolicy` used as
+    `PermissionsBoundary`, narrow the Deny with a condition, or ask for the SCP to carve
+    out the monitoring actions:
+    ```yaml
+    BoundaryPolicy:
+      Type: AWS::IAM::ManagedPolicy
+      Properties:
+        PolicyDocument:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: [s3:*, logs:*, cloudwatch:PutMetricData]
+              Resource: "*"
+    ```
+
+    **Fix (Terraform).** The same statement in the policy the role's
+    `permissions_boundary` names:
+    ```hcl
+    data "aws_iam_policy_document" "boundary" {
+      statement {
+        actions   = ["s3:*", "logs:*", "cloudwatch:PutMetricData"]
+        resources = ["*"]
+      }
+    }
+    ```
     """
 
     id = "CWL007"

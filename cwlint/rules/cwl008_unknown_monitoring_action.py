@@ -24,13 +24,27 @@ class UnknownMonitoringAction(Rule):
     **Why monitoring goes silent.** The permission the author meant to grant is simply
     not there, and the workload's calls are denied.
 
-    **Failing example.**
+    **Failing example (CloudFormation).**
     ```yaml
-    Action: [cloudwatch:PutMetricsData]
+    - Effect: Allow
+      Action: [cloudwatch:PutMetricsData]
+      Resource: "*"
     ```
 
-    **Fix (CloudFormation and Terraform).** Spell the action as the Service Authorization
-    Reference does: `cloudwatch:PutMetricData`.
+    **Fix (CloudFormation).** Spell the action as the Service Authorization Reference does:
+    ```yaml
+    Action: [cloudwatch:PutMetricData]
+    ```
+
+    **Fix (Terraform).** The same spelling in the policy document's `actions`:
+    ```hcl
+    actions = ["cloudwatch:PutMetricData"]
+    ```
+
+    Inside cfn-lint, cfn-lint's own W3037 reports an action its action list does not know;
+    where it reports every unknown action of a finding, this rule's ECW008 stays silent so
+    that the typo is reported once (W3037 does not suggest the closest action, and skips
+    SAM templates, where ECW008 reports).
     """
 
     id = "CWL008"

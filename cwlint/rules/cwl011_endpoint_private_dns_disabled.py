@@ -25,6 +25,19 @@ class EndpointPrivateDnsDisabled(Rule):
     **Why monitoring goes silent.** The endpoint exists, so the network looks done; the
     calls still time out trying to reach the public address.
 
+    **Failing example (CloudFormation).**
+    ```yaml
+    MonitoringEndpoint:
+      Type: AWS::EC2::VPCEndpoint
+      Properties:
+        VpcId: !Ref Vpc
+        ServiceName: !Sub com.amazonaws.${AWS::Region}.monitoring
+        VpcEndpointType: Interface
+        SubnetIds: [!Ref PrivateSubnet]
+        SecurityGroupIds: [!Ref EndpointSG]
+        # no PrivateDnsEnabled: false
+    ```
+
     **Fix (CloudFormation).** `PrivateDnsEnabled: true` on the `AWS::EC2::VPCEndpoint`
     (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames`).
 

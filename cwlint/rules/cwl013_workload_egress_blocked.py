@@ -25,6 +25,23 @@ class WorkloadEgressBlocked(Rule):
     **Why monitoring goes silent.** The connection to CloudWatch never leaves the instance
     or function: timeouts.
 
+    **Failing example (Terraform).**
+    ```hcl
+    resource "aws_security_group" "function" {
+      name   = "orders-function"
+      vpc_id = aws_vpc.main.id
+      # no egress block: Terraform removes the default allow-all egress rule
+    }
+
+    resource "aws_lambda_function" "orders" {
+      # ...
+      vpc_config {
+        subnet_ids         = [aws_subnet.private.id]
+        security_group_ids = [aws_security_group.function.id]
+      }
+    }
+    ```
+
     **Fix (CloudFormation).**
     ```yaml
     SecurityGroupEgress:

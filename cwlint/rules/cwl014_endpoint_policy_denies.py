@@ -25,6 +25,23 @@ class EndpointPolicyDenies(Rule):
     **Why monitoring goes silent.** The error says "explicit deny in a VPC endpoint
     policy" (or "no VPC endpoint policy allows") and is easy to mistake for a role problem.
 
+    **Failing example (CloudFormation).**
+    ```yaml
+    MonitoringEndpoint:
+      Type: AWS::EC2::VPCEndpoint
+      Properties:
+        VpcId: !Ref Vpc
+        ServiceName: !Sub com.amazonaws.${AWS::Region}.monitoring
+        VpcEndpointType: Interface
+        PrivateDnsEnabled: true
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Principal: "*"
+              Action: cloudwatch:GetMetricData   # PutMetricData is not allowed
+              Resource: "*"
+    ```
+
     **Fix (CloudFormation).** Add the action to the endpoint's `PolicyDocument`:
     ```yaml
     - Effect: Allow

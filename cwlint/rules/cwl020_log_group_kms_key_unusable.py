@@ -33,6 +33,26 @@ class LogGroupKmsKeyUnusable(Rule):
     changes later, every PutLogEvents fails and the logs (and metric filters and EMF
     metrics built on them) stop.
 
+    **Failing example (CloudFormation).**
+    ```yaml
+    LogKey:
+      Type: AWS::KMS::Key
+      Properties:
+        KeyPolicy:
+          Version: "2012-10-17"
+          Statement:
+            - Sid: Enable IAM User Permissions   # the account, not the Logs service
+              Effect: Allow
+              Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+              Action: kms:*
+              Resource: "*"
+    OrdersLogs:
+      Type: AWS::Logs::LogGroup
+      Properties:
+        LogGroupName: /orders/app
+        KmsKeyId: !GetAtt LogKey.Arn
+    ```
+
     **Fix (CloudFormation).** Add to `KeyPolicy.Statement`:
     ```yaml
     - Effect: Allow

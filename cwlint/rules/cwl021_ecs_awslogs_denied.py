@@ -29,6 +29,29 @@ class EcsAwslogsDenied(Rule):
     type the ECS agent falls back to the container instance's role (reported as info,
     since that role is configured elsewhere).
 
+    **Failing example (CloudFormation).** The group `/ecs/orders` is not declared in the
+    template, and the execution role has only `AmazonECSTaskExecutionRolePolicy`:
+    ```yaml
+    OrdersTask:
+      Type: AWS::ECS::TaskDefinition
+      Properties:
+        RequiresCompatibilities: [FARGATE]
+        NetworkMode: awsvpc
+        Cpu: "256"
+        Memory: "512"
+        ExecutionRoleArn: !GetAtt ExecutionRole.Arn
+        ContainerDefinitions:
+          - Name: app
+            Image: public.ecr.aws/docker/library/nginx:latest
+            LogConfiguration:
+              LogDriver: awslogs
+              Options:
+                awslogs-group: /ecs/orders
+                awslogs-region: !Ref AWS::Region
+                awslogs-stream-prefix: app
+                awslogs-create-group: "true"
+    ```
+
     **Fix (CloudFormation).** Set `ExecutionRoleArn` to a role with
     `AmazonECSTaskExecutionRolePolicy`, and when the driver creates the group add:
     ```yaml

@@ -28,6 +28,16 @@ class OamSharingIncomplete(Rule):
     the source accounts' data through the link; a link that cannot be created, or that
     shares only traces, leaves them empty.
 
+    **Failing example (CloudFormation).**
+    ```yaml
+    Link:
+      Type: AWS::Oam::Link
+      Properties:
+        LabelTemplate: "$AccountName"
+        ResourceTypes: [AWS::XRay::Trace]   # no metrics, no log groups
+        SinkIdentifier: arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d
+    ```
+
     **Fix (CloudFormation).**
     ```yaml
     Sink:

@@ -23,6 +23,22 @@ class AlarmSilentOnMissingData(Rule):
 
     **Why monitoring goes silent.** Exactly when publishing breaks, nobody is paged.
 
+    **Failing example (CloudFormation).**
+    ```yaml
+    OrderFailuresAlarm:
+      Type: AWS::CloudWatch::Alarm
+      Properties:
+        Namespace: Orders
+        MetricName: OrderFailures
+        Statistic: Sum
+        Period: 60
+        EvaluationPeriods: 1
+        Threshold: 1
+        ComparisonOperator: GreaterThanOrEqualToThreshold
+        AlarmActions: [!Ref PagerTopic]
+        # no TreatMissingData: missing
+    ```
+
     **Fix (CloudFormation).** `TreatMissingData: breaching`.
 
     **Fix (Terraform).** `treat_missing_data = "breaching"` on the

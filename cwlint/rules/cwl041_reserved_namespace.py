@@ -25,8 +25,30 @@ class ReservedNamespace(Rule):
     **Why monitoring goes silent.** Every PutMetricData call fails, often in a background
     flush whose error nobody reads.
 
-    **Fix.** Publish to your own namespace (`MyCompany/Orders`), in the code or
-    environment variable and in the policy's `cloudwatch:namespace` condition.
+    **Failing example (CloudFormation).**
+    ```yaml
+    OrdersFunction:
+      Type: AWS::Lambda::Function
+      Properties:
+        Environment:
+          Variables: {METRICS_NAMESPACE: AWS/Orders}
+    ```
+
+    **Fix (CloudFormation).** Publish to your own namespace, in the code or environment
+    variable and in the policy's `cloudwatch:namespace` condition:
+    ```yaml
+    Environment:
+      Variables: {METRICS_NAMESPACE: MyCompany/Orders}
+    # role:
+    Condition: {StringEquals: {cloudwatch:namespace: MyCompany/Orders}}
+    ```
+
+    **Fix (Terraform).**
+    ```hcl
+    environment {
+      variables = { METRICS_NAMESPACE = "MyCompany/Orders" }
+    }
+    ```
     """
 
     id = "CWL041"

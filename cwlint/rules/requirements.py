@@ -1,6 +1,6 @@
 """What each workload must be allowed to do for its metrics and logs to arrive.
 
-One list per workload, derived from its signals (DESIGN.md §3): a ``PutMetricData`` per
+One list per workload, derived from its signals (:mod:`cwlint.signals`): a ``PutMetricData`` per
 namespace it publishes to, a Lambda function's log stream calls, the CloudWatch agent's
 permissions, the agent's configuration parameter. Each requirement names the rule that
 reports it when no Allow grants it; CWL007 reports any of them that a Deny, a boundary or

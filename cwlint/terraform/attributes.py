@@ -2,7 +2,7 @@
 
 ``aws_cloudwatch_log_group.x.arn`` is known only after apply in a plan, but its shape is
 fixed: ``arn:aws:logs:REGION:ACCOUNT:log-group:NAME``, without the ``:*`` that
-CloudFormation's ``GetAtt LogGroup.Arn`` adds (DESIGN.md §5). Writing it from the
+CloudFormation's ``GetAtt LogGroup.Arn`` adds. Writing it from the
 configured name (with the scan's region and account, as CloudFormation's pseudo
 parameters are) is what lets CWL003 see a policy granted on the bare group ARN. Likewise
 role, policy and instance profile ARNs, the Lambda function ARN, the region, account and

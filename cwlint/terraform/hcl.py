@@ -2,8 +2,8 @@
 installed ``hcl2`` package's grammar.
 
 **Which hcl2.** python-hcl2 and checkov's fork bc-python-hcl2 install the same ``hcl2``
-import package (DESIGN.md §6: the last one installed wins, and python-hcl2 8 breaks
-checkov). cwlint therefore does not depend on either in its base install: it uses
+import package (the last one installed wins, and python-hcl2 8 breaks checkov). cwlint
+therefore does not depend on either in its base install: it uses
 whichever ``hcl2`` is there. ``pip install 'cwlint[terraform]'`` brings python-hcl2 into an
 environment without checkov; beside checkov, cwlint reads Terraform with checkov's own
 bc-python-hcl2 and never touches it.
