@@ -19,6 +19,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,13 +122,16 @@ def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
     if target is None:
         _declare(config, block, path)
         return
-    body = target.block.body
-    body.attributes.update(block.body.attributes)
+    # a new block: parsed files are shared by every input of a scan (parse_file)
+    original = target.block
     replaced = {b.type if b.type != "dynamic" else f"dynamic {b.labels}" for b in
                 block.body.blocks}
-    body.blocks = [b for b in body.blocks if (b.type if b.type != "dynamic"
-                                              else f"dynamic {b.labels}") not in replaced]
-    body.blocks.extend(block.body.blocks)
+    kept = [b for b in original.body.blocks if (b.type if b.type != "dynamic"
+                                                else f"dynamic {b.labels}") not in replaced]
+    body = syntax.Body({**original.body.attributes, **block.body.attributes},
+                       kept + block.body.blocks)
+    target.block = syntax.Block(original.type, original.labels, body, original.line,
+                                original.end_line, original.column)
 
 
 def read_bytes(path: str, limit: int, what: str) -> bytes:
@@ -143,7 +147,33 @@ def read_bytes(path: str, limit: int, what: str) -> bytes:
     return data
 
 
+#: Parsed files by (real path, modification time, size): a file is parsed once per scan
+#: (and per process), whichever inputs read it, such as a module called by several roots.
+_PARSED: OrderedDict[tuple[str, int, int], syntax.Body] = OrderedDict()
+_PARSED_LIMIT = 4096
+
+
 def parse_file(path: str) -> syntax.Body:
+    """The syntax tree of one ``.tf`` file (raises :class:`TerraformError`). The tree is
+    shared: callers must not change it."""
+    try:
+        status = os.stat(path)
+        key: tuple[str, int, int] | None = (os.path.realpath(path), status.st_mtime_ns,
+                                            status.st_size)
+    except OSError:
+        key = None  # read_bytes says why
+    if key is not None and key in _PARSED:
+        _PARSED.move_to_end(key)
+        return _PARSED[key]
+    body = _parse_file(path)
+    if key is not None:
+        _PARSED[key] = body
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
+    return body
+
+
+def _parse_file(path: str) -> syntax.Body:
     data = read_bytes(path, MAX_FILE_BYTES, "the file")
     if b"\x00" in data:
         raise TerraformError(path, None, "not a text file")
