@@ -57,7 +57,7 @@ from cwlint.terraform.syntax import (
 )
 from cwlint.terraform.templates import check_strings, nest
 
-__all__ = ["HclError", "parse", "parse_expression"]
+__all__ = ["HclError", "parse", "parse_expression", "parse_template"]
 
 _MAX_DEPTH = 64
 _UNEXPECTED_END = ("unexpected end of file: a block, bracket or string is not closed, or an "
@@ -110,6 +110,30 @@ def parse(text: str) -> Body:
         raise HclError("expected attributes and blocks, not a bare object",
                        converter.line(children[0]))
     return converter.body(children[0])
+
+
+def parse_template(text: str, line: int = 1) -> Template:
+    """A string read as a template (a string of Terraform's JSON syntax, already decoded
+    from JSON), its first character on ``line``."""
+    if "${" not in text and "%{" not in text:
+        return Template(line, (text,) if text else ())
+    marker = "CWLINT_TEMPLATE_END"
+    while marker in text:
+        marker += "_"
+    wrapped = f"{_EXPRESSION_ATTRIBUTE} = <<{marker}\n{text}\n{marker}\n"
+    source = wrapped.encode("utf-8", "surrogatepass")
+    root = _syntax_tree(source).root_node
+    if root.has_error:
+        raise _syntax_error(root, wrapped, source, line - 2)
+    body = _Converter(source, line - 2).body(_kids(root)[0])
+    template = body.attributes[_EXPRESSION_ATTRIBUTE].expr
+    assert isinstance(template, Template)
+    parts = list(template.parts)
+    if parts and isinstance(parts[-1], str):  # the new line before the end marker
+        parts[-1] = parts[-1][:-1]
+        if not parts[-1]:
+            parts.pop()
+    return Template(line, tuple(parts))
 
 
 def parse_expression(text: str, line: int = 1) -> Expr:

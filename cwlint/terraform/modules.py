@@ -26,8 +26,9 @@ from typing import Any
 
 from cwlint.cfn.intrinsics import partition_for_region
 from cwlint.model import Location
-from cwlint.terraform import hcl, syntax
+from cwlint.terraform import hcl, json_syntax, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
+from cwlint.terraform.discovery import configuration_files, is_module_directory
 from cwlint.terraform.expressions import Evaluator, Scope, Step, flatten_traversal, plain
 from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
 from cwlint.terraform.values import EvalError, TfRef, after_apply
@@ -53,10 +54,6 @@ class TerraformError(Exception):
         self.message = message
 
 
-def is_module_directory(path: str) -> bool:
-    return os.path.isdir(path) and bool(glob.glob(os.path.join(glob.escape(path), "*.tf")))
-
-
 @dataclass
 class Declaration:
     block: syntax.Block
@@ -78,10 +75,10 @@ class ModuleConfig:
 
 
 def load_module(directory: str) -> ModuleConfig:
-    """Parse every ``*.tf`` file of ``directory`` (raises :class:`TerraformError`)."""
+    """Parse every ``*.tf`` and ``*.tf.json`` file of ``directory`` (raises
+    :class:`TerraformError`)."""
     config = ModuleConfig(directory)
-    pattern = os.path.join(glob.escape(directory), "*.tf")
-    paths = sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+    paths = configuration_files(directory)
     overrides = [p for p in paths if _is_override(p)]
     for path in [p for p in paths if not _is_override(p)] + overrides:
         if directory in ("", "."):  # a .tf file named alone is reported as given
@@ -98,7 +95,8 @@ def load_module(directory: str) -> ModuleConfig:
 
 def _is_override(path: str) -> bool:
     name = os.path.basename(path)
-    return name == "override.tf" or name.endswith("_override.tf")
+    return name in ("override.tf", "override.tf.json") or name.endswith(
+        ("_override.tf", "_override.tf.json"))
 
 
 def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
@@ -182,7 +180,7 @@ def _parse_file(path: str) -> syntax.Body:
     except UnicodeDecodeError as exc:
         raise TerraformError(path, None, f"not UTF-8 text ({exc.reason})") from exc
     try:
-        return hcl.parse(text)
+        return json_syntax.parse(text) if path.endswith(".json") else hcl.parse(text)
     except hcl.HclError as exc:
         raise TerraformError(path, exc.line, exc.message) from exc
     except RecursionError:
