@@ -115,7 +115,9 @@ def discover(paths: Sequence[str], exclude: PathFilter | None = None,
             walked = terraform.drop_called_modules(list(_walk(path, exclude)), path)
             inputs.extend(Input(p, False) for p in walked)
         elif os.path.exists(path):
-            if path.endswith(terraform.TF_SUFFIX):  # Terraform: a .tf file is its module
+            if terraform.is_tf_like(path):  # Terraform: a .tf file is its module
+                if terraform.is_ignored_name(path):
+                    continue  # .example.tf: not configuration, as for Terraform
                 path = terraform.module_directory_of(path)
             elif skip_unrecognized and not path.endswith(TEMPLATE_SUFFIXES):
                 continue
@@ -146,7 +148,8 @@ def _walk(root: str, exclude: PathFilter | None = None) -> Iterable[str]:
             yield directory
         for name in sorted(files):
             path = os.path.join(directory, name)
-            if name.endswith(TEMPLATE_SUFFIXES) and not (exclude and exclude.excluded(path)):
+            if name.endswith(TEMPLATE_SUFFIXES) and not terraform.is_tf_like(name) and not (
+                    exclude and exclude.excluded(path)):
                 yield path
 
 

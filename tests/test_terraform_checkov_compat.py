@@ -2,8 +2,8 @@
 
 checkov depends on ``bc-python-hcl2``, which installs the ``hcl2`` import package that
 ``python-hcl2`` also installs; python-hcl2 8 in checkov's environment breaks checkov.
-cwlint's base install therefore depends on neither, and its HCL front end
-(:mod:`cwlint.terraform.hcl`) parses with whichever ``hcl2`` is installed: here checkov's.
+cwlint depends on neither: its HCL front end (:mod:`cwlint.terraform.hcl`) parses with
+tree-sitter and the ``tree-sitter-hcl`` grammar, which install nothing checkov has.
 
 This test proves it the way a user would meet it: a fresh virtual environment under /tmp,
 ``pip install checkov``, then ``pip install`` this project (not editable), then
@@ -11,7 +11,7 @@ This test proves it the way a user would meet it: a fresh virtual environment un
 * no package checkov had is replaced or changed version (``pip freeze`` before/after),
   ``hcl2`` is still bc-python-hcl2, and ``pip check`` is clean;
 * ``checkov --version`` works, and checkov still parses Terraform HCL;
-* ``cwlint scan`` of an HCL module (read with bc-python-hcl2) and of a plan works there.
+* ``cwlint scan`` of an HCL module (read with tree-sitter) and of a plan works there.
 
 It installs from the package index (a few minutes, most of it checkov), so it is part of
 the default run only because it fits in about three minutes on a warm pip cache.
@@ -28,8 +28,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULE = ROOT / "fixtures" / "cwl001" / "fail-env-namespace" / "terraform"
-PLAN = ROOT / "fixtures" / "cwl001" / "fail-env-namespace" / "plan.json"
+MODULE = ROOT / "fixtures" / "terraform" / "hcl" / "cwl001-fail-env-namespace"
+PLAN = ROOT / "fixtures" / "terraform" / "plan" / "cwl001-fail-env-namespace.json"
 
 
 def _run(*command: str | Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:

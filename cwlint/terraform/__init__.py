@@ -5,7 +5,7 @@ their values and references (:mod:`cwlint.terraform.resources`), and one builder
 the :class:`~cwlint.model.Model`, so a configuration and its plan give the same findings on
 the same Terraform addresses.
 
-* :mod:`~cwlint.terraform.hcl` parses HCL native syntax (no ``hcl2`` dependency, see there);
+* :mod:`~cwlint.terraform.hcl` parses HCL native syntax with tree-sitter (no ``hcl2``);
 * :mod:`~cwlint.terraform.expressions` and :mod:`~cwlint.terraform.functions` evaluate
   expressions where their inputs are known; :mod:`~cwlint.terraform.values` holds the
   unknown values (:class:`~cwlint.terraform.values.TfRef`) and JSON with unknown holes;

@@ -1,8 +1,12 @@
 """Which paths are Terraform inputs, for :func:`cwlint.engine.discover`.
 
-* A directory holding ``*.tf`` files is one input: one module, its files together.
-* A ``.tf`` file named on the command line stands for its directory (so that two changed
-  files of one module, as pre-commit passes them, are one input).
+* A directory holding configuration files (``*.tf``, and ``*.tf.json``, Terraform's JSON
+  syntax as CDK for Terraform writes it) is one input: one module, its files together.
+  As Terraform does, files whose names start with ``.`` (``.example.tf``) or are editor
+  backups (``main.tf~``, ``#main.tf#``) are not configuration: a directory holding only
+  such files is no module, and such a file named on the command line is skipped.
+* A configuration file named on the command line stands for its directory (so that two
+  changed files of one module, as pre-commit passes them, are one input).
 * A ``*.json`` file is a plan when it has ``format_version`` and ``planned_values`` or
   ``resource_changes``; other JSON is left to the CloudFormation front end, which skips it
   when it is not a template either.
@@ -15,21 +19,48 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Iterable
 
 TF_SUFFIX = ".tf"
-_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.MULTILINE)
+CONFIGURATION_SUFFIXES = (".tf", ".tf.json")
+_LOCAL_SOURCE = re.compile(r'^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)"', re.MULTILINE)
+
+
+def is_ignored_name(name: str) -> bool:
+    """A file Terraform skips in a module directory: hidden, or an editor's backup."""
+    base = os.path.basename(name)
+    return base.startswith(".") or base.endswith("~") or (
+        base.startswith("#") and base.endswith("#"))
+
+
+def is_configuration_file(name: str) -> bool:
+    """A ``.tf`` or ``.tf.json`` file that Terraform reads (not hidden, not a backup)."""
+    return name.endswith(CONFIGURATION_SUFFIXES) and not is_ignored_name(name)
+
+
+def is_tf_like(name: str) -> bool:
+    """A name that looks like Terraform configuration, read or not (``.example.tf``)."""
+    return name.endswith(CONFIGURATION_SUFFIXES)
+
+
+def configuration_files(directory: str) -> list[str]:
+    """The configuration files of a module directory, sorted."""
+    try:
+        names = os.listdir(directory or ".")
+    except OSError:
+        return []
+    return sorted(os.path.join(directory, n) for n in names if is_configuration_file(n)
+                  and os.path.isfile(os.path.join(directory, n)))
 
 
 def has_tf_files(names: Iterable[str]) -> bool:
-    return any(name.endswith(TF_SUFFIX) for name in names)
+    return any(is_configuration_file(name) for name in names)
 
 
 def is_module_directory(path: str) -> bool:
-    return os.path.isdir(path) and bool(glob.glob(os.path.join(glob.escape(path), "*.tf")))
+    return os.path.isdir(path) and bool(configuration_files(path))
 
 
 def module_directory_of(path: str) -> str:
@@ -64,7 +95,7 @@ def drop_called_modules(paths: list[str], root: str) -> list[str]:
 
 def _local_sources(directory: str) -> list[str]:
     sources: list[str] = []
-    for path in sorted(glob.glob(os.path.join(glob.escape(directory), "*.tf"))):
+    for path in configuration_files(directory):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 sources += _LOCAL_SOURCE.findall(handle.read(4 * 1024 * 1024))

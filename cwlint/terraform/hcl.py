@@ -1,38 +1,35 @@
-"""Terraform ``.tf`` files (HCL native syntax) into cwlint's syntax tree, parsed by the
-installed ``hcl2`` package's grammar.
+"""Terraform ``.tf`` files (HCL native syntax) into cwlint's syntax tree, parsed with
+tree-sitter and the ``tree-sitter-hcl`` grammar.
 
-**Which hcl2.** python-hcl2 and checkov's fork bc-python-hcl2 install the same ``hcl2``
-import package (the last one installed wins, and python-hcl2 8 breaks checkov). cwlint
-therefore does not depend on either in its base install: it uses
-whichever ``hcl2`` is there. ``pip install 'cwlint[terraform]'`` brings python-hcl2 into an
-environment without checkov; beside checkov, cwlint reads Terraform with checkov's own
-bc-python-hcl2 and never touches it.
+**Why tree-sitter.** The grammar ships as a prebuilt wheel with its own import name, so
+it never clashes with the ``hcl2`` package that checkov's bc-python-hcl2 and python-hcl2
+both install; it parses a large corpus in seconds, and what it rejects Terraform rejects
+too (``terraform fmt`` is the reference: heredoc end markers followed by spaces, a line
+starting with ``||`` inside parentheses, ``=>`` on the next line of a ``for`` and
+non-ASCII identifiers are all read).
 
-**What is used of it.** Only the grammar: every version exposes its Lark LALR parser,
-and the raw parse tree keeps every expression as structure with line numbers. The
-dictionaries ``hcl2.load`` returns turn expressions into strings whose shape changes
-from version to version (Python reprs inside function calls, unquoted list items), so
-they are not used. The grammars differ in a few ways that this module evens out:
+**One tree.** A file is parsed once; every expression, including those inside ``${...}``
+and ``%{...}`` of strings and heredocs, is converted from that one tree. Lines come from
+the byte spans of the nodes (1-based), columns from the characters before them.
 
-* strings: one ``STRING_LIT`` token (bc-python-hcl2, python-hcl2 < 7) or a ``string``
-  tree; both are read from the source text by :mod:`cwlint.terraform.templates`, which
-  hands each ``${...}`` back to the grammar as an expression;
-* operators: bc-python-hcl2 parses ``a * b + c`` without precedence; every chain of
-  binary and conditional operators is flattened in source order and rebuilt with HCL's
-  precedence (:meth:`_Converter.operators`), which changes nothing where the grammar
-  already had it right;
-* ``true``/``false``/``null`` are identifiers in older grammars, literals in newer ones;
-  ``...`` after the last argument of a call is kept as a token only by newer grammars
-  (it is looked for in the source text otherwise).
+The grammar hides a few things this module puts back:
 
-Every syntax error is an :class:`HclError` with a one-line message and the 1-based line;
-a missing ``hcl2`` is an :class:`HclError` that says what to install.
+* an expression term is a flat run of children (``a``, ``.b``, ``[0]``, ``( ... )``):
+  :meth:`_Converter.term` reads the primary, then each step;
+* chains of binary and conditional operators are flattened in source order and rebuilt
+  with HCL's precedence (conditionals nest to the right), whatever the grammar's own
+  associativity;
+* an attribute-only splat (``a.*.b``) takes attribute steps only: an index after it
+  applies to the splat's result, as HCL specifies;
+* the literal text of a template is the source between its interpolations and
+  directives (whitespace included), with escapes applied, and ``<<-`` indentation removed.
+
+Every syntax error is an :class:`HclError` with a one-line message and the 1-based line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -48,6 +45,7 @@ from cwlint.terraform.syntax import (
     GetAttr,
     HclError,
     Index,
+    Interpolation,
     Literal,
     ObjectExpr,
     Splat,
@@ -57,144 +55,40 @@ from cwlint.terraform.syntax import (
     Unary,
     Variable,
 )
-from cwlint.terraform.templates import heredoc_text, parse_template, string_end
+from cwlint.terraform.templates import check_strings, nest
 
-__all__ = ["HclError", "hcl2_version", "parse", "parse_expression"]
-
-MISSING_HCL2 = ("reading Terraform .tf files needs the hcl2 package: pip install "
-                "'cwlint[terraform]' (python-hcl2), or run cwlint where checkov is installed "
-                "(it brings bc-python-hcl2); plan JSON needs neither")
+__all__ = ["HclError", "parse", "parse_expression", "parse_template"]
 
 _MAX_DEPTH = 64
+_UNEXPECTED_END = ("unexpected end of file: a block, bracket or string is not closed, or an "
+                   "expression is not complete")
 _EXPRESSION_ATTRIBUTE = "__cwlint_expression__"
 _LITERAL_NAMES = {"true": True, "false": False, "null": None}
 
 #: Binary operators by precedence (HCL native syntax spec), higher binds tighter.
 _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
                "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
-#: Rules whose tree is an expression of its own inside an ``expr_term`` (so the term is
-#: a parenthesized expression, not a literal, collection, call or traversal).
-_EXPRESSION_RULES = frozenset({"expr_term", "binary_op", "conditional", "unary_op"})
-_COMMENT = re.compile(r"(?:#|//)[^\n]*|/\*.*?\*/", re.DOTALL)
-_STRING_OR_COMMENT = re.compile(r'["#/<]')
-_HEREDOC_START = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*\r?\n")
-
-
-# --- the installed hcl2 -------------------------------------------------------------------
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_LITERAL_SPECIAL = re.compile(r"\\|\$\$\{|%%\{")
+_HEREDOC_OPENING = re.compile(rb"<<(-?)([^\s]+)[ \t]*\r?\n")
+#: Tokens that say little about where an error is: the first other token is quoted.
+_STRUCTURAL = frozenset({"{", "}", "(", ")", "[", "]", "=", ",", ":", "block_start",
+                         "block_end", "object_start", "object_end", "tuple_start",
+                         "tuple_end"})
 
 
 @lru_cache(maxsize=1)
-def _lark_parser() -> Any:
-    """The Lark parser of the installed ``hcl2``: python-hcl2 8 or later, or checkov's
-    bc-python-hcl2 (the two this module is tested with)."""
-    try:
-        import hcl2
-        import hcl2.parser as module
-        from lark import Lark
-    except ImportError:
-        raise HclError(MISSING_HCL2, None) from None
-    wrapper = getattr(module, "Hcl2", None)  # bc-python-hcl2: a class holding the parser
-    if isinstance(getattr(wrapper, "lark_parser", None), Lark):
-        return wrapper.lark_parser  # type: ignore[union-attr]
-    factory = getattr(module, "parser", None)
-    if hasattr(hcl2, "parses_to_tree") and callable(factory):  # python-hcl2 >= 8
-        return factory()
-    raise HclError(f"cwlint reads Terraform with python-hcl2 8 or later or with checkov's "
-                   f"bc-python-hcl2, not {hcl2_version()}: pip install 'python-hcl2>=8' "
-                   "(where checkov is not installed)", None)
+def _language() -> Any:
+    import tree_sitter_hcl
+    from tree_sitter import Language
+
+    return Language(tree_sitter_hcl.language())
 
 
-def hcl2_version() -> str:
-    """Which ``hcl2`` distribution is installed, for messages (``"python-hcl2 8.1.4"``)."""
-    from importlib import metadata
+def _syntax_tree(source: bytes) -> Any:
+    from tree_sitter import Parser
 
-    for distribution in ("python-hcl2", "bc-python-hcl2"):
-        try:
-            return f"{distribution} {metadata.version(distribution)}"
-        except metadata.PackageNotFoundError:
-            continue
-    return "unknown version"
-
-
-def _parse_tree(text: str, line_offset: int = 0) -> Any:
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    _check_strings(text, line_offset)
-    try:
-        return _lark_parser().parse(text + "\n")
-    except UnexpectedInput as exc:
-        line = _line_of(exc, line_offset)
-        last_line = line_offset + max(1, len(text.splitlines()))
-        raise HclError(_describe(exc, text), min(line, last_line) if line else None) from None
-    except LarkError as exc:
-        raise HclError(str(exc).splitlines()[0] if str(exc) else "invalid HCL", None) from None
-
-
-def _check_strings(text: str, line_offset: int) -> None:
-    """Refuse a quoted string that is never closed before the grammar sees it.
-
-    Some grammars' string terminals (bc-python-hcl2's ``STRING_LIT``) backtrack
-    exponentially on an unclosed quote; checkov guards its own parsing the same way.
-    Comments and heredocs are skipped; the scan is linear.
-    """
-    pos, length = 0, len(text)
-    while pos < length:
-        found = _STRING_OR_COMMENT.search(text, pos)
-        if found is None:
-            return
-        pos = found.start()
-        char = text[pos]
-        if char == "#" or text.startswith("//", pos):
-            end = text.find("\n", pos)
-            pos = length if end < 0 else end
-        elif text.startswith("/*", pos):
-            end = text.find("*/", pos + 2)
-            pos = length if end < 0 else end + 2
-        elif text.startswith("<<", pos) and (match := _HEREDOC_START.match(text, pos)):
-            closing = re.compile(rf"^[ \t]*{re.escape(match.group(1))}[ \t]*\r?$", re.MULTILINE)
-            end = closing.search(text, match.end())
-            if end is None:
-                raise HclError(f"the heredoc {match.group(1)} is not closed",
-                               text.count("\n", 0, pos) + 1 + line_offset)
-            pos = end.end()
-        elif char == '"':
-            end_of_string = string_end(text, pos + 1)
-            if end_of_string is None:
-                raise HclError("unterminated string: a quoted string must close on its line",
-                               text.count("\n", 0, pos) + 1 + line_offset)
-            pos = end_of_string
-        else:
-            pos += 1
-
-
-def _line_of(exc: Any, line_offset: int) -> int | None:
-    line = getattr(exc, "line", None)
-    if not isinstance(line, int) or line < 1:
-        token = getattr(exc, "token", None)
-        line = getattr(token, "line", None)
-    return line + line_offset if isinstance(line, int) and line >= 1 else None
-
-
-def _describe(exc: Any, text: str) -> str:
-    """A one-line message for a Lark syntax error, quoting the line it is on."""
-    token = getattr(exc, "token", None)
-    if token is not None and token.type == "$END":
-        return "unexpected end of file: a block, bracket or string is not closed"
-    if token is not None:
-        value = (str(token).strip().splitlines() or [token.type])[0]
-        if "NEW_LINE" in value or "NL_OR_COMMENT" in value:
-            return "unexpected end of line: the expression is not complete"
-        what = f"unexpected {value[:40]!r}"
-    else:
-        char = getattr(exc, "char", None)
-        if char is None:
-            return "invalid HCL"
-        what = f"unexpected character {char!r}"
-    line = getattr(exc, "line", None)
-    lines = text.splitlines()
-    if isinstance(line, int) and 1 <= line <= len(lines) and lines[line - 1].strip():
-        return f"{what} in {' '.join(lines[line - 1].split())[:80]!r}"
-    return what
+    return Parser(_language()).parse(source)
 
 
 # --- public API ---------------------------------------------------------------------------
@@ -204,56 +98,124 @@ def parse(text: str) -> Body:
     """The body of one ``.tf`` file (raises :class:`HclError`)."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    tree = _parse_tree(text)
-    return _Converter(text, 0).body(_child_trees(tree)[0])
+    source = text.encode("utf-8", "surrogatepass")
+    root = _syntax_tree(source).root_node
+    if root.has_error:
+        raise _syntax_error(root, text, source, 0)
+    converter = _Converter(source, 0)
+    children = _kids(root)
+    if not children:
+        return Body()
+    if children[0].type != "body":
+        raise HclError("expected attributes and blocks, not a bare object",
+                       converter.line(children[0]))
+    return converter.body(children[0])
+
+
+def parse_template(text: str, line: int = 1) -> Template:
+    """A string read as a template (a string of Terraform's JSON syntax, already decoded
+    from JSON), its first character on ``line``."""
+    if "${" not in text and "%{" not in text:
+        return Template(line, (text,) if text else ())
+    marker = "CWLINT_TEMPLATE_END"
+    while marker in text:
+        marker += "_"
+    wrapped = f"{_EXPRESSION_ATTRIBUTE} = <<{marker}\n{text}\n{marker}\n"
+    source = wrapped.encode("utf-8", "surrogatepass")
+    root = _syntax_tree(source).root_node
+    if root.has_error:
+        raise _syntax_error(root, wrapped, source, line - 2)
+    body = _Converter(source, line - 2).body(_kids(root)[0])
+    template = body.attributes[_EXPRESSION_ATTRIBUTE].expr
+    assert isinstance(template, Template)
+    parts = list(template.parts)
+    if parts and isinstance(parts[-1], str):  # the new line before the end marker
+        parts[-1] = parts[-1][:-1]
+        if not parts[-1]:
+            parts.pop()
+    return Template(line, tuple(parts))
 
 
 def parse_expression(text: str, line: int = 1) -> Expr:
     """One expression, such as a reference string of a plan (``aws_subnet.a[0].id``)."""
-    if "\n" in text:  # an interpolation spanning lines: parentheses let it
-        source = f"{_EXPRESSION_ATTRIBUTE} = (\n{text}\n)"
-        offset = line - 2
+    if "\n" in text:  # an expression spanning lines: parentheses let it
+        wrapped, offset = f"{_EXPRESSION_ATTRIBUTE} = (\n{text}\n)\n", line - 2
     else:
-        source = f"{_EXPRESSION_ATTRIBUTE} = {text}"
-        offset = line - 1
-    body = _Converter(source, offset).body(_child_trees(_parse_tree(source, offset))[0])
+        wrapped, offset = f"{_EXPRESSION_ATTRIBUTE} = {text}\n", line - 1
+    source = wrapped.encode("utf-8", "surrogatepass")
+    root = _syntax_tree(source).root_node
+    if root.has_error:
+        raise _syntax_error(root, wrapped, source, offset)
+    children = _kids(root)
+    body = _Converter(source, offset).body(children[0]) if children else Body()
     if len(body.attributes) != 1 or body.blocks or _EXPRESSION_ATTRIBUTE not in body.attributes:
         raise HclError(f"not a single expression: {text[:40]!r}", line)
     return body.attributes[_EXPRESSION_ATTRIBUTE].expr
 
 
-# --- parse tree -> syntax tree ------------------------------------------------------------
+# --- syntax errors ------------------------------------------------------------------------
 
 
-def _is_tree(node: Any) -> bool:
-    return hasattr(node, "data") and hasattr(node, "children")
+def _syntax_error(root: Any, text: str, source: bytes, offset: int) -> HclError:
+    """A one-line error for the first place the grammar could not parse."""
+    check_strings(text, offset)  # an unclosed string or heredoc, said plainly
+    node = _first_error(root)
+    if node is None:  # pragma: no cover - has_error always has such a node
+        return HclError("invalid HCL", offset + 1)
+    rest = source[node.start_byte:].strip()
+    last_line = offset + max(1, len(text.rstrip().splitlines()))
+    if node.is_missing:
+        if not rest:
+            return HclError(_UNEXPECTED_END, last_line)
+        found = rest.split()[0].decode("utf-8", "replace")[:40]
+        return HclError(f"unexpected {found!r}: expected {node.type!r} before it",
+                        node.start_point[0] + 1 + offset)
+    leaf = _telling_leaf(node)
+    if leaf is None or leaf.start_byte >= len(source.rstrip()):
+        return HclError(_UNEXPECTED_END, last_line)
+    row = leaf.start_point[0]
+    found = source[leaf.start_byte:leaf.end_byte].decode("utf-8", "replace").strip()
+    if not found:  # a token the grammar's scanner stopped in, such as a bad escape
+        found = source[node.start_byte:node.end_byte].decode("utf-8", "replace").strip()[:1]
+    if found == "\\":
+        return HclError("invalid escape sequence in a quoted string", row + 1 + offset)
+    found = (found.splitlines() or [leaf.type])[0][:40]
+    lines = text.splitlines()
+    context = " ".join(lines[row].split())[:80] if row < len(lines) else ""
+    where = f" in {context!r}" if context and context != found else ""
+    return HclError(f"unexpected {found!r}{where}", row + 1 + offset)
 
 
-def _child_trees(node: Any) -> list[Any]:
-    """A node's child rules, without new lines and comments."""
-    return [c for c in node.children if _is_tree(c) and c.data != "new_line_or_comment"]
-
-
-def _tokens(node: Any) -> Iterator[Any]:
-    """Every token under a node, in source order."""
-    stack = [node]
+def _first_error(root: Any) -> Any:
+    """The first ERROR or MISSING node in source order."""
+    stack = [root]
     while stack:
-        current = stack.pop()
-        if _is_tree(current):
-            stack.extend(reversed(current.children))
-        elif current is not None:
-            yield current
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return None
 
 
-def _first_token(node: Any) -> Any:
-    return next(_tokens(node), None)
+def _telling_leaf(error: Any) -> Any:
+    """The token an ERROR node is about: inside a nested ERROR if there is one, else the
+    first token that is not a bracket, ``=`` or ``,`` that came after complete parts."""
+    nested = next((c for c in error.children if c.is_error), None)
+    if nested is not None and nested.child_count:
+        return _telling_leaf(nested)
+    leaves = [c for c in error.children if c.type != "comment"]
+    for child in leaves:
+        if not child.is_named and child.type not in _STRUCTURAL:
+            return child
+    return leaves[0] if leaves else error
 
 
-def _last_token(node: Any) -> Any:
-    last = None
-    for token in _tokens(node):
-        last = token
-    return last
+# --- tree-sitter tree -> syntax tree ------------------------------------------------------
+
+
+def _kids(node: Any) -> list[Any]:
+    """A node's children, without comments."""
+    return [c for c in node.children if c.type != "comment"]
 
 
 class _Operator(str):
@@ -261,47 +223,42 @@ class _Operator(str):
 
 
 class _Converter:
-    """Builds the syntax tree from one Lark parse tree of ``text``."""
+    """Builds the syntax tree from one tree-sitter tree of ``source``."""
 
-    def __init__(self, text: str, line_offset: int) -> None:
-        self.text = text
+    def __init__(self, source: bytes, line_offset: int) -> None:
+        self.source = source
         self.offset = line_offset
         self.depth = 0
 
     def line(self, node: Any) -> int:
-        meta_line = getattr(getattr(node, "meta", None), "line", None) if _is_tree(node) else None
-        if not isinstance(meta_line, int):
-            token = node if not _is_tree(node) else _first_token(node)
-            meta_line = getattr(token, "line", None) or 1
-        return meta_line + self.offset
+        return int(node.start_point[0]) + 1 + self.offset
 
-    def end_line(self, node: Any) -> int:
-        meta_line = getattr(getattr(node, "meta", None), "end_line", None)
-        if not isinstance(meta_line, int):
-            token = _last_token(node)
-            meta_line = getattr(token, "end_line", None) or getattr(token, "line", None) or 1
-        return meta_line + self.offset
+    def column(self, node: Any) -> int:
+        """The 1-based column of a node, in characters."""
+        start = self.source.rfind(b"\n", 0, node.start_byte) + 1
+        return len(self.source[start:node.start_byte].decode("utf-8", "replace")) + 1
 
-    def name(self, node: Any) -> str:
-        """An identifier, keyword or literal used as a name."""
-        if _is_tree(node):
-            token = _first_token(node)
-            return str(token) if token is not None else ""
-        return str(node)
+    def text(self, node: Any) -> str:
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
+
+    def deeper(self, node: Any) -> None:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise HclError("the expression nests too deeply", self.line(node))
 
     # --- bodies -------------------------------------------------------------------------
 
     def body(self, node: Any) -> Body:
         body = Body()
-        for child in _child_trees(node):
-            if child.data == "attribute":
-                parts = _child_trees(child)
-                name = self.name(parts[0])
+        for child in node.named_children:
+            if child.type == "attribute":
+                parts = _kids(child)
+                name = self.text(parts[0])
                 if name in body.attributes:
                     raise HclError(f"attribute {name!r} is defined twice", self.line(child))
                 body.attributes[name] = Attribute(name, self.expression(parts[-1]),
-                                                  self.line(child))
-            elif child.data == "block":
+                                                  self.line(child), self.column(child))
+            elif child.type == "block":
                 body.blocks.append(self.block(child))
         return body
 
@@ -309,24 +266,25 @@ class _Converter:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
             raise HclError("blocks nest too deeply", self.line(node))
-        items = [c for c in node.children
-                 if not (_is_tree(c) and c.data == "new_line_or_comment")]
-        kind = self.name(items[0])
+        items = _kids(node)
         labels: list[str] = []
         inner = Body()
+        end = node
         for item in items[1:]:
-            if _is_tree(item) and item.data == "body":
+            if item.type == "body":
                 inner = self.body(item)
-            elif (_is_tree(item) and item.data == "string") or getattr(
-                    item, "type", "") == "STRING_LIT":
+            elif item.type == "string_lit":
                 labels.append(self.label(item))
-            elif _is_tree(item):
-                labels.append(self.name(item))
+            elif item.type == "identifier":
+                labels.append(self.text(item))
+            elif item.type == "block_end":
+                end = item
         self.depth -= 1
-        return Block(kind, labels, inner, self.line(node), self.end_line(node))
+        return Block(self.text(items[0]), labels, inner, self.line(node),
+                     int(end.start_point[0]) + 1 + self.offset, self.column(node))
 
     def label(self, node: Any) -> str:
-        parts = self.template(node).parts
+        parts = self.template(node, quoted=True).parts
         if not parts:
             return ""
         if len(parts) == 1 and isinstance(parts[0], str):
@@ -336,49 +294,20 @@ class _Converter:
     # --- expressions --------------------------------------------------------------------
 
     def expression(self, node: Any) -> Expr:
-        self.depth += 1
-        if self.depth > _MAX_DEPTH:
-            raise HclError("the expression nests too deeply", self.line(node))
+        """An ``expression`` node."""
+        self.deeper(node)
         try:
-            kind = node.data
-            if kind in ("binary_op", "conditional"):
-                return self.operators(node)
-            if kind == "unary_op":
-                return self.unary(node)
-            if kind == "expr_term":
-                return self.term(node)
-            return self.term_rule(node)
+            return self.chain(_kids(node), node)
         finally:
             self.depth -= 1
 
-    def term(self, node: Any) -> Expr:
-        trees = _child_trees(node)
-        tokens = [c for c in node.children if not _is_tree(c)]
-        if any(getattr(t, "type", "") == "LPAR" for t in tokens) or (
-                len(trees) == 1 and trees[0].data in _EXPRESSION_RULES):
-            return self.expression(trees[0])  # a parenthesized expression
-        if trees:
-            return self.term_rule(trees[0])
-        if tokens and tokens[0].type == "STRING_LIT":
-            return self.template(tokens[0])
-        raise HclError("an expression cwlint cannot read", self.line(node))
-
-    def term_rule(self, node: Any) -> Expr:
-        handler = getattr(self, f"rule_{node.data}", None)
-        if handler is None:
-            if node.data in _EXPRESSION_RULES:
-                return self.expression(node)
-            raise HclError(f"an expression cwlint cannot read ({node.data})", self.line(node))
-        return handler(node)  # type: ignore[no-any-return]
-
-    def unary(self, node: Any) -> Expr:
-        operator = next(str(c) for c in node.children if not _is_tree(c))
-        return Unary(self.line(node), operator, self.expression(_child_trees(node)[0]))
-
-    def operators(self, node: Any) -> Expr:
-        """A chain of binary and conditional operators, rebuilt with HCL precedence."""
+    def chain(self, kids: list[Any], where: Any) -> Expr:
+        """A run of children that may be a chain of operators, rebuilt with HCL
+        precedence."""
         items: list[Any] = []
-        self.flatten(node, items)
+        self.flatten(kids, items, where)
+        if len(items) == 1:
+            return items[0]  # type: ignore[no-any-return]
         position = 0
 
         def conditional() -> Expr:
@@ -410,207 +339,356 @@ class _Converter:
             nonlocal position
             item = items[position] if position < len(items) else None
             if not isinstance(item, Expr):
-                raise HclError("an operator without an operand", self.line(node))
+                raise HclError("an operator without an operand", self.line(where))
             position += 1
             return item
 
         result = conditional()
         if position != len(items):
-            raise HclError("an operator expression cwlint cannot read", self.line(node))
+            raise HclError("an operator expression cwlint cannot read", self.line(where))
         return result
 
-    def flatten(self, node: Any, items: list[Any]) -> None:
+    def flatten(self, kids: list[Any], items: list[Any], where: Any) -> None:
         """Append the operands and operators of an unparenthesized chain, in order."""
-        kind = node.data if _is_tree(node) else None
-        if kind == "binary_op":
-            left, term = _child_trees(node)[:2]
-            operator_node, right = _child_trees(term)[:2]
-            self.flatten(left, items)
-            items.append(_Operator(self.name(operator_node)))
-            self.flatten(right, items)
-        elif kind == "conditional":
-            condition, true, false = _child_trees(node)[:3]
-            self.flatten(condition, items)
+        if len(kids) == 1 and kids[0].type in ("conditional", "expression"):
+            node = kids[0]
+            if node.type == "expression":
+                self.flatten(_kids(node), items, node)
+                return
+            condition, _, true, _, false = _kids(node)
+            self.flatten(_kids(condition), items, condition)
             items.append(_Operator("?"))
-            self.flatten(true, items)
+            self.flatten(_kids(true), items, true)
             items.append(_Operator(":"))
-            self.flatten(false, items)
-        else:
-            items.append(self.expression(node))
+            self.flatten(_kids(false), items, false)
+            return
+        if len(kids) == 1 and kids[0].type == "operation":
+            operation = kids[0].named_children[0]
+            if operation.type == "binary_operation":
+                parts = _kids(operation)
+                at = _operator_index(parts)
+                self.flatten(parts[:at], items, operation)
+                items.append(_Operator(parts[at].type))
+                self.flatten(parts[at + 1:], items, operation)
+                return
+        items.append(self.term(kids, where))
+
+    def term(self, kids: list[Any], where: Any) -> Expr:
+        """A primary expression (or a parenthesized one) followed by its steps."""
+        if not kids:
+            raise HclError("an expression is missing", self.line(where))
+        self.deeper(where)
+        try:
+            first = kids[0]
+            if first.type == "(":
+                close = _closing_parenthesis(kids)
+                expr = self.chain(kids[1:close], where)
+                rest = kids[close + 1:]
+            else:
+                expr = self.primary(first)
+                rest = kids[1:]
+            steps = [k for k in rest if k.is_named]
+            index = 0
+            while index < len(steps):
+                expr, index = self.step(expr, steps, index)
+            return expr
+        finally:
+            self.depth -= 1
+
+    def primary(self, node: Any) -> Expr:
+        kind = node.type
+        if kind == "expression":
+            return self.expression(node)
+        if kind == "literal_value":
+            return self.literal(node.named_children[0])
+        if kind == "template_expr":
+            inner = node.named_children[0]
+            if inner.type == "heredoc_template":
+                return self.heredoc(inner)
+            return self.template(inner, quoted=True)
+        if kind == "collection_value":
+            return self.collection(node.named_children[0])
+        if kind == "variable_expr":
+            name = self.text(node)
+            if name in _LITERAL_NAMES:
+                return Literal(self.line(node), _LITERAL_NAMES[name])
+            return Variable(self.line(node), name)
+        if kind == "function_call":
+            return self.call(node)
+        if kind == "for_expr":
+            return self.for_expression(node.named_children[0])
+        if kind == "operation":
+            operation = node.named_children[0]
+            if operation.type == "unary_operation":
+                parts = _kids(operation)
+                return Unary(self.line(operation), parts[0].type,
+                             self.term(parts[1:], operation))
+            return self.chain([node], node)
+        raise HclError(f"an expression cwlint cannot read ({kind})", self.line(node))
 
     # --- literals and templates ---------------------------------------------------------
 
-    def rule_identifier(self, node: Any) -> Expr:
-        name = self.name(node)
-        if name in _LITERAL_NAMES:
-            return Literal(self.line(node), _LITERAL_NAMES[name])
-        return Variable(self.line(node), name)
-
-    def rule_literal_value(self, node: Any) -> Expr:
-        return Literal(self.line(node), _LITERAL_NAMES[self.name(node)])
-
-    def rule_int_lit(self, node: Any) -> Expr:
-        return Literal(self.line(node), int("".join(str(t) for t in _tokens(node))))
-
-    def rule_float_lit(self, node: Any) -> Expr:
-        return Literal(self.line(node), float("".join(str(t) for t in _tokens(node))))
-
-    def rule_string(self, node: Any) -> Expr:
-        return self.template(node)
-
-    def rule_template_string(self, node: Any) -> Expr:
-        token = _first_token(node)
-        return Template(self.line(node), parse_template(
-            str(token)[2:-2], self.line(node), True, self.sub_expression))
-
-    def template(self, node: Any) -> Template:
-        """A quoted string (a ``string`` tree or a ``STRING_LIT`` token) from the source."""
-        start, end = self.span(node) if _is_tree(node) else (node.start_pos, node.end_pos)
-        raw = self.text[start:end]
-        if len(raw) < 2 or not (raw.startswith('"') and raw.endswith('"')):
-            raise HclError("unterminated string", self.line(node))
-        line = self.line(node)
-        return Template(line, parse_template(raw[1:-1], line, True, self.sub_expression))
-
-    def rule_heredoc_template(self, node: Any) -> Expr:
-        token = _first_token(node)
-        line = self.line(node)
-        text, first_line = heredoc_text(str(token), line)
-        return Template(line, parse_template(text, first_line, False, self.sub_expression))
-
-    rule_heredoc_template_trim = rule_heredoc_template
-
-    def sub_expression(self, text: str, line: int) -> Expr:
-        """An expression inside a template, parsed by the grammar on its own."""
-        self.depth += 1
-        if self.depth > _MAX_DEPTH:
-            raise HclError("the expression nests too deeply", line)
+    def literal(self, node: Any) -> Expr:
+        kind = node.type
+        if kind == "string_lit":
+            return self.template(node, quoted=True)
+        if kind == "bool_lit":
+            return Literal(self.line(node), self.text(node) == "true")
+        if kind == "null_lit":
+            return Literal(self.line(node), None)
+        text = self.text(node)
         try:
-            expression = parse_expression(text.strip(), line + _leading_newlines(text))
-        finally:
-            self.depth -= 1
-        return expression
+            if "." in text or ("e" in text.lower() and not text.lower().startswith("0x")):
+                return Literal(self.line(node), float(text))
+            return Literal(self.line(node), int(text, 10))
+        except ValueError:
+            raise HclError(f"invalid number {text!r}", self.line(node)) from None
+
+    def template(self, node: Any, quoted: bool) -> Template:
+        """A quoted string: its parts between the opening and closing quotes."""
+        kids = node.children
+        start, end = kids[0].end_byte, kids[-1].start_byte
+        line = self.line(node)
+        return Template(line, self.template_parts(kids[1:-1], start, end, quoted, line))
+
+    def heredoc(self, node: Any) -> Template:
+        kids = _kids(node)
+        strip = self.text(kids[0]) == "<<-"
+        opening = _HEREDOC_OPENING.match(self.source, kids[0].start_byte)
+        if opening is None:
+            raise HclError("expected a heredoc marker such as <<EOT followed by a new line",
+                           self.line(node))
+        start = opening.end()
+        closing = kids[-1]
+        end = max(start, self.source.rfind(b"\n", 0, closing.start_byte) + 1)
+        cut = 0
+        if strip:
+            lines = self.source[start:end].decode("utf-8", "surrogatepass").split("\n")
+            widths = [len(x) - len(x.lstrip(" \t")) for x in lines if x.strip()]
+            cut = min(widths) if widths else 0
+        line = self.line(node)
+        return Template(line, self.template_parts(kids[2:-1], start, end, False, line, cut))
+
+    def template_parts(self, kids: list[Any], start: int, end: int, quoted: bool, line: int,
+                       cut: int = 0) -> tuple[Any, ...]:
+        """The parts of a template whose text runs from ``start`` to ``end`` (bytes):
+        literal text between the interpolations and directives, which are converted."""
+        markers: list[tuple[int, int, Any]] = []
+        for kid in kids:
+            self.markers(kid, markers)
+        flat: list[Any] = []
+        position = start
+        for marker_start, marker_end, item in markers:
+            if marker_start > position:
+                flat.append(self.literal_text(position, marker_start, quoted, line, cut))
+            flat.append(item)
+            position = marker_end
+        if end > position:
+            flat.append(self.literal_text(position, end, quoted, line, cut))
+        return nest(flat, line)
+
+    def literal_text(self, start: int, end: int, quoted: bool, line: int, cut: int) -> str:
+        text = self.source[start:end].decode("utf-8", "surrogatepass")
+        if cut:
+            at_line_start = start == 0 or self.source[start - 1:start] == b"\n"
+            pieces = text.split("\n")
+            text = "\n".join(p[cut:] if i or at_line_start else p
+                             for i, p in enumerate(pieces))
+        if _LITERAL_SPECIAL.search(text) is None:
+            return text
+        return _unescape(text, quoted, line)
+
+    def markers(self, node: Any, found: list[tuple[int, int, Any]]) -> None:
+        """The interpolations and directive markers under a template part, in order:
+        (start byte, end byte, item for :func:`~cwlint.terraform.templates.nest`)."""
+        kind = node.type
+        if kind == "template_interpolation":
+            before, expression, after = self.placeholder(node)
+            if expression is None:
+                raise HclError("an empty interpolation '${}'", self.line(node))
+            found.append((node.start_byte, node.end_byte,
+                          ("strip", before, after, Interpolation(self.expression(expression)))))
+        elif kind in ("template_directive", "template_if", "template_for"):
+            for child in node.named_children:
+                self.markers(child, found)
+        elif kind in ("template_if_intro", "template_for_start", "template_else_intro",
+                      "template_if_end", "template_for_end"):
+            before, expression, after = self.placeholder(node)
+            payload: Any
+            if kind == "template_if_intro":
+                payload = ("if", self.expression(expression))
+            elif kind == "template_for_start":
+                names = [self.text(c) for c in node.named_children if c.type == "identifier"]
+                collection = self.expression(expression)
+                payload = ("for", (names[0], names[1], collection) if len(names) == 2
+                           else (None, names[0], collection))
+            else:
+                payload = ({"template_else_intro": "else", "template_if_end": "endif",
+                            "template_for_end": "endfor"}[kind], None)
+            found.append((node.start_byte, node.end_byte, ("strip", before, after, payload)))
+
+    def placeholder(self, node: Any) -> tuple[bool, Any, bool]:
+        """Whether a ``${``/``%{`` strips before and after (``~``), and its expression."""
+        kids = node.children
+        expression = next((k for k in kids if k.type == "expression"), None)
+        before = len(kids) > 2 and kids[1].type == "strip_marker"
+        after = len(kids) > 3 and kids[-2].type == "strip_marker"
+        return before, expression, after
 
     # --- collections ----------------------------------------------------------------------
 
-    def rule_tuple(self, node: Any) -> Expr:
-        return TupleExpr(self.line(node),
-                         tuple(self.expression(c) for c in _child_trees(node)))
-
-    def rule_object(self, node: Any) -> Expr:
+    def collection(self, node: Any) -> Expr:
+        if node.type == "tuple":
+            return TupleExpr(self.line(node), tuple(
+                self.expression(c) for c in node.named_children if c.type == "expression"))
         items: list[tuple[Expr, Expr]] = []
-        for element in _child_trees(node):
-            parts = _child_trees(element)
-            items.append((self.object_key(parts[0]), self.expression(parts[-1])))
+        for element in node.named_children:
+            if element.type != "object_elem":
+                continue
+            key = element.child_by_field_name("key")
+            value = element.child_by_field_name("val")
+            items.append((self.object_key(key), self.expression(value)))
         return ObjectExpr(self.line(node), tuple(items))
 
     def object_key(self, node: Any) -> Expr:
         """A key: a bare name is a literal string, anything else an expression."""
-        while node.data.startswith("object_elem_key") or node.data == "expr_term":
-            trees = _child_trees(node)
-            if len(trees) != 1 or any(getattr(c, "type", "") == "LPAR" for c in node.children):
-                break
-            node = trees[0]
-        if node.data in ("identifier", "keyword", "literal_value"):
-            return Literal(self.line(node), self.name(node))
-        if node.data.startswith("object_elem_key"):
-            return self.expression(_child_trees(node)[0])
-        key = self.expression(node)
-        return Literal(key.line, key.name) if isinstance(key, Variable) else key
+        kids = _kids(node)
+        if len(kids) == 1 and kids[0].type == "variable_expr":
+            return Literal(self.line(node), self.text(kids[0]))
+        if len(kids) == 1 and kids[0].type == "literal_value":
+            literal = kids[0].named_children[0]
+            if literal.type in ("bool_lit", "null_lit"):
+                return Literal(self.line(node), self.text(literal))
+        return self.expression(node)
 
     # --- calls ----------------------------------------------------------------------------
 
-    def rule_function_call(self, node: Any) -> Expr:
-        trees = _child_trees(node)
-        names = [self.name(t) for t in trees if t.data == "identifier"]
-        arguments = next((t for t in trees if t.data == "arguments"), None)
-        values = _child_trees(arguments) if arguments is not None else []
-        expand = False
-        if values:
-            # between the last argument and ')' there is only ',' or '...' (and comments)
-            between = self.text[self.span(values[-1])[1]:self.span(node)[1]]
-            expand = "..." in _COMMENT.sub("", between)
-        return Call(self.line(node), "::".join(names),
+    def call(self, node: Any) -> Expr:
+        kids = node.named_children
+        arguments = next((k for k in kids if k.type == "function_arguments"), None)
+        values = [] if arguments is None else [
+            k for k in arguments.named_children if k.type == "expression"]
+        expand = arguments is not None and any(
+            k.type == "ellipsis" for k in arguments.named_children)
+        return Call(self.line(node), self.text(kids[0]),
                     tuple(self.expression(v) for v in values), expand)
-
-    rule_provider_function_call = rule_function_call
-
-    def span(self, node: Any) -> tuple[int, int]:
-        """Where a node starts and ends in the text (grammars that propagate positions
-        count tokens they leave out of the tree, such as a closing parenthesis)."""
-        meta = getattr(node, "meta", None)
-        start, end = getattr(meta, "start_pos", None), getattr(meta, "end_pos", None)
-        if isinstance(start, int) and isinstance(end, int):
-            return start, end
-        first, last = _first_token(node), _last_token(node)
-        if first is None or last is None:
-            return 0, 0
-        return first.start_pos, last.end_pos
 
     # --- traversals -----------------------------------------------------------------------
 
-    def rule_get_attr_expr_term(self, node: Any) -> Expr:
-        source, step = _child_trees(node)[:2]
-        return self.step(self.expression(source), step)
+    def step(self, source: Expr, steps: list[Any], index: int) -> tuple[Expr, int]:
+        """Apply ``steps[index]`` to ``source``; the next index to apply."""
+        node = steps[index]
+        if node.type == "get_attr":
+            return GetAttr(source.line, source, self.text(node.named_children[0])), index + 1
+        if node.type == "index":
+            return self.index(source, node.named_children[0]), index + 1
+        if node.type == "splat":
+            splat = node.named_children[0]
+            body: Expr = SplatItem(self.line(splat))
+            inner = splat.named_children
+            used = 0
+            for used, part in enumerate(inner):
+                if splat.type == "attr_splat" and part.type == "index":
+                    break  # HCL: an attribute-only splat takes attribute steps only
+                body, _ = self.step(body, inner, used)
+            else:
+                used = len(inner)
+            result: Expr = Splat(source.line, source, body)
+            for rest in range(used, len(inner)):
+                result, _ = self.step(result, inner, rest)
+            return result, index + 1
+        raise HclError(f"a traversal step cwlint cannot read ({node.type})", self.line(node))
 
-    rule_index_expr_term = rule_get_attr_expr_term
-
-    def step(self, source: Expr, step: Any) -> Expr:
-        """One ``.name``, ``[key]`` or legacy ``.0`` step applied to ``source``."""
-        if step.data == "get_attr":
-            return GetAttr(source.line, source, self.name(_child_trees(step)[0]))
-        keys = _child_trees(step)
-        if (step.data == "index" and not keys) or step.data == "short_index":
-            digits = "".join(str(t) for t in step.children
-                             if not _is_tree(t) and str(t) not in (".", ""))
+    def index(self, source: Expr, node: Any) -> Expr:
+        if node.type == "legacy_index":
+            digits = self.text(node).lstrip(".").strip()
             return Index(source.line, source, Literal(source.line, int(digits)))
-        if step.data in ("index", "braces_index"):
-            return Index(source.line, source, self.expression(keys[0]))
-        raise HclError(f"a traversal step cwlint cannot read ({step.data})", self.line(step))
-
-    def splat(self, node: Any) -> Expr:
-        source, splat = _child_trees(node)[:2]
-        line = self.line(splat)
-        body: Expr = SplatItem(line)
-        for step in _child_trees(splat):
-            body = self.step(body, step)
-        return Splat(self.line(node), self.expression(source), body)
-
-    rule_attr_splat_expr_term = splat
-    rule_full_splat_expr_term = splat
+        key = next(k for k in node.named_children if k.type == "expression")
+        return Index(source.line, source, self.expression(key))
 
     # --- for expressions ------------------------------------------------------------------
 
-    def rule_for_tuple_expr(self, node: Any) -> Expr:
-        intro, *rest = _child_trees(node)
-        key_var, value_var, collection = self.for_intro(intro)
-        condition = self.for_condition(rest)
-        return ForExpr(self.line(node), key_var, value_var, collection, None,
-                       self.expression(rest[0]), condition)
-
-    def rule_for_object_expr(self, node: Any) -> Expr:
-        intro, *rest = _child_trees(node)
-        key_var, value_var, collection = self.for_intro(intro)
-        condition = self.for_condition(rest)
-        grouping = any(not _is_tree(c) and str(c) == "..." for c in node.children)
+    def for_expression(self, node: Any) -> Expr:
+        kids = node.named_children
+        intro = kids[0] if kids[0].type == "for_intro" else kids[1]
+        names = [self.text(c) for c in intro.named_children if c.type == "identifier"]
+        collection = self.expression(next(c for c in intro.named_children
+                                          if c.type == "expression"))
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        results = [c for c in kids if c.type == "expression"]
+        condition_node = next((c for c in kids if c.type == "for_cond"), None)
+        condition = None
+        if condition_node is not None:
+            condition = self.expression(next(c for c in condition_node.named_children
+                                             if c.type == "expression"))
+        if node.type == "for_tuple_expr":
+            return ForExpr(self.line(node), key_var, value_var, collection, None,
+                           self.expression(results[0]), condition)
+        grouping = any(c.type == "ellipsis" for c in kids)
         return ForExpr(self.line(node), key_var, value_var, collection,
-                       self.expression(rest[0]), self.expression(rest[1]), condition, grouping)
-
-    def for_intro(self, node: Any) -> tuple[str | None, str, Expr]:
-        trees = _child_trees(node)
-        names = [self.name(t) for t in trees[:-1] if t.data == "identifier"]
-        collection = self.expression(trees[-1])
-        if len(names) == 2:
-            return names[0], names[1], collection
-        return None, names[0], collection
-
-    def for_condition(self, rest: list[Any]) -> Expr | None:
-        if rest and rest[-1].data == "for_cond":
-            condition = rest.pop()
-            return self.expression(_child_trees(condition)[-1])
-        return None
+                       self.expression(results[0]), self.expression(results[1]), condition,
+                       grouping)
 
 
-def _leading_newlines(text: str) -> int:
-    stripped = text.lstrip()
-    return text[:len(text) - len(stripped)].count("\n")
+def _operator_index(parts: list[Any]) -> int:
+    """Where the operator of a binary operation is among its children (parenthesized
+    operands keep theirs inside)."""
+    depth = 0
+    for at, part in enumerate(parts):
+        if part.type == "(":
+            depth += 1
+        elif part.type == ")":
+            depth -= 1
+        elif depth == 0 and not part.is_named and part.type in _PRECEDENCE:
+            return at
+    raise HclError("a binary operation without an operator", int(parts[0].start_point[0]) + 1)
+
+
+def _closing_parenthesis(kids: list[Any]) -> int:
+    depth = 0
+    for at, kid in enumerate(kids):
+        if kid.type == "(":
+            depth += 1
+        elif kid.type == ")":
+            depth -= 1
+            if depth == 0:
+                return at
+    raise HclError("'(' is not closed", int(kids[0].start_point[0]) + 1)
+
+
+def _unescape(text: str, quoted: bool, line: int) -> str:
+    """Literal template text with ``$${``/``%%{`` and, in quoted strings, backslash
+    escapes applied."""
+    out: list[str] = []
+    position = 0
+    for found in _LITERAL_SPECIAL.finditer(text):
+        if found.start() < position:
+            continue
+        out.append(text[position:found.start()])
+        token = found.group()
+        if token != "\\":
+            out.append(token[1:])
+            position = found.end()
+            continue
+        if not quoted:
+            out.append("\\")
+            position = found.end()
+            continue
+        sequence = text[found.end():found.end() + 1]
+        if sequence in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[sequence])
+            position = found.end() + 1
+            continue
+        if sequence in ("u", "U"):
+            width = 4 if sequence == "u" else 8
+            digits = text[found.end() + 1:found.end() + 1 + width]
+            if len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
+                try:
+                    out.append(chr(int(digits, 16)))
+                except (ValueError, OverflowError):
+                    raise HclError(f"invalid escape \\{sequence}{digits}", line) from None
+                position = found.end() + 1 + width
+                continue
+        raise HclError(f"invalid escape sequence \\{sequence} in a string", line)
+    out.append(text[position:])
+    return "".join(out)

@@ -19,14 +19,16 @@ from __future__ import annotations
 import glob
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from cwlint.cfn.intrinsics import partition_for_region
 from cwlint.model import Location
-from cwlint.terraform import hcl, syntax
+from cwlint.terraform import hcl, json_syntax, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
+from cwlint.terraform.discovery import configuration_files, is_module_directory
 from cwlint.terraform.expressions import Evaluator, Scope, Step, flatten_traversal, plain
 from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
 from cwlint.terraform.values import EvalError, TfRef, after_apply
@@ -52,10 +54,6 @@ class TerraformError(Exception):
         self.message = message
 
 
-def is_module_directory(path: str) -> bool:
-    return os.path.isdir(path) and bool(glob.glob(os.path.join(glob.escape(path), "*.tf")))
-
-
 @dataclass
 class Declaration:
     block: syntax.Block
@@ -77,10 +75,10 @@ class ModuleConfig:
 
 
 def load_module(directory: str) -> ModuleConfig:
-    """Parse every ``*.tf`` file of ``directory`` (raises :class:`TerraformError`)."""
+    """Parse every ``*.tf`` and ``*.tf.json`` file of ``directory`` (raises
+    :class:`TerraformError`)."""
     config = ModuleConfig(directory)
-    pattern = os.path.join(glob.escape(directory), "*.tf")
-    paths = sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+    paths = configuration_files(directory)
     overrides = [p for p in paths if _is_override(p)]
     for path in [p for p in paths if not _is_override(p)] + overrides:
         if directory in ("", "."):  # a .tf file named alone is reported as given
@@ -97,7 +95,8 @@ def load_module(directory: str) -> ModuleConfig:
 
 def _is_override(path: str) -> bool:
     name = os.path.basename(path)
-    return name == "override.tf" or name.endswith("_override.tf")
+    return name in ("override.tf", "override.tf.json") or name.endswith(
+        ("_override.tf", "_override.tf.json"))
 
 
 def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
@@ -121,13 +120,16 @@ def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
     if target is None:
         _declare(config, block, path)
         return
-    body = target.block.body
-    body.attributes.update(block.body.attributes)
+    # a new block: parsed files are shared by every input of a scan (parse_file)
+    original = target.block
     replaced = {b.type if b.type != "dynamic" else f"dynamic {b.labels}" for b in
                 block.body.blocks}
-    body.blocks = [b for b in body.blocks if (b.type if b.type != "dynamic"
-                                              else f"dynamic {b.labels}") not in replaced]
-    body.blocks.extend(block.body.blocks)
+    kept = [b for b in original.body.blocks if (b.type if b.type != "dynamic"
+                                                else f"dynamic {b.labels}") not in replaced]
+    body = syntax.Body({**original.body.attributes, **block.body.attributes},
+                       kept + block.body.blocks)
+    target.block = syntax.Block(original.type, original.labels, body, original.line,
+                                original.end_line, original.column)
 
 
 def read_bytes(path: str, limit: int, what: str) -> bytes:
@@ -143,7 +145,33 @@ def read_bytes(path: str, limit: int, what: str) -> bytes:
     return data
 
 
+#: Parsed files by (real path, modification time, size): a file is parsed once per scan
+#: (and per process), whichever inputs read it, such as a module called by several roots.
+_PARSED: OrderedDict[tuple[str, int, int], syntax.Body] = OrderedDict()
+_PARSED_LIMIT = 4096
+
+
 def parse_file(path: str) -> syntax.Body:
+    """The syntax tree of one ``.tf`` file (raises :class:`TerraformError`). The tree is
+    shared: callers must not change it."""
+    try:
+        status = os.stat(path)
+        key: tuple[str, int, int] | None = (os.path.realpath(path), status.st_mtime_ns,
+                                            status.st_size)
+    except OSError:
+        key = None  # read_bytes says why
+    if key is not None and key in _PARSED:
+        _PARSED.move_to_end(key)
+        return _PARSED[key]
+    body = _parse_file(path)
+    if key is not None:
+        _PARSED[key] = body
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
+    return body
+
+
+def _parse_file(path: str) -> syntax.Body:
     data = read_bytes(path, MAX_FILE_BYTES, "the file")
     if b"\x00" in data:
         raise TerraformError(path, None, "not a text file")
@@ -152,7 +180,7 @@ def parse_file(path: str) -> syntax.Body:
     except UnicodeDecodeError as exc:
         raise TerraformError(path, None, f"not UTF-8 text ({exc.reason})") from exc
     try:
-        return hcl.parse(text)
+        return json_syntax.parse(text) if path.endswith(".json") else hcl.parse(text)
     except hcl.HclError as exc:
         raise TerraformError(path, exc.line, exc.message) from exc
     except RecursionError:

@@ -22,7 +22,7 @@ from cwlint.rules.cwl000_module_not_analysed import ModuleNotAnalysed
 from cwlint.suppressions import Notice, SuppressionIndex, terraform_suppressions
 from cwlint.terraform.attributes import Environment
 from cwlint.terraform.builder import build_model
-from cwlint.terraform.discovery import is_module_directory, module_directory_of
+from cwlint.terraform.discovery import is_module_directory, is_tf_like, module_directory_of
 from cwlint.terraform.modules import MAX_FILE_BYTES, TerraformError, read_configuration
 from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources
 from cwlint.terraform.resources import TerraformInput
@@ -72,10 +72,10 @@ def scan_terraform(item: Input, options: ScanOptions) -> InputOutcome:
 def read_input(path: str, env: Environment) -> TerraformInput:
     """The resources of a module directory (or of the directory of a ``.tf`` file) or of a
     plan file."""
-    if os.path.isdir(path) or path.endswith(".tf"):
+    if os.path.isdir(path) or is_tf_like(path):
         directory = path if os.path.isdir(path) else module_directory_of(path)
         if not is_module_directory(directory):
-            raise TerraformError(path, None, "no .tf files in this directory")
+            raise TerraformError(path, None, "no .tf or .tf.json files in this directory")
         return read_configuration(directory, env)
     return plan_resources(load_plan(path), path)
 
@@ -94,6 +94,8 @@ def suppressions(tf: TerraformInput) -> tuple[SuppressionIndex, list[Notice]]:
     merged = SuppressionIndex()
     notices: list[Notice] = []
     for path in tf.files:
+        if not path.endswith(".tf"):
+            continue  # JSON has no comments
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(MAX_FILE_BYTES)

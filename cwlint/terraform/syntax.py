@@ -1,4 +1,5 @@
-"""The syntax tree of HCL native syntax that cwlint evaluates, with 1-based line numbers.
+"""The syntax tree of HCL native syntax that cwlint evaluates, with 1-based line numbers
+(and columns for attributes and blocks).
 
 :mod:`cwlint.terraform.hcl` builds it from ``.tf`` text; :mod:`cwlint.terraform.expressions`
 evaluates it. Expressions are immutable; a body keeps its attributes by name and its
@@ -144,6 +145,7 @@ class Attribute:
     name: str
     expr: Expr
     line: int
+    column: int = 1  # 1-based, in characters
 
 
 @dataclass
@@ -153,6 +155,7 @@ class Block:
     body: Body
     line: int
     end_line: int
+    column: int = 1  # 1-based, in characters
 
 
 @dataclass
