@@ -24,7 +24,7 @@ FUZZ_SECONDS ?= 120
 # would measure the compiler).
 COMPILE = $(BIN)/python -m compileall -q cwlint checks >/dev/null
 
-.PHONY: install install-checkov demo test test-checkov lint bench bench-plugins corpus fuzz clean
+.PHONY: install install-checkov demo docs test test-checkov lint bench bench-plugins corpus fuzz clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ demo: install
 	@echo '$$ cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json --action cloudwatch:PutMetricData --context cloudwatch:namespace=orders'
 	@$(BIN)/cwlint iam simulate --policy fixtures/iam/metrics-namespace-policy.json \
 		--action cloudwatch:PutMetricData --context cloudwatch:namespace=orders
+
+# The rule pages (docs/rules/), their index and the README's rule table, from the rules'
+# docstrings and the registry; a test fails when they are out of date.
+docs: install
+	$(BIN)/python scripts/gen_docs.py
 
 lint: install
 	$(BIN)/ruff check .

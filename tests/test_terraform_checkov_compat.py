@@ -28,8 +28,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULE = ROOT / "fixtures" / "terraform" / "hcl" / "cwl001-fail-env-namespace"
-PLAN = ROOT / "fixtures" / "terraform" / "plan" / "cwl001-fail-env-namespace.json"
+MODULE = ROOT / "fixtures" / "cwl001" / "fail-env-namespace" / "terraform"
+PLAN = ROOT / "fixtures" / "cwl001" / "fail-env-namespace" / "plan.json"
 
 
 def _run(*command: str | Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:
