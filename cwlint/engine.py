@@ -23,6 +23,7 @@ from cwlint.cfn.frontend import build_model
 from cwlint.cfn.intrinsics import Resolver
 from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
 from cwlint.cfn.scenarios import analyse_scenarios, relevant_conditions
+from cwlint.columns import place_in_template, terraform_column, with_columns
 from cwlint.findings import Finding, InputError
 from cwlint.iam.policy import Policy
 from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
@@ -207,7 +208,7 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
     if terraform.is_terraform_input(item.path):  # Terraform HCL or plan: cwlint.terraform
         from cwlint.terraform.scan import scan_terraform  # imported for Terraform inputs only
 
-        return scan_terraform(item, options)
+        return _placed(scan_terraform(item, options))
     try:
         loaded = load_template(item.path)
     except TemplateError as exc:
@@ -224,6 +225,7 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
         subjects: Subjects | None = {} if options.collect_subjects else None
         findings = apply_severity(analyse_template(loaded, options, subjects),
                                   options.severity)
+        findings = place_in_template(findings, loaded.template)
         index, notices = cfn_suppressions(loaded, _source_text(item.path))
         kept, suppressed = index.apply(findings)
         return InputOutcome(kept, suppressed, notices, files=1, analysed=True,
@@ -236,6 +238,14 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
     except Exception as exc:  # a bug must not hide the other files' findings
         return InputOutcome(error=InputError(item.path, f"internal error while analysing: "
                                              f"{type(exc).__name__}: {exc}"), files=1)
+
+
+def _placed(outcome: InputOutcome) -> InputOutcome:
+    """A Terraform input's outcome with the columns of its findings (HCL only)."""
+    outcome.findings = with_columns(outcome.findings, terraform_column)
+    outcome.suppressed = [replace(s, finding=with_columns([s.finding], terraform_column)[0])
+                          for s in outcome.suppressed]
+    return outcome
 
 
 def analyse_template(loaded: LoadedTemplate, options: ScanOptions,
