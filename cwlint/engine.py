@@ -151,11 +151,23 @@ def _walk(root: str, exclude: PathFilter | None = None) -> Iterable[str]:
                 yield path
 
 
-def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
+#: Told, as the scan goes, how many of how many inputs are done and which one is next.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def scan(paths: Sequence[str], options: ScanOptions | None = None,
+         progress: ProgressCallback | None = None) -> ScanResult:
     options = options or ScanOptions()
     inputs, errors = discover(paths, options.exclude, options.skip_unrecognized)
     result = ScanResult(errors=list(errors))
-    for item, outcome in zip(inputs, scan_inputs(inputs, options), strict=True):
+    result.notices.extend(excluded_notices(paths, options.exclude))
+    total = len(inputs)
+    if progress is not None and inputs:
+        progress(0, total, inputs[0].path)
+    for done, (item, outcome) in enumerate(zip(inputs, scan_inputs(inputs, options),
+                                               strict=True), start=1):
+        if progress is not None:
+            progress(done, total, inputs[done].path if done < total else item.path)
         result.findings.extend(outcome.findings)
         result.suppressed.extend(outcome.suppressed)
         result.notices.extend(outcome.notices)
@@ -168,6 +180,20 @@ def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
     result.notices.sort(key=lambda n: (n.file, n.line or 0, n.message))
     return result
+
+
+def excluded_notices(paths: Sequence[str], exclude: PathFilter | None) -> list[Notice]:
+    """A notice for each path named on the command line that the configuration's
+    ``exclude`` leaves out, saying which pattern did (a directory walk drops excluded
+    files silently; a file or directory the user named deserves the reason)."""
+    if exclude is None:
+        return []
+    notices = []
+    for path in paths:
+        reason = exclude.reason(path) if os.path.exists(path) else None
+        if reason is not None:
+            notices.append(Notice(path, None, reason))
+    return notices
 
 
 def scan_inputs(inputs: Sequence[Input], options: ScanOptions) -> Iterable[InputOutcome]:
