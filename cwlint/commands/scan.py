@@ -27,12 +27,19 @@ from cwlint.errors import UsageError
 from cwlint.external_policies import load_boundaries, load_scps
 from cwlint.findings import SEVERITY_RANK
 from cwlint.pathfilter import PathFilter
-from cwlint.report import github_report, json_report, junit_report, sarif_report, text_report
+from cwlint.report import (
+    github_report,
+    json_report,
+    junit_report,
+    markdown_report,
+    sarif_report,
+    text_report,
+)
 from cwlint.report.locations import repository_root
 from cwlint.rules.base import Rule
 from cwlint.terminal import Progress, wants_colour
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 DEFAULT_REGION, DEFAULT_ACCOUNT = "us-east-1", "123456789012"
 NOTHING_FOUND = "no CloudFormation or SAM template, Terraform module or Terraform plan found"
@@ -163,6 +170,8 @@ def render(result: ScanResult, args: argparse.Namespace, rules: tuple[type[Rule]
         return junit_report.render(result, rules, fail_on, args.show_suppressed)
     if fmt == "github":
         return github_report.render(result, repository_root(), args.show_suppressed)
+    if fmt == "markdown":
+        return markdown_report.render(result, repository_root())
     colour = args.output is None and wants_colour(sys.stdout)
     return text_report.render(result, colour=colour, show_suppressed=args.show_suppressed)
 
