@@ -182,7 +182,8 @@ def test_text_shows_suppressed_only_when_asked() -> None:
 
 def test_json_keeps_its_shape_and_lists_suppressed_apart() -> None:
     document = json.loads(cwlint("scan", "--format", "json", SUPPRESSIONS).stdout)
-    assert list(document) == ["version", "findings", "errors", "summary", "suppressed"]
+    assert list(document) == ["version", "findings", "errors", "summary", "suppressed",
+                              "notices"]
     assert {f["resource"] for f in document["findings"]} == {"NoReasonFunction",
                                                              "OtherRuleFunction"}
     assert document["summary"] == {"files": 1, "findings": 2, "errors": 0}
