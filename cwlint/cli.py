@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from cwlint import __version__
-from cwlint.commands import diagnose, plugin_path, rules, scan, simulate
+from cwlint.commands import diagnose, plugin_path, report, rules, scan, simulate
 from cwlint.errors import UsageError
 
 EXIT_USAGE = 2
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cwlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     scan.add_parser(commands)
+    report.add_parser(commands)
     rules.add_parsers(commands)
     diagnose.add_parser(commands)
     plugin_path.add_parser(commands)

@@ -23,6 +23,7 @@ from cwlint.cfn.frontend import build_model
 from cwlint.cfn.intrinsics import Resolver
 from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
 from cwlint.cfn.scenarios import analyse_scenarios, relevant_conditions
+from cwlint.columns import place_in_template, terraform_column, with_columns
 from cwlint.findings import Finding, InputError
 from cwlint.iam.policy import Policy
 from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
@@ -153,11 +154,23 @@ def _walk(root: str, exclude: PathFilter | None = None) -> Iterable[str]:
                 yield path
 
 
-def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
+#: Told, as the scan goes, how many of how many inputs are done and which one is next.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def scan(paths: Sequence[str], options: ScanOptions | None = None,
+         progress: ProgressCallback | None = None) -> ScanResult:
     options = options or ScanOptions()
     inputs, errors = discover(paths, options.exclude, options.skip_unrecognized)
     result = ScanResult(errors=list(errors))
-    for item, outcome in zip(inputs, scan_inputs(inputs, options), strict=True):
+    result.notices.extend(excluded_notices(paths, options.exclude))
+    total = len(inputs)
+    if progress is not None and inputs:
+        progress(0, total, inputs[0].path)
+    for done, (item, outcome) in enumerate(zip(inputs, scan_inputs(inputs, options),
+                                               strict=True), start=1):
+        if progress is not None:
+            progress(done, total, inputs[done].path if done < total else item.path)
         result.findings.extend(outcome.findings)
         result.suppressed.extend(outcome.suppressed)
         result.notices.extend(outcome.notices)
@@ -170,6 +183,20 @@ def scan(paths: Sequence[str], options: ScanOptions | None = None) -> ScanResult
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
     result.notices.sort(key=lambda n: (n.file, n.line or 0, n.message))
     return result
+
+
+def excluded_notices(paths: Sequence[str], exclude: PathFilter | None) -> list[Notice]:
+    """A notice for each path named on the command line that the configuration's
+    ``exclude`` leaves out, saying which pattern did (a directory walk drops excluded
+    files silently; a file or directory the user named deserves the reason)."""
+    if exclude is None:
+        return []
+    notices = []
+    for path in paths:
+        reason = exclude.reason(path) if os.path.exists(path) else None
+        if reason is not None:
+            notices.append(Notice(path, None, reason))
+    return notices
 
 
 def scan_inputs(inputs: Sequence[Input], options: ScanOptions) -> Iterable[InputOutcome]:
@@ -210,7 +237,7 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
     if terraform.is_terraform_input(item.path):  # Terraform HCL or plan: cwlint.terraform
         from cwlint.terraform.scan import scan_terraform  # imported for Terraform inputs only
 
-        return scan_terraform(item, options)
+        return _placed(scan_terraform(item, options))
     try:
         loaded = load_template(item.path)
     except TemplateError as exc:
@@ -227,6 +254,7 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
         subjects: Subjects | None = {} if options.collect_subjects else None
         findings = apply_severity(analyse_template(loaded, options, subjects),
                                   options.severity)
+        findings = place_in_template(findings, loaded.template)
         index, notices = cfn_suppressions(loaded, _source_text(item.path))
         kept, suppressed = index.apply(findings)
         return InputOutcome(kept, suppressed, notices, files=1, analysed=True,
@@ -239,6 +267,14 @@ def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
     except Exception as exc:  # a bug must not hide the other files' findings
         return InputOutcome(error=InputError(item.path, f"internal error while analysing: "
                                              f"{type(exc).__name__}: {exc}"), files=1)
+
+
+def _placed(outcome: InputOutcome) -> InputOutcome:
+    """A Terraform input's outcome with the columns of its findings (HCL only)."""
+    outcome.findings = with_columns(outcome.findings, terraform_column)
+    outcome.suppressed = [replace(s, finding=with_columns([s.finding], terraform_column)[0])
+                          for s in outcome.suppressed]
+    return outcome
 
 
 def analyse_template(loaded: LoadedTemplate, options: ScanOptions,

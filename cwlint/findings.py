@@ -37,6 +37,7 @@ class Finding:
     resource: str
     related: tuple[Related, ...] = field(default=())
     fix: str | None = None
+    column: int | None = None  # 1-based, in characters; added after the rules ran
 
     @staticmethod
     def at(location: Location, rule_id: str, severity: str, message: str,
@@ -54,6 +55,7 @@ class Finding:
             "message": self.message,
             "file": self.file,
             "line": self.line,
+            "column": self.column,
             "resource": self.resource,
             "related": [r.to_json() for r in self.related],
             "fix": self.fix,

@@ -24,16 +24,29 @@ class PathFilter:
 
     root: str
     patterns: tuple[str, ...]
+    source: str = "the configuration"  # the file the patterns come from, for messages
 
     def excluded(self, path: str) -> bool:
         """True when ``path`` (as given, relative to the working directory or absolute)
         or one of its parent directories matches a pattern."""
+        return self.pattern_for(path) is not None
+
+    def pattern_for(self, path: str) -> str | None:
+        """The first pattern that excludes ``path``, or None."""
         if not self.patterns:
-            return False
+            return None
         relative = os.path.relpath(os.path.abspath(path), self.root)
         parts = [p for p in relative.replace(os.sep, "/").split("/") if p not in ("", ".")]
         inside = bool(parts) and parts[0] != ".."
-        return any(_matches(pattern, parts, inside) for pattern in self.patterns)
+        return next((pattern for pattern in self.patterns
+                     if _matches(pattern, parts, inside)), None)
+
+    def reason(self, path: str) -> str | None:
+        """Why ``path`` is not scanned, or None when it is."""
+        pattern = self.pattern_for(path)
+        if pattern is None:
+            return None
+        return f"not scanned: excluded by the pattern {pattern!r} of exclude in {self.source}"
 
 
 def _matches(pattern: str, parts: list[str], inside: bool) -> bool:

@@ -55,7 +55,7 @@ def test_unreadable_input_is_named_and_others_still_reported() -> None:
     result = cwlint("scan", BROKEN, ERROR)
     assert result.returncode == 2
     assert f"{BROKEN}:6: error: invalid YAML" in result.stdout
-    assert f"{ERROR}:20:1: CWL001 error" in result.stdout
+    assert f"{ERROR}:20:7: CWL001 error" in result.stdout
 
 
 @pytest.mark.parametrize("args", [

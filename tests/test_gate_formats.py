@@ -174,7 +174,7 @@ def test_text_shows_suppressed_only_when_asked() -> None:
                                           "3 suppressed")
     assert "has no reason, so it is not applied" in plain.stderr
     shown = cwlint("scan", "--show-suppressed", SUPPRESSIONS).stdout
-    assert (f"{SUPPRESSIONS}:44:1: CWL001 suppressed: Lambda function CwlintFunction"
+    assert (f"{SUPPRESSIONS}:44:7: CWL001 suppressed: Lambda function CwlintFunction"
             in shown)
     assert "    Metadata.cwlint.ignore: publishes through the sidecar's role" in shown
     assert "    checkov:skip comment: metrics are disabled in this account" in shown
@@ -182,15 +182,16 @@ def test_text_shows_suppressed_only_when_asked() -> None:
 
 def test_json_keeps_its_shape_and_lists_suppressed_apart() -> None:
     document = json.loads(cwlint("scan", "--format", "json", SUPPRESSIONS).stdout)
-    assert list(document) == ["version", "findings", "errors", "summary", "suppressed"]
+    assert list(document) == ["version", "findings", "errors", "summary", "suppressed",
+                              "notices"]
     assert {f["resource"] for f in document["findings"]} == {"NoReasonFunction",
                                                              "OtherRuleFunction"}
     assert document["summary"] == {"files": 1, "findings": 2, "errors": 0}
     entry = next(s for s in document["suppressed"] if s["resource"] == "CheckovFunction")
     assert entry["suppression"] == {"kind": "inline", "source": "checkov:skip comment",
                                     "justification": "metrics are disabled in this account"}
-    assert set(entry) == {"rule_id", "severity", "message", "file", "line", "resource",
-                          "related", "fix", "suppression"}
+    assert set(entry) == {"rule_id", "severity", "message", "file", "line", "column",
+                          "resource", "related", "fix", "suppression"}
 
 
 def test_json_without_suppressions_is_exactly_the_fixed_shape() -> None:

@@ -115,7 +115,7 @@ def test_pre_commit_hook_blocks_a_bad_template(hook_source: tuple[Path, Path],
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert re.search(r"cwlint\.+Failed", output), output
-    assert "stacks/orders.yaml:20:1: CWL001 error" in output
+    assert "stacks/orders.yaml:20:7: CWL001 error" in output
     # pre-commit may split the files across parallel runs: one summary line per run
     summaries = re.findall(r"(\d+) files? scanned: (\d+) errors?", output)
     # the two templates and infra/ (main.tf: a Terraform module, scanned, no finding)
@@ -201,7 +201,7 @@ def test_action_scan_step_writes_sarif_and_exit_code(action: dict[str, Any],
     result, outputs = run_step(action, "Scan", {"paths": "stacks\nmore"}, repo)
     assert result.returncode == 0, result.stderr
     assert outputs == {"sarif-file": "cwlint.sarif", "exit-code": "1"}
-    assert "stacks/orders.yaml:20:1: CWL001 error" in result.stdout  # readable log
+    assert "stacks/orders.yaml:20:7: CWL001 error" in result.stdout  # readable log
     document = json.loads((repo / "cwlint.sarif").read_text())
     jsonschema.validate(document, sarif_schema())
     results = document["runs"][0]["results"]

@@ -1,8 +1,16 @@
-"""``cwlint scan``: lint templates, Terraform modules and plans, and report findings.
+"""``cwlint scan``: lint CloudFormation and SAM templates, Terraform modules (.tf) and
+Terraform plans (terraform show -json), and report the findings.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (suppressed and
 baselined findings never count); 2 a usage error, an invalid configuration or baseline,
 or an input that could not be read (the others are still scanned and reported).
+
+A scan that finds nothing to read says so on stderr and exits 0, as ruff does when it
+finds no Python file; a path named on the command line that the configuration's
+``exclude`` leaves out is named on stderr with the pattern that excludes it.
+
+Colour (text format on a terminal) follows NO_COLOR and FORCE_COLOR. On a terminal, a scan
+that runs over a second shows its progress on one line of stderr.
 """
 
 from __future__ import annotations
@@ -19,17 +27,27 @@ from cwlint.errors import UsageError
 from cwlint.external_policies import load_boundaries, load_scps
 from cwlint.findings import SEVERITY_RANK
 from cwlint.pathfilter import PathFilter
-from cwlint.report import github_report, json_report, junit_report, sarif_report, text_report
+from cwlint.report import (
+    github_report,
+    json_report,
+    junit_report,
+    markdown_report,
+    sarif_report,
+    text_report,
+)
 from cwlint.report.locations import repository_root
 from cwlint.rules.base import Rule
+from cwlint.terminal import Progress, wants_colour
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 DEFAULT_REGION, DEFAULT_ACCOUNT = "us-east-1", "123456789012"
+NOTHING_FOUND = "no CloudFormation or SAM template, Terraform module or Terraform plan found"
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("scan", help="lint CloudFormation/SAM templates",
+    parser = subparsers.add_parser("scan", help="lint CloudFormation/SAM templates, Terraform "
+                                   "modules and plans",
                                    description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
@@ -82,12 +100,15 @@ def _jobs(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     config = configuration(args.config, args.paths)
     options = scan_options(config, args)
-    result = scan(args.paths, options)
+    with Progress() as progress:
+        result = scan(args.paths, options, progress.update if progress.enabled else None)
     baseline = apply_baseline(result, args.write_baseline, args.baseline or config.baseline)
     if args.hide_suppressed:
         result.suppressed = []
     for notice in result.notices:
         print(f"cwlint: warning: {notice.where()}: {notice.message}", file=sys.stderr)
+    if result.files == 0 and not result.errors:
+        print(f"cwlint: warning: {NOTHING_FOUND} in {' '.join(args.paths)}", file=sys.stderr)
     fail_on = args.fail_on or config.fail_on or "error"
     text = render(result, args, options.rules, fail_on, baseline is not None)
     write(text, args.output)
@@ -113,7 +134,9 @@ def scan_options(config: Config, args: argparse.Namespace) -> ScanOptions:
         namespace_source=f"configuration {config.path}",
         scps=load_scps(config),
         boundaries=boundaries.attached if boundaries.documents else None,
-        exclude=PathFilter(config.base_dir, config.exclude) if config.exclude else None,
+        exclude=PathFilter(config.base_dir, config.exclude,
+                           f"{_shown(config.path)}" if config.path else "the configuration")
+        if config.exclude else None,
         skip_unrecognized=args.skip_unrecognized,
         jobs=args.jobs or config.jobs,
     )
@@ -147,7 +170,9 @@ def render(result: ScanResult, args: argparse.Namespace, rules: tuple[type[Rule]
         return junit_report.render(result, rules, fail_on, args.show_suppressed)
     if fmt == "github":
         return github_report.render(result, repository_root(), args.show_suppressed)
-    colour = args.output is None and sys.stdout.isatty()
+    if fmt == "markdown":
+        return markdown_report.render(result, repository_root())
+    colour = args.output is None and wants_colour(sys.stdout)
     return text_report.render(result, colour=colour, show_suppressed=args.show_suppressed)
 
 

@@ -3,6 +3,9 @@
 Suppressed and baselined findings never enter ``findings``; when there are any, an
 optional top-level ``suppressed`` list holds them, each a finding object with a
 ``suppression`` object (``kind`` inline or baseline, ``source``, ``justification``).
+Likewise an optional ``notices`` list holds the warnings about suppressions and the
+configuration that the scan prints on stderr (``file``, ``line``, ``message``), so that
+``cwlint report`` renders them as the scan would have.
 """
 
 from __future__ import annotations
@@ -24,4 +27,7 @@ def render(result: ScanResult) -> str:
     }
     if result.suppressed:
         document["suppressed"] = [s.to_json() for s in result.suppressed]
+    if result.notices:
+        document["notices"] = [{"file": n.file, "line": n.line, "message": n.message}
+                               for n in result.notices]
     return json.dumps(document, indent=2, sort_keys=False) + "\n"

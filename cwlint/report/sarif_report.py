@@ -134,7 +134,7 @@ def _cut(text: str, limit: int) -> str:
 
 def _result(finding: Finding, suppressed: Suppressed | None, root: str,
             rule_index: dict[str, int], baseline: bool) -> dict[str, Any]:
-    location = physical_location(finding.file, finding.line, root)
+    location = physical_location(finding.file, finding.line, root, finding.column)
     related = finding.related[:MAX_RELATED]
     result: dict[str, Any] = {"ruleId": finding.rule_id}
     if finding.rule_id in rule_index:
@@ -175,8 +175,10 @@ def _link_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-def physical_location(path: str, line: int | None, root: str) -> dict[str, Any]:
-    """A physicalLocation with a full region: the line's text, indentation left out."""
+def physical_location(path: str, line: int | None, root: str,
+                      column: int | None = None) -> dict[str, Any]:
+    """A physicalLocation with a full region: the line's text from ``column`` (1-based, in
+    characters; else from its first character that is not blank) to its end."""
     uri, relative = artifact_uri(path, root)
     artifact: dict[str, Any] = {"uri": uri}
     if relative:
@@ -184,7 +186,10 @@ def physical_location(path: str, line: int | None, root: str) -> dict[str, Any]:
     number = line if line is not None and line > 0 else 1
     lines = source_lines(path)
     text = lines[number - 1] if number <= len(lines) else ""
-    start = utf16_length(text) - utf16_length(text.lstrip()) + 1
+    if column is not None and 1 <= column <= len(text):
+        start = utf16_length(text[: column - 1]) + 1
+    else:
+        start = utf16_length(text) - utf16_length(text.lstrip()) + 1
     end = max(start, utf16_length(text.rstrip()) + 1)
     return {"artifactLocation": artifact,
             "region": {"startLine": number, "startColumn": start,

@@ -1,14 +1,16 @@
 """``--format text``: compiler-style lines, then a summary line; colour only on a terminal.
 
+Each finding is ``path:line:column: CWL001 error: message [resource]`` (``path:line:`` when
+its input has no columns, a Terraform plan), with its fix on the next line.
 With ``--show-suppressed``, suppressed and baselined findings follow the others as
-``path:line:1: CWL001 suppressed: message [resource]`` with the reason on the next line
+``path:line:column: CWL001 suppressed: message [resource]`` with the reason on the next line
 (``suppressed`` rather than a severity, so problem matchers do not take them for errors).
 """
 
 from __future__ import annotations
 
 from cwlint.engine import ScanResult
-from cwlint.findings import ERROR, INFO, WARNING
+from cwlint.findings import ERROR, INFO, WARNING, Finding
 
 _COLOURS = {ERROR: "\033[31m", WARNING: "\033[33m", INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -20,16 +22,14 @@ def render(result: ScanResult, colour: bool = False, show_suppressed: bool = Fal
         severity = finding.severity
         if colour:
             severity = f"{_COLOURS.get(severity, '')}{severity}{_RESET}"
-        line = finding.line if finding.line is not None else 1
-        lines.append(f"{finding.file}:{line}:1: {finding.rule_id} {severity}: "
+        lines.append(f"{position(finding)}: {finding.rule_id} {severity}: "
                      f"{finding.message} [{finding.resource}]")
         if finding.fix:
             lines.append(f"    fix: {finding.fix}")
     if show_suppressed:
         for item in result.suppressed:
             finding = item.finding
-            line = finding.line if finding.line is not None else 1
-            lines.append(f"{finding.file}:{line}:1: {finding.rule_id} suppressed: "
+            lines.append(f"{position(finding)}: {finding.rule_id} suppressed: "
                          f"{finding.message} [{finding.resource}]")
             lines.append(f"    {item.source}: {item.justification}")
     for error in result.errors:
@@ -37,6 +37,15 @@ def render(result: ScanResult, colour: bool = False, show_suppressed: bool = Fal
         lines.append(f"{where}: error: {error.message}")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+def position(finding: Finding) -> str:
+    """``path:line:column``, or ``path:line`` when the column is not known (a Terraform
+    plan, which has no positions, is reported at line 1)."""
+    line = finding.line if finding.line is not None else 1
+    if finding.column is None:
+        return f"{finding.file}:{line}"
+    return f"{finding.file}:{line}:{finding.column}"
 
 
 def summary(result: ScanResult) -> str:
