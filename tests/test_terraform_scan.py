@@ -447,5 +447,5 @@ def test_tf_files_are_read_without_any_hcl2_or_lark_package() -> None:
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["errors"] == []
-    assert sorted((f["rule_id"], f["file"]) for f in report["findings"]) == [
-        ("CWL001", f"{module}/main.tf"), ("CWL001", plan)]
+    assert sorted((f["rule_id"], f["file"]) for f in report["findings"]) == sorted([
+        ("CWL001", f"{module}/main.tf"), ("CWL001", plan)])
