@@ -30,7 +30,7 @@ from cwlint.diagnose.causes import (
 )
 from cwlint.diagnose.diagnosis import Diagnosis, Result
 from cwlint.diagnose.fixes import NetworkIds
-from cwlint.diagnose.incident import AccessDenied, NetworkFailure
+from cwlint.diagnose.incident import AccessDenied, NetworkFailure, ServiceError
 from cwlint.diagnose.live_network import NO, UNKNOWN, YES, Endpoint, WorkloadFacts
 from cwlint.diagnose.readonly import CallFailed, LiveUnavailable, ReadOnlyAWS, UnknownProfile
 from cwlint.diagnose.workload import EC2, LAMBDA
@@ -108,6 +108,9 @@ def _live_one(aws: ReadOnlyAWS, diagnosis: Diagnosis, options: LiveOptions) -> d
         live["problems"].append(f"cannot tell whose credentials these are: {exc}")
     if isinstance(diagnosis.incident, AccessDenied):
         AccessCheck(aws, diagnosis, options, live).run()
+    elif isinstance(diagnosis.incident, ServiceError):
+        live["problems"].append("--live does not check this kind of message yet: run the "
+                                "read-only commands below")
     else:
         NetworkCheck(aws, diagnosis, options, live).run()
     calls = aws.calls[start:]

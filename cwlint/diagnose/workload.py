@@ -5,21 +5,43 @@
 * ``lambda``: Lambda names the execution role's session after the function, so a
   session whose name is the function of the ``/aws/lambda/<name>`` log group, or a line
   from a Lambda log (``[ERROR]``, ``Invoke Error``, ``START RequestId``);
-* ``ecs``: the ``awslogs`` driver's "failed to initialize logging driver" message.
+* ``ecs``: the ``awslogs`` driver's "failed to initialize logging driver" message, Fargate's
+  "failed to validate logger args", a ``describe-tasks`` stopped reason; ``firelens`` when
+  FireLens (or AWS for Fluent Bit in an ECS task) wrote it, since FireLens writes with the
+  *task* role, not the execution role;
+* ``deployment``: Terraform, CloudFormation or a CI pipeline failed to create something
+  (the message has their marks, or the session or role is a deployer's: ``GitHubActions``,
+  ``terraform``, ``AWSCloudFormation``, a ``cfn-exec`` role). Its principal is the
+  deployer, not the workload's role, even when the resource is ``/aws/lambda/NAME``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from cwlint.diagnose.arns import FUNCTION_NAME
-from cwlint.diagnose.incident import AccessDenied, Incident
+from cwlint.diagnose.arns import FUNCTION_NAME, PrincipalInfo
+from cwlint.diagnose.incident import AccessDenied, Incident, ServiceError
 
 EC2 = "ec2"
 LAMBDA = "lambda"
 ECS = "ecs"
+DEPLOYMENT = "deployment"
 LAMBDA_PREFIX = "/aws/lambda/"
+# Session and role names that deployers use (GitHub Actions' OIDC sessions, Terraform
+# Cloud, Atlantis, Spacelift, CodeBuild / CodePipeline, CloudFormation and CDK roles).
+_DEPLOYER_SESSION = re.compile(
+    r"GitHubActions|github|gha[-_]|gitlab|terraform|tfc[-_]|atlantis|spacelift|jenkins|"
+    r"circleci|buildkite|codebuild|codepipeline|AWSCloudFormation|cloudformation|"
+    r"botocore-session|aws-go-sdk|deploy",
+    re.IGNORECASE,
+)
+_DEPLOYER_ROLE = re.compile(
+    r"cfn-exec|cloudformation|github|gha[-_]|gitlab|terraform|atlantis|spacelift|jenkins|"
+    r"circleci|buildkite|codebuild|codepipeline|deploy|\bci[-_]|[-_]ci\b|cicd|pipeline",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -30,15 +52,38 @@ class Workload:
     kind: str | None = None
     name: str | None = None
     agent: bool = False
+    firelens: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """As the JSON output shows it."""
-        return {"type": self.kind, "name": self.name, "cloudwatch_agent": self.agent}
+        return {"type": self.kind, "name": self.name, "cloudwatch_agent": self.agent,
+                "firelens": self.firelens}
+
+
+def deployer(sources: tuple[str, ...], principal: PrincipalInfo | None) -> str | None:
+    """``terraform``, ``cloudformation`` or ``ci`` when a deployer made the request."""
+    for tool in ("terraform", "cloudformation"):
+        if tool in sources:
+            return tool
+    if principal is None:
+        return None
+    if principal.session and _DEPLOYER_SESSION.search(principal.session):
+        return "ci"
+    if "ecs" not in sources and principal.name and _DEPLOYER_ROLE.search(principal.name):
+        return "ci"
+    return None
 
 
 def infer_workload(incident: Incident) -> Workload:
     """The workload the message points at (kind None when it shows nothing)."""
     agent = "cloudwatch-agent" in incident.sources
+    if isinstance(incident, ServiceError):
+        tool = deployer(incident.sources, None)
+        if tool:
+            return Workload(DEPLOYMENT, tool)
+        if agent:
+            return Workload(EC2, None, True)
+        return Workload()
     if not isinstance(incident, AccessDenied):
         if incident.instance_id:
             return Workload(EC2, incident.instance_id, agent)
@@ -50,8 +95,13 @@ def infer_workload(incident: Incident) -> Workload:
     principal = incident.principal
     if principal is not None and principal.instance_id:
         return Workload(EC2, principal.instance_id, agent)
-    if "ecs" in incident.sources:
-        return Workload(ECS)
+    sources = incident.sources
+    tool = deployer(sources, principal)
+    if tool:
+        return Workload(DEPLOYMENT, tool)
+    if "ecs" in sources or "firelens" in sources:
+        firelens = "firelens" in sources or "fluent-bit" in sources
+        return Workload(ECS, firelens=firelens)
     if agent:
         return Workload(EC2, None, True)
     session = principal.session if principal is not None else None

@@ -1,0 +1,122 @@
+"""AccessDenied facts carried by text that is not the usual "User: ... is not authorized"
+message, or that cuts it short.
+
+* ECS stopped reasons as the console and ``describe-tasks`` show them, cut after the
+  principal (``failed to create Cloudwatch log stream: AccessDeniedException: User:
+  arn:aws:sts::A:assumed-role/ROLE/TASK...``) or before it: the awslogs driver's phrase
+  names the call (``log stream`` is CreateLogStream, ``log group`` CreateLogGroup);
+* an HTTP ``403 Forbidden`` for a Query-protocol URL of a CloudWatch endpoint
+  (``https://monitoring.R.amazonaws.com/?Action=PutMetricData&...``): the action is in
+  the URL, the region in the host;
+* a CloudTrail record (``"errorCode": "AccessDenied"``) whose ``errorMessage`` holds no
+  "is not authorized" sentence: the principal is ``userIdentity.arn``, the action
+  ``eventSource`` and ``eventName``.
+
+Each is read only where no complete message was recognised near it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cwlint.diagnose.arns import ACCOUNT, parse_principal
+from cwlint.diagnose.denied import Match, normalize_action
+from cwlint.diagnose.incident import AccessDenied
+from cwlint.diagnose.shapes import BEFORE, envelope
+from cwlint.diagnose.spans import Spans
+from cwlint.iam import actions
+
+_PRINCIPAL = rf"arn:[a-z0-9-]+:(?:sts|iam):[a-z0-9-]*:{ACCOUNT}:[^\s\"'`]+|[^\s\"'`]+"
+_ECS_CUT = re.compile(
+    r"failed to create Cloudwatch log (?P<what>stream|group)s?:\s*"
+    r"(?P<code>AccessDenied\w*|Unauthorized\w*)\b"
+    rf"(?::\s*User:\s*(?P<principal>{_PRINCIPAL}))?",
+    re.IGNORECASE,
+)
+_HTTP_403 = re.compile(
+    r"\b403\b[^\"'\n]{0,80}?https?://(?P<endpoint>monitoring|logs)\.(?P<region>[a-z0-9-]+)\."
+    r"amazonaws\.com(?:\.cn)?/?[^\s\"']*?[?&]Action=(?P<op>\w+)",
+)
+_TRAIL_CODE = re.compile(
+    r"\"errorCode\"\s*:\s*\"(?P<code>AccessDenied\w*|Unauthorized\w*|"
+    r"Client\.UnauthorizedOperation)\""
+)
+_TRAIL_START = re.compile(r"\"eventVersion\"\s*:")
+_TRAIL_SOURCE = re.compile(r"\"eventSource\"\s*:\s*\"(?P<source>[\w-]+)\.amazonaws\.com\"")
+_TRAIL_NAME = re.compile(r"\"eventName\"\s*:\s*\"(?P<name>\w+)\"")
+_TRAIL_ARN = re.compile(r"\"userIdentity\"\s*:\s*\{.*?\"arn\"\s*:\s*\"(?P<arn>arn:[^\"]+)\"")
+_TRAIL_REGION = re.compile(r"\"awsRegion\"\s*:\s*\"(?P<region>[a-z0-9-]+)\"")
+_TRAIL_RESOURCE = re.compile(r"on resource:\s*(?P<resource>[^\s\"'`]+)")
+# CloudTrail's eventSource prefix -> the IAM service prefix, where they differ.
+_TRAIL_SERVICES = {"monitoring": "cloudwatch"}
+RECORD = 6000  # the longest CloudTrail record read around an error code
+
+
+def find_carried(text: str, taken: Spans) -> list[Match]:
+    """The AccessDenied facts of ``text`` outside the spans already recognised."""
+    out: list[Match] = []
+    for finder in (_ecs_cut_short, _http_403, _cloudtrail):
+        for found in finder(text):
+            if taken.near(found.start, BEFORE, 0):
+                continue
+            out.append(found)
+            taken.add(found.start, found.end)
+    return out
+
+
+def _ecs_cut_short(text: str) -> list[Match]:
+    out = []
+    for match in _ECS_CUT.finditer(text):
+        operation = "CreateLogStream" if match["what"].lower() == "stream" else "CreateLogGroup"
+        env = envelope(text, match.start(), match.end())
+        raw = match["principal"]
+        principal = parse_principal(raw.rstrip(".,;")) if raw else None
+        incident = AccessDenied(
+            action=f"logs:{operation}", principal=principal, error_code=match["code"],
+            operation=operation, status_code=env.status_code, request_id=env.request_id,
+            sdk_service="CloudWatch Logs", sources=tuple(dict.fromkeys((*env.sources, "ecs"))),
+            excerpt=match.group())
+        out.append(Match(match.start(), match.end(), incident))
+    return out
+
+
+def _http_403(text: str) -> list[Match]:
+    out = []
+    for match in _HTTP_403.finditer(text):
+        service = "cloudwatch" if match["endpoint"] == "monitoring" else "logs"
+        action = actions.canonical(f"{service}:{match['op']}")
+        region = match["region"]
+        resource = "*" if action == "cloudwatch:PutMetricData" else None
+        incident = AccessDenied(
+            action=action, resource=resource, error_code="403 Forbidden",
+            operation=match["op"], status_code=403, sdk_service=service,
+            region_hint=region, sources=("http",), excerpt=match.group())
+        out.append(Match(match.start(), match.end(), incident))
+    return out
+
+
+def _cloudtrail(text: str) -> list[Match]:
+    out = []
+    for match in _TRAIL_CODE.finditer(text):
+        starts = [m.start() for m in _TRAIL_START.finditer(
+            text, max(0, match.start() - RECORD), match.start())]
+        start = starts[-1] if starts else max(0, match.start() - RECORD // 2)
+        after = _TRAIL_START.search(text, match.end(), match.end() + RECORD)
+        end = after.start() if after else min(len(text), match.end() + RECORD // 2)
+        record = text[start:end]
+        source, name = _TRAIL_SOURCE.search(record), _TRAIL_NAME.search(record)
+        if source is None or name is None:
+            continue
+        service = _TRAIL_SERVICES.get(source["source"], source["source"])
+        arn = _TRAIL_ARN.search(record)
+        resource = _TRAIL_RESOURCE.search(record)
+        region = _TRAIL_REGION.search(record)
+        incident = AccessDenied(
+            action=normalize_action(f"{service}:{name['name']}"),
+            principal=parse_principal(arn["arn"]) if arn else None,
+            resource=resource["resource"].rstrip(".,;") if resource else None,
+            error_code=match["code"], operation=name["name"],
+            region_hint=region["region"] if region else None, sources=("cloudtrail",),
+            excerpt=record.strip())
+        out.append(Match(start, end, incident))
+    return out
