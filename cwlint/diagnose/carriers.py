@@ -47,8 +47,15 @@ _TRAIL_NAME = re.compile(r"\"eventName\"\s*:\s*\"(?P<name>\w+)\"")
 _TRAIL_ARN = re.compile(r"\"userIdentity\"\s*:\s*\{.*?\"arn\"\s*:\s*\"(?P<arn>arn:[^\"]+)\"")
 _TRAIL_REGION = re.compile(r"\"awsRegion\"\s*:\s*\"(?P<region>[a-z0-9-]+)\"")
 _TRAIL_RESOURCE = re.compile(r"on resource:\s*(?P<resource>[^\s\"'`]+)")
+_TRAIL_ACCOUNT = re.compile(r"\"recipientAccountId\"\s*:\s*\"(?P<account>\d{12})\"|"
+                            r"\"accountId\"\s*:\s*\"(?P<own>\d{12})\"")
+_TRAIL_GROUP = re.compile(r"\"logGroupName\"\s*:\s*\"(?P<group>[^\"]+)\"")
+_TRAIL_STREAM = re.compile(r"\"logStreamName\"\s*:\s*\"(?P<stream>[^\"]+)\"")
+# The operations whose request ARN is a log stream's (CreateLogGroup's has an empty stream).
+_STREAM_OPERATIONS = ("CreateLogStream", "PutLogEvents", "CreateLogGroup")
 # CloudTrail's eventSource prefix -> the IAM service prefix, where they differ.
 _TRAIL_SERVICES = {"monitoring": "cloudwatch"}
+_SENTENCE = re.compile(r"is\s+not\s+authorized\s+to\s+perform:")
 RECORD = 6000  # the longest CloudTrail record read around an error code
 
 
@@ -104,6 +111,8 @@ def _cloudtrail(text: str) -> list[Match]:
         after = _TRAIL_START.search(text, match.end(), match.end() + RECORD)
         end = after.start() if after else min(len(text), match.end() + RECORD // 2)
         record = text[start:end]
+        if _SENTENCE.search(record):
+            continue  # its errorMessage is a whole message, read as such
         source, name = _TRAIL_SOURCE.search(record), _TRAIL_NAME.search(record)
         if source is None or name is None:
             continue
@@ -114,9 +123,27 @@ def _cloudtrail(text: str) -> list[Match]:
         incident = AccessDenied(
             action=normalize_action(f"{service}:{name['name']}"),
             principal=parse_principal(arn["arn"]) if arn else None,
-            resource=resource["resource"].rstrip(".,;") if resource else None,
+            resource=(resource["resource"].rstrip(".,;") if resource else
+                      _log_request_arn(record, service, name["name"], region)),
             error_code=match["code"], operation=name["name"],
             region_hint=region["region"] if region else None, sources=("cloudtrail",),
             excerpt=record.strip())
         out.append(Match(start, end, incident))
     return out
+
+
+def _log_request_arn(record: str, service: str, operation: str,
+                     region: re.Match[str] | None) -> str | None:
+    """The log-stream ARN CloudWatch Logs authorized, from the record's request parameters
+    (the form its AccessDenied messages show), when the record holds every part of it."""
+    if service != "logs" or operation not in _STREAM_OPERATIONS or region is None:
+        return None
+    group, account = _TRAIL_GROUP.search(record), _TRAIL_ACCOUNT.search(record)
+    if group is None or account is None:
+        return None
+    stream = _TRAIL_STREAM.search(record)
+    if operation != "CreateLogGroup" and stream is None:
+        return None
+    name = "" if operation == "CreateLogGroup" else stream["stream"] if stream else ""
+    return (f"arn:aws:logs:{region['region']}:{account['account'] or account['own']}:"
+            f"log-group:{group['group']}:log-stream:{name}")

@@ -51,7 +51,7 @@ _NOT_AUTHORIZED = re.compile(
     rf"(?:\bUser:\s*(?P<principal>{_PRINCIPAL_ARN}|[^\s\"'`]+)|(?<![\w:/-])(?P<bare>{_PRINCIPAL_ARN}))"
     r"\s+is\s+not\s+authorized\s+to\s+perform:\s*"
     r"(?P<action>[A-Za-z0-9][A-Za-z0-9-]*:\s?[A-Za-z0-9*?]+)"
-    r"(?:\s+on\s+resource:\s*(?P<resource>[^\s\"'`]+))?"
+    rf"(?:\s+on\s+resource:\s*(?P<resource>{_PRINCIPAL_ARN}|[^\s\"'`]+))?"
 )
 _TYPE = r"(?:[A-Za-z-]+\s+){0,3}?(?:policy|boundary)"
 _IMPLICIT = re.compile(

@@ -60,7 +60,7 @@ _JAVA_CLASS = re.compile(
 )
 _AGENT = re.compile(
     r"\b[EWID]! (?:\[outputs\.cloudwatch(?:logs)?\]|cloudwatch(?:logs)?:|WriteToCloudWatch|"
-    r"\[inputs\.|ec2tagger)"
+    r"\[inputs\.|ec2tagger)|\"userAgent\"\s*:\s*\"CWAgent/"
 )
 _LAMBDA = re.compile(
     r"\[ERROR\]\s|\bInvoke Error\b|\bSTART RequestId: |\bREPORT RequestId: |"
@@ -72,7 +72,7 @@ _ECS = re.compile(
 )
 # FireLens: the awsfirelens driver, or AWS for Fluent Bit's cloudwatch outputs. (The
 # patterns avoid IGNORECASE and leading \b: they run around every message of a long log.)
-_FIRELENS = re.compile(r"[Ff]ire[Ll]ens|FIRELENS")
+_FIRELENS = re.compile(r"[Ff]ire[Ll]ens|FIRELENS|log_router")  # FireLens's usual container
 _FLUENT_BIT = re.compile(r"\[output:cloudwatch|\[cloudwatch \d+\]|[Ff]luent-?[Bb]it")
 _CLOUDTRAIL = re.compile(r"\"eventSource\"\s*:\s*\"[\w-]+\.amazonaws\.com\"")
 # A deployment tool reporting a failed create: its principal is the deployer's.

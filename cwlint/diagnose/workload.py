@@ -28,18 +28,19 @@ EC2 = "ec2"
 LAMBDA = "lambda"
 ECS = "ecs"
 DEPLOYMENT = "deployment"
+RUNTIME_ACTIONS = frozenset({"logs:PutLogEvents", "logs:CreateLogStream",
+                             "cloudwatch:PutMetricData", "logs:DescribeLogStreams"})
 LAMBDA_PREFIX = "/aws/lambda/"
 # Session and role names that deployers use (GitHub Actions' OIDC sessions, Terraform
 # Cloud, Atlantis, Spacelift, CodeBuild / CodePipeline, CloudFormation and CDK roles).
 _DEPLOYER_SESSION = re.compile(
     r"GitHubActions|github|gha[-_]|gitlab|terraform|tfc[-_]|atlantis|spacelift|jenkins|"
-    r"circleci|buildkite|codebuild|codepipeline|AWSCloudFormation|cloudformation|"
-    r"botocore-session|aws-go-sdk|deploy",
+    r"circleci|buildkite|codebuild|codepipeline|AWSCloudFormation|cloudformation|deploy",
     re.IGNORECASE,
 )
 _DEPLOYER_ROLE = re.compile(
     r"cfn-exec|cloudformation|github|gha[-_]|gitlab|terraform|atlantis|spacelift|jenkins|"
-    r"circleci|buildkite|codebuild|codepipeline|deploy|\bci[-_]|[-_]ci\b|cicd|pipeline",
+    r"circleci|buildkite|codebuild|codepipeline|deploy|\bci[-_]|[-_]ci\b|cicd",
     re.IGNORECASE,
 )
 
@@ -60,12 +61,16 @@ class Workload:
                 "firelens": self.firelens}
 
 
-def deployer(sources: tuple[str, ...], principal: PrincipalInfo | None) -> str | None:
-    """``terraform``, ``cloudformation`` or ``ci`` when a deployer made the request."""
+def deployer(sources: tuple[str, ...], principal: PrincipalInfo | None,
+             action: str | None = None) -> str | None:
+    """``terraform``, ``cloudformation`` or ``ci`` when a deployer made the request.
+
+    A session or role name alone only says so for an action a deployment makes: a workload
+    delivering its logs or metrics is not redeployed by a name."""
     for tool in ("terraform", "cloudformation"):
         if tool in sources:
             return tool
-    if principal is None:
+    if principal is None or action in RUNTIME_ACTIONS:
         return None
     if principal.session and _DEPLOYER_SESSION.search(principal.session):
         return "ci"
@@ -93,15 +98,16 @@ def infer_workload(incident: Incident) -> Workload:
             return Workload(LAMBDA)
         return Workload(agent=agent)
     principal = incident.principal
-    if principal is not None and principal.instance_id:
-        return Workload(EC2, principal.instance_id, agent)
     sources = incident.sources
-    tool = deployer(sources, principal)
+    tool = deployer(sources, principal, incident.action)
     if tool:
         return Workload(DEPLOYMENT, tool)
     if "ecs" in sources or "firelens" in sources:
+        # ECS on EC2 without an execution role: the driver uses the instance's role.
         firelens = "firelens" in sources or "fluent-bit" in sources
-        return Workload(ECS, firelens=firelens)
+        return Workload(ECS, principal.instance_id if principal else None, firelens=firelens)
+    if principal is not None and principal.instance_id:
+        return Workload(EC2, principal.instance_id, agent)
     if agent:
         return Workload(EC2, None, True)
     session = principal.session if principal is not None else None
