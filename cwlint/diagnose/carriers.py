@@ -8,6 +8,9 @@ message, or that cuts it short.
 * an HTTP ``403 Forbidden`` for a Query-protocol URL of a CloudWatch endpoint
   (``https://monitoring.R.amazonaws.com/?Action=PutMetricData&...``): the action is in
   the URL, the region in the host;
+* the CloudWatch agent finding no credentials at all (``NoCredentialProviders: no valid
+  providers in chain``): the instance has no instance profile, so the agent's calls are
+  refused before any policy is read; the action is the agent output's call;
 * a CloudTrail record (``"errorCode": "AccessDenied"``) whose ``errorMessage`` holds no
   "is not authorized" sentence: the principal is ``userIdentity.arn``, the action
   ``eventSource`` and ``eventName``.
@@ -37,6 +40,11 @@ _HTTP_403 = re.compile(
     r"\b403\b[^\"'\n]{0,80}?https?://(?P<endpoint>monitoring|logs)\.(?P<region>[a-z0-9-]+)\."
     r"amazonaws\.com(?:\.cn)?/?[^\s\"']*?[?&]Action=(?P<op>\w+)",
 )
+_NO_CREDENTIALS = re.compile(r"NoCredentialProviders: no valid providers in chain")
+_AGENT_OUTPUT = re.compile(
+    r"\[outputs\.cloudwatchlogs\]|E! cloudwatchlogs:|logs\.[a-z0-9-]+\.amazonaws|"
+    r"(?P<metrics>\[outputs\.cloudwatch\]|E! cloudwatch:|WriteToCloudWatch|monitoring\.)"
+)
 _TRAIL_CODE = re.compile(
     r"\"errorCode\"\s*:\s*\"(?P<code>AccessDenied\w*|Unauthorized\w*|"
     r"Client\.UnauthorizedOperation)\""
@@ -62,7 +70,7 @@ RECORD = 6000  # the longest CloudTrail record read around an error code
 def find_carried(text: str, taken: Spans) -> list[Match]:
     """The AccessDenied facts of ``text`` outside the spans already recognised."""
     out: list[Match] = []
-    for finder in (_ecs_cut_short, _http_403, _cloudtrail):
+    for finder in (_ecs_cut_short, _http_403, _agent_without_credentials, _cloudtrail):
         for found in finder(text):
             if taken.near(found.start, BEFORE, 0):
                 continue
@@ -98,6 +106,24 @@ def _http_403(text: str) -> list[Match]:
             action=action, resource=resource, error_code="403 Forbidden",
             operation=match["op"], status_code=403, sdk_service=service,
             region_hint=region, sources=("http",), excerpt=match.group())
+        out.append(Match(match.start(), match.end(), incident))
+    return out
+
+
+def _agent_without_credentials(text: str) -> list[Match]:
+    out = []
+    for match in _NO_CREDENTIALS.finditer(text):
+        env = envelope(text, match.start(), match.end())
+        if "cloudwatch-agent" not in env.sources:
+            continue
+        before = text[max(0, match.start() - BEFORE):match.start()]
+        outputs = list(_AGENT_OUTPUT.finditer(before))
+        if not outputs:
+            continue
+        action = "cloudwatch:PutMetricData" if outputs[-1]["metrics"] else "logs:PutLogEvents"
+        incident = AccessDenied(
+            action=action, error_code="NoCredentialProviders", operation=action.split(":")[1],
+            sources=env.sources, excerpt=text[max(0, match.start() - 200):match.end()].strip())
         out.append(Match(match.start(), match.end(), incident))
     return out
 

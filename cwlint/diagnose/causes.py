@@ -56,6 +56,7 @@ PUT_METRIC_DATA = "cloudwatch:PutMetricData"
 STREAM_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 AGENT_POLICY = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
 NAMESPACE_KEY = "cloudwatch:namespace"
+NO_CREDENTIALS = "NoCredentialProviders"
 GUARD_TYPES = ("permissions boundary", "service control policy", "resource control policy",
                "session policy")
 
@@ -166,6 +167,8 @@ class AccessCauses:
     def build(self) -> list[Cause]:
         """The causes, most likely first (before any ``--live`` evidence)."""
         reason = self.reason
+        if self.incident.error_code == NO_CREDENTIALS:
+            return [self.agent(LIKELY)]  # refused before any policy was read
         if reason is not None and reason.policy_type == "VPC endpoint policy" and not reason.via:
             return [self.endpoint_policy(LIKELY)]
         if reason is not None and (reason.decision == EXPLICIT or reason.via or

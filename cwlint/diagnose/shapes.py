@@ -77,8 +77,9 @@ _FLUENT_BIT = re.compile(r"\[output:cloudwatch|\[cloudwatch \d+\]|[Ff]luent-?[Bb
 _CLOUDTRAIL = re.compile(r"\"eventSource\"\s*:\s*\"[\w-]+\.amazonaws\.com\"")
 # A deployment tool reporting a failed create: its principal is the deployer's.
 _TERRAFORM = re.compile(
-    r"Error: (?:creating|associating|putting|updating|error creating) |"
-    r"with (?:module\.[\w-]+\.)*aws_\w+\.|\.tf line \d+|[Tt]erraform"
+    r"Error: (?:[Ee]rror )?(?:creating|associating|putting|updating|reading|deleting|"
+    r"[Cc]reating CloudWatch) |with (?:module\.[\w-]+\.)*aws_\w+\.|\* aws_\w+\.[\w-]+: |"
+    r"\.tf line \d+|[Tt]erraform"
 )
 _CLOUDFORMATION = re.compile(
     r"(?:CREATE|UPDATE)_FAILED|Resource handler returned message|HandlerErrorCode|"

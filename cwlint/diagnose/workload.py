@@ -28,6 +28,8 @@ EC2 = "ec2"
 LAMBDA = "lambda"
 ECS = "ecs"
 DEPLOYMENT = "deployment"
+_ECS_ROLE = re.compile(r"(?<![a-z])ecs|task[-_.]?exec|TaskExecution|TaskRole", re.IGNORECASE)
+_LAMBDA_ROLE = re.compile(r"lambda", re.IGNORECASE)
 RUNTIME_ACTIONS = frozenset({"logs:PutLogEvents", "logs:CreateLogStream",
                              "cloudwatch:PutMetricData", "logs:DescribeLogStreams"})
 LAMBDA_PREFIX = "/aws/lambda/"
@@ -90,6 +92,8 @@ def infer_workload(incident: Incident) -> Workload:
             return Workload(EC2, None, True)
         return Workload()
     if not isinstance(incident, AccessDenied):
+        if "ecs" in incident.sources:
+            return Workload(ECS)
         if incident.instance_id:
             return Workload(EC2, incident.instance_id, agent)
         if agent:
@@ -122,4 +126,20 @@ def infer_workload(incident: Incident) -> Workload:
         return Workload(LAMBDA, name)
     if group_function is not None and FUNCTION_NAME.fullmatch(group_function):
         return Workload(LAMBDA, group_function)
+    return _by_role_name(principal)
+
+
+def _by_role_name(principal: PrincipalInfo | None) -> Workload:
+    """The workload a role's conventional name shows, when nothing else does: ECS's
+    ``ecsTaskExecutionRole`` (and ``...-task-execution-...`` roles), a Lambda role
+    (``...lambda...``; its session is the function's name)."""
+    role = principal.role_name if principal is not None else None
+    if not role:
+        return Workload()
+    if _ECS_ROLE.search(role):
+        return Workload(ECS)
+    if _LAMBDA_ROLE.search(role):
+        session = principal.session if principal is not None else None
+        return Workload(LAMBDA, session if session and FUNCTION_NAME.fullmatch(session)
+                        else None)
     return Workload()
