@@ -363,7 +363,7 @@ class AccessCauses:
 
     def firelens_logs(self, likelihood: str) -> Cause:
         """CWL023: the ECS task role cannot write to FireLens's CloudWatch Logs group."""
-        summary = (f"FireLens (Fluent Bit's cloudwatch output) writes with the ECS *task* role, "
+        summary = (f"FireLens (Fluent Bit's cloudwatch output) writes with the ECS task role, "
                    f"not the execution role: {self.who} cannot create streams in / write to "
                    f"{self._group()} (or create it, with auto_create_group true)")
         why = "FireLens / Fluent Bit in an ECS task wrote the message"

@@ -28,11 +28,12 @@ EC2 = "ec2"
 LAMBDA = "lambda"
 ECS = "ecs"
 DEPLOYMENT = "deployment"
-_ECS_ROLE = re.compile(r"(?<![a-z])ecs|task[-_.]?exec|TaskExecution|TaskRole", re.IGNORECASE)
+_ECS_ROLE = re.compile(r"(?<![a-z])ecs|task[-_.]?(?:exec|role)", re.IGNORECASE)
 _LAMBDA_ROLE = re.compile(r"lambda", re.IGNORECASE)
 RUNTIME_ACTIONS = frozenset({"logs:PutLogEvents", "logs:CreateLogStream",
                              "cloudwatch:PutMetricData", "logs:DescribeLogStreams"})
 LAMBDA_PREFIX = "/aws/lambda/"
+ECS_PREFIX = "/ecs/"
 # Session and role names that deployers use (GitHub Actions' OIDC sessions, Terraform
 # Cloud, Atlantis, Spacelift, CodeBuild / CodePipeline, CloudFormation and CDK roles).
 _DEPLOYER_SESSION = re.compile(
@@ -106,6 +107,12 @@ def infer_workload(incident: Incident) -> Workload:
     tool = deployer(sources, principal, incident.action)
     if tool:
         return Workload(DEPLOYMENT, tool)
+    target = incident.log_target
+    role = principal.role_name if principal is not None else None
+    if "fluent-bit" in sources and (
+            (target is not None and target.group.startswith(ECS_PREFIX)) or
+            (role is not None and _ECS_ROLE.search(role))):
+        return Workload(ECS, firelens=True)  # Fluent Bit in an ECS task is FireLens
     if "ecs" in sources or "firelens" in sources:
         # ECS on EC2 without an execution role: the driver uses the instance's role.
         firelens = "firelens" in sources or "fluent-bit" in sources
@@ -115,7 +122,6 @@ def infer_workload(incident: Incident) -> Workload:
     if agent:
         return Workload(EC2, None, True)
     session = principal.session if principal is not None else None
-    target = incident.log_target
     group_function = None
     if target is not None and target.group.startswith(LAMBDA_PREFIX):
         group_function = target.group[len(LAMBDA_PREFIX):]
