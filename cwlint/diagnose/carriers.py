@@ -8,6 +8,9 @@ message, or that cuts it short.
 * an HTTP ``403 Forbidden`` for a Query-protocol URL of a CloudWatch endpoint
   (``https://monitoring.R.amazonaws.com/?Action=PutMetricData&...``): the action is in
   the URL, the region in the host;
+* CloudWatch Logs' own sentence for a tagged create: ``User with accountId: A is not
+  authorized to perform CreateLogGroup with Tags``: the caller may create the group but
+  lacks ``logs:TagResource``, which tags need; only the account is named;
 * the CloudWatch agent finding no credentials at all (``NoCredentialProviders: no valid
   providers in chain``): the instance has no instance profile, so the agent's calls are
   refused before any policy is read; the action is the agent output's call;
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from cwlint.diagnose.arns import ACCOUNT, parse_principal
+from cwlint.diagnose.arns import ACCOUNT, ACCOUNT_ID, PrincipalInfo, parse_principal
 from cwlint.diagnose.denied import Match, normalize_action
 from cwlint.diagnose.incident import AccessDenied
 from cwlint.diagnose.shapes import BEFORE, envelope
@@ -39,6 +42,10 @@ _ECS_CUT = re.compile(
 _HTTP_403 = re.compile(
     r"\b403\b[^\"'\n]{0,80}?https?://(?P<endpoint>monitoring|logs)\.(?P<region>[a-z0-9-]+)\."
     r"amazonaws\.com(?:\.cn)?/?[^\s\"']*?[?&]Action=(?P<op>\w+)",
+)
+_WITH_ACCOUNT = re.compile(
+    r"User with accountId:\s*(?P<account><[^<>]{0,40}>|[^\s:]*)\s+is\s+not\s+authorized\s+"
+    r"to\s+perform\s+(?P<op>[A-Z]\w+)(?P<tags>\s+with\s+Tags)?"
 )
 _NO_CREDENTIALS = re.compile(r"NoCredentialProviders: no valid providers in chain")
 _AGENT_OUTPUT = re.compile(
@@ -70,7 +77,8 @@ RECORD = 6000  # the longest CloudTrail record read around an error code
 def find_carried(text: str, taken: Spans) -> list[Match]:
     """The AccessDenied facts of ``text`` outside the spans already recognised."""
     out: list[Match] = []
-    for finder in (_ecs_cut_short, _http_403, _agent_without_credentials, _cloudtrail):
+    for finder in (_ecs_cut_short, _http_403, _with_account, _agent_without_credentials,
+                   _cloudtrail):
         for found in finder(text):
             if taken.near(found.start, BEFORE, 0):
                 continue
@@ -106,6 +114,23 @@ def _http_403(text: str) -> list[Match]:
             action=action, resource=resource, error_code="403 Forbidden",
             operation=match["op"], status_code=403, sdk_service=service,
             region_hint=region, sources=("http",), excerpt=match.group())
+        out.append(Match(match.start(), match.end(), incident))
+    return out
+
+
+def _with_account(text: str) -> list[Match]:
+    out = []
+    for match in _WITH_ACCOUNT.finditer(text):
+        env = envelope(text, match.start(), match.end())
+        account = match["account"] if ACCOUNT_ID.fullmatch(match["account"]) else None
+        principal = PrincipalInfo(f"account {match['account'] or '(not shown)'}", "unknown",
+                                  account=account)
+        action = "logs:TagResource" if match["tags"] else f"logs:{match['op']}"
+        incident = AccessDenied(
+            action=action, principal=principal, error_code=env.error_code or "AccessDenied",
+            operation=match["op"], status_code=env.status_code, request_id=env.request_id,
+            sdk_service=env.sdk_service or "CloudWatch Logs", sources=env.sources,
+            excerpt=match.group())
         out.append(Match(match.start(), match.end(), incident))
     return out
 
