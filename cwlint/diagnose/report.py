@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from cwlint import __version__
+from cwlint.diagnose.arns import Arn
 from cwlint.diagnose.causes import CONFIRMED, RULED_OUT, UNDECIDED, Cause
 from cwlint.diagnose.diagnosis import Diagnosis, Result
 from cwlint.diagnose.incident import AccessDenied, NetworkFailure, ServiceError
@@ -107,7 +108,7 @@ def _request_lines(diagnosis: Diagnosis) -> list[str]:
                 detail.append(f"session {principal.session}")
             if detail:
                 rows.append(("", ", ".join(detail)))
-        rows.append(("account", incident.account or "(not in the message)"))
+        rows.append(("account", incident.account or _missing_account(incident)))
         rows.append(("action", incident.action))
         rows.append(("resource", incident.resource or "(not in the message)"))
         target = incident.log_target
@@ -153,6 +154,14 @@ def _request_lines(diagnosis: Diagnosis) -> list[str]:
                                                                 else "")
         rows.append(("workload", f"{workload.kind}{name}{agent}"))
     return [f"{key:<10} {value}".rstrip() for key, value in rows]
+
+
+def _missing_account(incident: AccessDenied) -> str:
+    principal = incident.principal
+    arn = Arn.parse(principal.arn) if principal is not None else None
+    if arn is not None and arn.account and arn.account != "aws":
+        return f"(redacted in the message: {arn.account})"
+    return "(not in the message)"
 
 
 def _label(cause: Cause) -> str:
