@@ -62,8 +62,14 @@ def test_targets_are_met_and_reported() -> None:
     text = corpus.report(result)
     assert "recognised (hold an error)" in text and "right cause ranked first" in text
     # The rates are what the entries say, not a constant: one wrong reading lowers them.
-    broken = [*readings[:-1], corpus.Reading("x", "no-error", recognised=True)]
+    clean = next(i for i, e in enumerate(ENTRIES) if not e["expect"]["recognised"])
+    broken = list(readings)
+    broken[clean] = corpus.Reading("x", "no-error", recognised=True)
     assert corpus.totals(ENTRIES, broken).rejected[0] == result.rejected[0] - 1
+    named = next(i for i, e in enumerate(ENTRIES) if e["expect"].get("role"))
+    broken = list(readings)
+    broken[named] = corpus.Reading("x", "x", recognised=True, role="someone-else")
+    assert corpus.totals(ENTRIES, broken).principal[0] == result.principal[0] - 1
 
 
 def test_the_script_prints_the_measurement() -> None:

@@ -385,6 +385,39 @@ def test_a_deployer_name_does_not_turn_a_workload_into_a_deployment() -> None:
     assert ids(diagnosis)[0] == "CWL001"
 
 
+# --- logging set-up refused -------------------------------------------------------------------
+
+
+ROUTE53 = ("InsufficientCloudWatchLogsResourcePolicy: The resource policy that you're using for "
+           "Route 53 query logging doesn't grant Route 53 sufficient permission to create a log "
+           "stream in the specified log group arn:aws:logs:us-east-1:111122223333:log-group:"
+           "/aws/route53/shop.example:*")
+
+
+def test_route53_query_logging_is_cwl022_and_its_fix_admits_route53() -> None:
+    diagnosis = one(ROUTE53)
+    assert ids(diagnosis) == ["CWL022"]
+    fix = diagnosis.causes[0].fix
+    assert fix is not None and fix.policy is not None
+    stream = ("arn:aws:logs:us-east-1:111122223333:log-group:/aws/route53/shop.example:"
+              "log-stream:Z123/edge-1")
+    route53 = Principal("Service", "route53.amazonaws.com")
+    for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+        assert decision(fix.policy, action, stream, route53) == "allowed"
+    assert decision(fix.policy, "logs:PutLogEvents", stream,
+                    Principal("Service", "events.amazonaws.com")) != "allowed"
+
+
+def test_apigateway_account_role() -> None:
+    text = ("An error occurred (BadRequestException) when calling the UpdateStage operation: "
+            "CloudWatch Logs role ARN must be set in account settings to enable logging")
+    diagnosis = one(text)
+    assert ids(diagnosis) == ["apigateway-logs-role-missing"]
+    fix = diagnosis.causes[0].fix
+    assert fix is not None and "AWS::ApiGateway::Account" in (fix.cloudformation or "")
+    assert "aws_api_gateway_account" in (fix.terraform or "")
+
+
 # --- wrapping and the rule table --------------------------------------------------------------
 
 
@@ -402,16 +435,19 @@ def _every_new_cause() -> list[Cause]:
              denied("arn:aws:sts::1:assumed-role/ci-role/GitHubActions", "logs:CreateLogGroup",
                     LAMBDA_GROUP),
              '[cloudwatch 0] firelens ' + denied("arn:aws:sts::1:assumed-role/t/x",
-                                                 "logs:PutLogEvents", f"{GROUP}:log-stream:s")]
+                                                 "logs:PutLogEvents", f"{GROUP}:log-stream:s"),
+             ROUTE53, "CloudWatch Logs role ARN must be set in account settings to enable "
+             "logging"]
     return [c for t in texts for d in diagnose(t).diagnoses for c in d.causes]
 
 
 def test_rule_ids_are_designed_and_registered_or_marked() -> None:
     causes = _every_new_cause()
-    assert {c.rule_id for c in causes} >= {"CWL020", "CWL023", "CWL041", "CWL042"}
+    assert {c.rule_id for c in causes} >= {"CWL020", "CWL022", "CWL023", "CWL041", "CWL042"}
     for cause in causes:
         if cause.rule_id is None:
-            assert cause.name in ("kms-key-not-usable", "deployer-permissions-missing")
+            assert cause.name in ("kms-key-not-usable", "deployer-permissions-missing",
+                                  "apigateway-logs-role-missing")
             continue
         assert RULE_NAMES[cause.rule_id] == cause.name
     for rule_id, name in RULE_NAMES.items():

@@ -21,6 +21,8 @@ SERVICE_ERROR = "service_error"
 KMS_KEY_UNUSABLE = "log_group_kms_key_unusable"
 RESERVED_LOG_GROUP = "reserved_log_group"
 ALARM_ACTION_FAILED = "alarm_action_failed"
+DELIVERY_POLICY_MISSING = "log_delivery_policy_missing"
+APIGATEWAY_ROLE_MISSING = "apigateway_logs_role_missing"
 # Why an alarm action failed, when the message says.
 TOPIC_KEY = "topic_key"
 TOPIC_POLICY = "topic_policy"
@@ -205,7 +207,11 @@ class ServiceError:
     * ``alarm_action_failed``: an alarm's action could not notify its SNS topic
       (``resource``); ``detail`` is ``topic_key`` when the topic's KMS key refused
       CloudWatch, ``topic_policy`` when the topic's policy did, None when the message
-      does not say; ``principal`` the alarm's ARN when the message names it.
+      does not say; ``principal`` the alarm's ARN when the message names it;
+    * ``log_delivery_policy_missing``: Route 53 query logging refused because no CloudWatch
+      Logs resource policy lets ``route53.amazonaws.com`` write to the group;
+    * ``apigateway_logs_role_missing``: API Gateway cannot log because its account-level
+      CloudWatch Logs role is not set in the region.
     """
 
     problem: str

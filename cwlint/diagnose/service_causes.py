@@ -7,7 +7,10 @@ caller's IAM permissions.
 * a log group name in the reserved ``aws/`` / ``AWS/`` namespace -> CWL041
   reserved-namespace;
 * an alarm action that cannot notify its SNS topic -> CWL042 alarm-topic-unusable (the
-  topic's KMS key or its access policy, as the message says).
+  topic's KMS key or its access policy, as the message says);
+* Route 53 query logging with no CloudWatch Logs resource policy for it -> CWL022
+  log-delivery-policy-missing;
+* API Gateway with no account-level CloudWatch Logs role (no rule).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from cwlint.diagnose import checks, fixes
 from cwlint.diagnose.fixes import Fix
 from cwlint.diagnose.incident import (
     ALARM_ACTION_FAILED,
+    DELIVERY_POLICY_MISSING,
     KMS_KEY_UNUSABLE,
+    RESERVED_LOG_GROUP,
     TOPIC_KEY,
     TOPIC_POLICY,
     ServiceError,
@@ -50,7 +55,11 @@ class ServiceCauses:
             return [self.key_policy(), self.key_missing()]
         if problem == ALARM_ACTION_FAILED:
             return self.alarm_topic()
-        return [self.reserved()]
+        if problem == DELIVERY_POLICY_MISSING:
+            return [self.delivery_policy()]
+        if problem == RESERVED_LOG_GROUP:
+            return [self.reserved()]
+        return [self.apigateway_role()]
 
     def _cause(self, rule_id: str | None, name: str, likelihood: str, summary: str, why: str,
                commands: list[str], fix: Fix | None) -> Cause:
@@ -176,3 +185,40 @@ class ServiceCauses:
                if self.incident.detail == TOPIC_POLICY else
                "a topic policy that admits only some publishers also refuses alarms")
         return self._cause("CWL042", "", likelihood, summary, why, self._alarm_checks(), fix)
+
+    # -- CWL022 and API Gateway ------------------------------------------------------------
+
+    def delivery_policy(self) -> Cause:
+        """CWL022: no CloudWatch Logs resource policy admits Route 53."""
+        target = self.incident.log_target
+        grant = (f"{target.group_arn}:*" if target is not None else
+                 "arn:aws:logs:us-east-1:ACCOUNT_ID:log-group:/aws/route53/*")
+        summary = ("no CloudWatch Logs resource policy lets route53.amazonaws.com create streams "
+                   f"in and write to {target.group if target else 'the query log group'} (the "
+                   "group and its resource policy must be in us-east-1)")
+        body = {"Effect": "Allow", "Principal": {"Service": "route53.amazonaws.com"},
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": grant}
+        fix = fixes.statement_fix("add this statement to a CloudWatch Logs resource policy in "
+                                  "us-east-1 (AWS::Logs::ResourcePolicy, "
+                                  "aws_cloudwatch_log_resource_policy)", body)
+        commands = [checks._cmd("aws", "logs", "describe-resource-policies",
+                                region="us-east-1")]
+        return self._cause("CWL022", "", "likely", summary,
+                           "Route 53 says the resource policy does not let it write", commands,
+                           fix)
+
+    def apigateway_role(self) -> Cause:
+        """No rule: API Gateway's account-level CloudWatch Logs role is not set."""
+        summary = ("API Gateway has no CloudWatch Logs role in this region's account settings "
+                   "(cloudWatchRoleArn), so it cannot write execution or access logs")
+        fix = Fix(
+            "create a role API Gateway can assume with the managed policy "
+            "AmazonAPIGatewayPushToCloudWatchLogs and set it once per region",
+            None,
+            "ApiGatewayAccount:\n  Type: AWS::ApiGateway::Account\n  Properties:\n"
+            "    CloudWatchRoleArn: !GetAtt ApiGatewayLogsRole.Arn",
+            'resource "aws_api_gateway_account" "this" {\n'
+            "  cloudwatch_role_arn = aws_iam_role.api_gateway_logs.arn\n}")
+        commands = [checks._cmd("aws", "apigateway", "get-account", region=self.region)]
+        return self._cause(None, "apigateway-logs-role-missing", "likely", summary,
+                           "API Gateway says the account setting is missing", commands, fix)

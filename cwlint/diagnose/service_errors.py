@@ -24,6 +24,13 @@ caller's IAM permissions, and which silence monitoring all the same.
 
   The first two are the topic's KMS key refusing CloudWatch (``topic_key``), the last the
   topic's policy (``topic_policy``).
+
+* Route 53 query logging without a CloudWatch Logs resource policy for
+  ``route53.amazonaws.com`` (``InsufficientCloudWatchLogsResourcePolicy``, "The resource
+  policy that you're using for Route 53 query logging doesn't grant Route 53 sufficient
+  permission ...");
+* API Gateway logging without its account-level role ("CloudWatch Logs role ARN must be
+  set in account settings to enable logging").
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from dataclasses import dataclass
 from cwlint.diagnose.arns import ACCOUNT
 from cwlint.diagnose.incident import (
     ALARM_ACTION_FAILED,
+    APIGATEWAY_ROLE_MISSING,
+    DELIVERY_POLICY_MISSING,
     KMS_KEY_UNUSABLE,
     RESERVED_LOG_GROUP,
     TOPIC_KEY,
@@ -70,6 +79,13 @@ _OPERATIONS = (
     (re.compile(r"creating CloudWatch Logs? Log Group|CreateLogGroup|AWS::Logs::LogGroup|"
                 r"Creating CloudWatch Log Group"), "CreateLogGroup"),
 )
+_ROUTE53 = re.compile(
+    r"InsufficientCloudWatchLogsResourcePolicy|resource policy that you(?:'|’)re using for "
+    r"Route 53 query logging doesn(?:'|’)t grant Route 53 sufficient permission"
+)
+_APIGATEWAY = re.compile(r"CloudWatch Logs role ARN must be set in account settings to enable "
+                         r"logging")
+_LOG_GROUP_ARN = re.compile(rf"arn:[a-z-]+:logs:[a-z0-9-]*:{ACCOUNT}:log-group:[^\s\"'`,)]+")
 # How far after "Failed to execute action" the received error is read.
 ERROR_WINDOW = 600
 
@@ -85,7 +101,7 @@ class Match:
 
 def find_service_errors(text: str) -> list[Match]:
     """Every service error of the logical text, in order."""
-    found = _kms(text) + _reserved(text) + _alarm_actions(text)
+    found = _kms(text) + _reserved(text) + _alarm_actions(text) + _setup(text)
     return sorted(found, key=lambda m: m.start)
 
 
@@ -171,6 +187,25 @@ def _alarm_actions(text: str) -> list[Match]:
 
 _CODE = re.compile(r"Error Code: (?P<code>[\w.]+)|\b(?P<bare>AccessDeniedException|"
                    r"AuthorizationError|KMSAccessDeniedException|KMS\.\w+Exception)\b")
+
+
+def _setup(text: str) -> list[Match]:
+    """Route 53 query logging and API Gateway logging refused at set-up."""
+    out = []
+    for pattern, problem, service in ((_ROUTE53, DELIVERY_POLICY_MISSING, "route53"),
+                                      (_APIGATEWAY, APIGATEWAY_ROLE_MISSING, "apigateway")):
+        for match in pattern.finditer(text):
+            env = envelope(text, match.start(), match.end())
+            around = text[max(0, match.start() - BEFORE):match.end() + BEFORE]
+            group = _LOG_GROUP_ARN.search(around) if problem == DELIVERY_POLICY_MISSING \
+                else None
+            incident = ServiceError(
+                problem, service, env.operation,
+                resource=group.group().rstrip(".:*") if group else None,
+                error_code=env.error_code, sources=env.sources,
+                excerpt=text[match.start():match.end()])
+            out.append(Match(match.start(), match.end(), incident))
+    return out
 
 
 def _error_code(error: str) -> str | None:
