@@ -418,6 +418,16 @@ def test_apigateway_account_role() -> None:
     assert "aws_api_gateway_account" in (fix.terraform or "")
 
 
+def test_a_runtime_denial_near_a_stack_is_not_a_deployment() -> None:
+    text = ('{"StackId": "arn:aws:cloudformation:us-east-1:111122223333:stack/s/1", "Reason": '
+            '"' + denied("arn:aws:sts::111122223333:assumed-role/provisioner-role/provisioner",
+                         "logs:CreateLogStream", "arn:aws:logs:us-east-1:111122223333:log-group:"
+                         "/aws/lambda/provisioner:log-stream:2025/01/01/[$LATEST]ab") + '"}')
+    diagnosis = one(text)
+    assert diagnosis.workload.kind == "lambda"
+    assert ids(diagnosis)[0] == "CWL004"
+
+
 # --- wrapping and the rule table --------------------------------------------------------------
 
 

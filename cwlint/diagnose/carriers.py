@@ -62,8 +62,9 @@ _TRAIL_NAME = re.compile(r"\"eventName\"\s*:\s*\"(?P<name>\w+)\"")
 _TRAIL_ARN = re.compile(r"\"userIdentity\"\s*:\s*\{.*?\"arn\"\s*:\s*\"(?P<arn>arn:[^\"]+)\"")
 _TRAIL_REGION = re.compile(r"\"awsRegion\"\s*:\s*\"(?P<region>[a-z0-9-]+)\"")
 _TRAIL_RESOURCE = re.compile(r"on resource:\s*(?P<resource>[^\s\"'`]+)")
-_TRAIL_ACCOUNT = re.compile(r"\"recipientAccountId\"\s*:\s*\"(?P<account>\d{12})\"|"
-                            r"\"accountId\"\s*:\s*\"(?P<own>\d{12})\"")
+# The resource's account (recipientAccountId), else the caller's.
+_TRAIL_ACCOUNTS = (re.compile(r"\"recipientAccountId\"\s*:\s*\"(?P<account>\d{12})\""),
+                   re.compile(r"\"accountId\"\s*:\s*\"(?P<account>\d{12})\""))
 _TRAIL_GROUP = re.compile(r"\"logGroupName\"\s*:\s*\"(?P<group>[^\"]+)\"")
 _TRAIL_STREAM = re.compile(r"\"logStreamName\"\s*:\s*\"(?P<stream>[^\"]+)\"")
 # The operations whose request ARN is a log stream's (CreateLogGroup's has an empty stream).
@@ -189,12 +190,14 @@ def _log_request_arn(record: str, service: str, operation: str,
     (the form its AccessDenied messages show), when the record holds every part of it."""
     if service != "logs" or operation not in _STREAM_OPERATIONS or region is None:
         return None
-    group, account = _TRAIL_GROUP.search(record), _TRAIL_ACCOUNT.search(record)
+    group = _TRAIL_GROUP.search(record)
+    account = next((m["account"] for m in (p.search(record) for p in _TRAIL_ACCOUNTS) if m),
+                   None)
     if group is None or account is None:
         return None
     stream = _TRAIL_STREAM.search(record)
     if operation != "CreateLogGroup" and stream is None:
         return None
     name = "" if operation == "CreateLogGroup" else stream["stream"] if stream else ""
-    return (f"arn:aws:logs:{region['region']}:{account['account'] or account['own']}:"
+    return (f"arn:aws:logs:{region['region']}:{account}:"
             f"log-group:{group['group']}:log-stream:{name}")

@@ -68,12 +68,15 @@ def deployer(sources: tuple[str, ...], principal: PrincipalInfo | None,
              action: str | None = None) -> str | None:
     """``terraform``, ``cloudformation`` or ``ci`` when a deployer made the request.
 
-    A session or role name alone only says so for an action a deployment makes: a workload
-    delivering its logs or metrics is not redeployed by a name."""
+    Only for actions a deployment makes: a workload delivering its logs or metrics is not a
+    deployment, whatever its role is called or whichever tool's output surrounds it (a
+    custom resource's log mentions its stack)."""
+    if action in RUNTIME_ACTIONS:
+        return None
     for tool in ("terraform", "cloudformation"):
         if tool in sources:
             return tool
-    if principal is None or action in RUNTIME_ACTIONS:
+    if principal is None:
         return None
     if principal.session and _DEPLOYER_SESSION.search(principal.session):
         return "ci"
