@@ -408,6 +408,17 @@ def test_route53_query_logging_is_cwl022_and_its_fix_admits_route53() -> None:
                     Principal("Service", "events.amazonaws.com")) != "allowed"
 
 
+def test_a_missing_awslogs_group() -> None:
+    text = ("CannotStartContainerError: Error response from daemon: failed to initialize logging "
+            "driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The "
+            "specified log group does not exist.")
+    diagnosis = one(text)
+    assert diagnosis.workload.kind == "ecs"
+    assert ids(diagnosis) == ["log-group-missing"]
+    fix = diagnosis.causes[0].fix
+    assert fix is not None and "awslogs-create-group" in fix.summary
+
+
 def test_apigateway_account_role() -> None:
     text = ("An error occurred (BadRequestException) when calling the UpdateStage operation: "
             "CloudWatch Logs role ARN must be set in account settings to enable logging")
@@ -457,7 +468,7 @@ def test_rule_ids_are_designed_and_registered_or_marked() -> None:
     for cause in causes:
         if cause.rule_id is None:
             assert cause.name in ("kms-key-not-usable", "deployer-permissions-missing",
-                                  "apigateway-logs-role-missing")
+                                  "apigateway-logs-role-missing", "log-group-missing")
             continue
         assert RULE_NAMES[cause.rule_id] == cause.name
     for rule_id, name in RULE_NAMES.items():

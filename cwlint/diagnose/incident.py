@@ -23,6 +23,7 @@ RESERVED_LOG_GROUP = "reserved_log_group"
 ALARM_ACTION_FAILED = "alarm_action_failed"
 DELIVERY_POLICY_MISSING = "log_delivery_policy_missing"
 APIGATEWAY_ROLE_MISSING = "apigateway_logs_role_missing"
+LOG_GROUP_MISSING = "log_group_missing"
 # Why an alarm action failed, when the message says.
 TOPIC_KEY = "topic_key"
 TOPIC_POLICY = "topic_policy"
@@ -211,7 +212,9 @@ class ServiceError:
     * ``log_delivery_policy_missing``: Route 53 query logging refused because no CloudWatch
       Logs resource policy lets ``route53.amazonaws.com`` write to the group;
     * ``apigateway_logs_role_missing``: API Gateway cannot log because its account-level
-      CloudWatch Logs role is not set in the region.
+      CloudWatch Logs role is not set in the region;
+    * ``log_group_missing``: "The specified log group does not exist" where a writer (the
+      ECS ``awslogs`` driver, the agent, an SDK) expected it.
     """
 
     problem: str

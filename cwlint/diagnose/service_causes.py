@@ -10,7 +10,9 @@ caller's IAM permissions.
   topic's KMS key or its access policy, as the message says);
 * Route 53 query logging with no CloudWatch Logs resource policy for it -> CWL022
   log-delivery-policy-missing;
-* API Gateway with no account-level CloudWatch Logs role (no rule).
+* API Gateway with no account-level CloudWatch Logs role (no rule);
+* a log group that does not exist where a writer expects it (no rule: the template that
+  should declare it, or the writer's create-group option, is not in the message).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from cwlint.diagnose.incident import (
     ALARM_ACTION_FAILED,
     DELIVERY_POLICY_MISSING,
     KMS_KEY_UNUSABLE,
+    LOG_GROUP_MISSING,
     RESERVED_LOG_GROUP,
     TOPIC_KEY,
     TOPIC_POLICY,
@@ -59,6 +62,8 @@ class ServiceCauses:
             return [self.delivery_policy()]
         if problem == RESERVED_LOG_GROUP:
             return [self.reserved()]
+        if problem == LOG_GROUP_MISSING:
+            return [self.group_missing()]
         return [self.apigateway_role()]
 
     def _cause(self, rule_id: str | None, name: str, likelihood: str, summary: str, why: str,
@@ -222,3 +227,23 @@ class ServiceCauses:
         commands = [checks._cmd("aws", "apigateway", "get-account", region=self.region)]
         return self._cause(None, "apigateway-logs-role-missing", "likely", summary,
                            "API Gateway says the account setting is missing", commands, fix)
+
+    def group_missing(self) -> Cause:
+        """No rule: the writer's log group does not exist and the writer does not create it."""
+        target = self.incident.log_target
+        group = target.group if target is not None else "the log group"
+        ecs = self.workload.kind == "ecs"
+        summary = (f"{group} does not exist" + (
+            " and the task definition's awslogs options do not create it "
+            "(awslogs-create-group is not true)" if ecs else
+            " and the writer does not create it"))
+        fix = Fix(
+            "declare the log group (AWS::Logs::LogGroup, aws_cloudwatch_log_group) with the "
+            "exact name the writer uses" + (
+                ", or set awslogs-create-group to true and allow logs:CreateLogGroup to the "
+                "task execution role" if ecs else ""))
+        commands = [checks._cmd("aws", "logs", "describe-log-groups",
+                                "--log-group-name-prefix", target.group, region=self.region)
+                    ] if target is not None else []
+        return self._cause(None, "log-group-missing", "likely", summary,
+                           "CloudWatch Logs says the log group does not exist", commands, fix)

@@ -30,7 +30,9 @@ caller's IAM permissions, and which silence monitoring all the same.
   policy that you're using for Route 53 query logging doesn't grant Route 53 sufficient
   permission ...");
 * API Gateway logging without its account-level role ("CloudWatch Logs role ARN must be
-  set in account settings to enable logging").
+  set in account settings to enable logging");
+* a writer whose log group does not exist (``ResourceNotFoundException: The specified log
+  group does not exist``), as ECS stopped reasons and agent logs show it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from cwlint.diagnose.incident import (
     APIGATEWAY_ROLE_MISSING,
     DELIVERY_POLICY_MISSING,
     KMS_KEY_UNUSABLE,
+    LOG_GROUP_MISSING,
     RESERVED_LOG_GROUP,
     TOPIC_KEY,
     TOPIC_POLICY,
@@ -85,6 +88,7 @@ _ROUTE53 = re.compile(
 )
 _APIGATEWAY = re.compile(r"CloudWatch Logs role ARN must be set in account settings to enable "
                          r"logging")
+_GROUP_MISSING = re.compile(r"The specified log group does not exist")
 _LOG_GROUP_ARN = re.compile(rf"arn:[a-z-]+:logs:[a-z0-9-]*:{ACCOUNT}:log-group:[^\s\"'`,)]+")
 # How far after "Failed to execute action" the received error is read.
 ERROR_WINDOW = 600
@@ -193,11 +197,12 @@ def _setup(text: str) -> list[Match]:
     """Route 53 query logging and API Gateway logging refused at set-up."""
     out = []
     for pattern, problem, service in ((_ROUTE53, DELIVERY_POLICY_MISSING, "route53"),
-                                      (_APIGATEWAY, APIGATEWAY_ROLE_MISSING, "apigateway")):
+                                      (_APIGATEWAY, APIGATEWAY_ROLE_MISSING, "apigateway"),
+                                      (_GROUP_MISSING, LOG_GROUP_MISSING, "logs")):
         for match in pattern.finditer(text):
             env = envelope(text, match.start(), match.end())
             around = text[max(0, match.start() - BEFORE):match.end() + BEFORE]
-            group = _LOG_GROUP_ARN.search(around) if problem == DELIVERY_POLICY_MISSING \
+            group = _LOG_GROUP_ARN.search(around) if problem != APIGATEWAY_ROLE_MISSING \
                 else None
             incident = ServiceError(
                 problem, service, env.operation,

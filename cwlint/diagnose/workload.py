@@ -92,6 +92,8 @@ def infer_workload(incident: Incident) -> Workload:
         tool = deployer(incident.sources, None)
         if tool:
             return Workload(DEPLOYMENT, tool)
+        if "ecs" in incident.sources:
+            return Workload(ECS)
         if agent:
             return Workload(EC2, None, True)
         return Workload()
