@@ -668,3 +668,16 @@ def test_a_service_error_is_not_checked_live_and_says_so(world: World, tmp_path:
     assert any("does not check this kind of message" in p
                for p in diagnosis["live"]["problems"])
     assert [c for c in calls(diagnosis) if c != "sts:GetCallerIdentity"] == []
+
+
+def test_a_redacted_account_is_evaluated_in_the_credentials_account(world: World,
+                                                                    tmp_path: Path) -> None:
+    message = (FIXTURES / "issue-lambda-put-log-events.txt").read_text().replace(
+        ACCOUNT, "xxxx")
+    assert ACCOUNT not in message
+    diagnosis = live(world, tmp_path, message)
+    assert diagnosis["request"]["account"] is None  # the output keeps what the message said
+    found = statuses(diagnosis)
+    assert found["CWL003"] == found["CWL004"] == "confirmed"
+    assert any("redacts the account (xxxx)" in p and ACCOUNT in p
+               for p in diagnosis["live"]["problems"])

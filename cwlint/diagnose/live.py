@@ -15,10 +15,11 @@ diagnosis itself; nothing here fails the command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cwlint.diagnose import live_iam, live_network
+from cwlint.diagnose.arns import ACCOUNT_ID
 from cwlint.diagnose.causes import (
     CONFIRMED,
     RULED_OUT,
@@ -163,6 +164,23 @@ def endpoint_allows(endpoint: Endpoint, action: str, resource: str,
                      f"{'; '.join(decision.unknown_reasons) or 'the request context'}")
 
 
+def with_account(incident: AccessDenied, account: str | None,
+                 problems: list[str]) -> AccessDenied:
+    """The incident with a redacted account in its resource ARN replaced by the credentials'
+    account, so that policies naming the account are matched against what AWS saw; said in
+    ``problems``. Unchanged when the message shows the account or the account is unknown."""
+    resource = incident.resource
+    if not account or not resource or not resource.startswith("arn:"):
+        return incident
+    fields = resource.split(":", 5)
+    if len(fields) < 6 or not fields[4] or fields[4] == "aws" or ACCOUNT_ID.fullmatch(fields[4]):
+        return incident
+    problems.append(f"the message redacts the account ({fields[4]}): the request is evaluated "
+                    f"in account {account}, the credentials' account")
+    fields[4] = account
+    return replace(incident, resource=":".join(fields))
+
+
 class AccessCheck:
     """``--live`` for one AccessDenied diagnosis."""
 
@@ -170,7 +188,8 @@ class AccessCheck:
                  live: dict[str, Any]) -> None:
         assert isinstance(diagnosis.incident, AccessDenied)
         self.aws, self.diagnosis, self.options, self.live = aws, diagnosis, options, live
-        self.incident: AccessDenied = diagnosis.incident
+        self.incident: AccessDenied = with_account(diagnosis.incident, live.get("account"),
+                                                   live["problems"])
         self.by_key = {c.rule_id or c.name: c for c in diagnosis.causes}
 
     def cause(self, key: str) -> Cause | None:
