@@ -103,13 +103,14 @@ def test_undecodable_bytes_do_not_stop_a_log(tmp_path: Path) -> None:
 def test_json_shape() -> None:
     out = as_json(ISSUE_METRICS)
     assert set(out) == {"version", "input", "diagnoses", "summary"}
-    assert out["summary"] == {"diagnoses": 1, "access_denied": 1, "network": 0}
+    assert out["summary"] == {"diagnoses": 1, "access_denied": 1, "network": 0,
+                              "service_error": 0}
     (diagnosis,) = out["diagnoses"]
     assert set(diagnosis) == {"kind", "occurrences", "excerpt", "request", "workload", "causes",
                               "live"}
     assert diagnosis["live"] is None
     assert diagnosis["workload"] == {"type": "ec2", "name": "i-0abc123def456",
-                                     "cloudwatch_agent": False}
+                                     "cloudwatch_agent": False, "firelens": False}
     assert set(diagnosis["request"]) == {
         "kind", "error_code", "operation", "service", "action", "resource", "log_group",
         "log_stream", "principal", "account", "region", "reason", "status_code", "request_id",

@@ -655,3 +655,29 @@ def test_allow_list_is_real_read_operations_and_everything_else_is_refused() -> 
             else:
                 with pytest.raises(WriteRefused):
                     refuse_writes(operation)
+
+
+def test_a_service_error_is_not_checked_live_and_says_so(world: World, tmp_path: Path) -> None:
+    message = ("Failed to execute action arn:aws:sns:us-east-1:123456789012:pager. Received "
+               "error: \"CloudWatch Alarms does not have authorization to access the SNS topic "
+               "encryption key.\"")
+    diagnosis = live(world, tmp_path, message)
+    assert diagnosis["kind"] == "service_error"
+    assert diagnosis["causes"][0]["rule_id"] == "CWL042"
+    assert diagnosis["causes"][0]["status"] == "suspected"
+    assert any("does not check this kind of message" in p
+               for p in diagnosis["live"]["problems"])
+    assert [c for c in calls(diagnosis) if c != "sts:GetCallerIdentity"] == []
+
+
+def test_a_redacted_account_is_evaluated_in_the_credentials_account(world: World,
+                                                                    tmp_path: Path) -> None:
+    message = (FIXTURES / "issue-lambda-put-log-events.txt").read_text().replace(
+        ACCOUNT, "xxxx")
+    assert ACCOUNT not in message
+    diagnosis = live(world, tmp_path, message)
+    assert diagnosis["request"]["account"] is None  # the output keeps what the message said
+    found = statuses(diagnosis)
+    assert found["CWL003"] == found["CWL004"] == "confirmed"
+    assert any("redacts the account (xxxx)" in p and ACCOUNT in p
+               for p in diagnosis["live"]["problems"])

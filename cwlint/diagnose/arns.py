@@ -14,15 +14,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+# The account field as people paste it: twelve digits, ``aws``, nothing, or a redaction
+# (``xxxx``, ``******``, ``XXXXXXXXXXXX``, ``[REDACTED]``, ``<my account_id>``, ``{account}``,
+# GitHub's ``***``, an id cut short). A redacted account is unknown; the rest of the ARN
+# still holds.
+ACCOUNT = r"(?:<[^<>:\n]{1,40}>|\[[^\[\]:\s]{1,40}\]|\{[^{}:\s]{1,40}\}|[^:/\s<>\[\]{}]{0,40})"
+ACCOUNT_ID = re.compile(r"\d{12}")
 _ARN = re.compile(
     r"arn:(?P<partition>aws(?:-[a-z0-9]+)*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
-    r"(?P<account>\d{12}|aws|)?:(?P<resource>.+)"
+    rf"(?P<account>{ACCOUNT}):(?P<resource>.+)"
 )
 INSTANCE_ID = re.compile(r"i-[0-9a-f]{8,17}")
 # Lambda function names: letters, digits, hyphens and underscores, up to 64 characters.
 FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 LOG_STREAM_ARN = re.compile(
-    r"arn:(?P<partition>aws(?:-[a-z0-9]+)*):logs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    rf"arn:(?P<partition>aws(?:-[a-z0-9]+)*):logs:(?P<region>[a-z0-9-]+):(?P<account>{ACCOUNT}):"
     r"log-group:(?P<group>[^:]+)(?::(?P<rest>.*))?"
 )
 
@@ -45,6 +51,11 @@ class Arn:
             return None
         return Arn(match["partition"], match["service"], match["region"],
                    match["account"] or "", match["resource"])
+
+    @property
+    def known_account(self) -> str | None:
+        """The account id, None when the field is empty, ``aws`` or redacted."""
+        return self.account if ACCOUNT_ID.fullmatch(self.account) else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ def parse_principal(text: str) -> PrincipalInfo:
     arn = Arn.parse(text)
     if arn is None or arn.service not in ("sts", "iam"):
         return PrincipalInfo(text, "unknown")
-    base = {"partition": arn.partition, "account": arn.account or None}
+    base = {"partition": arn.partition, "account": arn.known_account}
     resource = arn.resource
     if arn.service == "sts" and resource.startswith("assumed-role/"):
         _, role, *session = resource.split("/", 2)
@@ -125,19 +136,21 @@ class LogTarget:
     """The log group (and stream) a CloudWatch Logs request ARN names.
 
     ``stream`` is None for a group ARN, "" for the ``log-stream:`` form that
-    ``CreateLogGroup`` is authorized on, else the stream name.
+    ``CreateLogGroup`` is authorized on, else the stream name. ``account`` is None when
+    the message redacted it; the group's ARN then has ``*`` in the account field.
     """
 
     partition: str
     region: str
-    account: str
+    account: str | None
     group: str
     stream: str | None
 
     @property
     def group_arn(self) -> str:
         """The log group's ARN, without a trailing ``:*``."""
-        return f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:{self.group}"
+        return (f"arn:{self.partition}:logs:{self.region}:{self.account or '*'}:"
+                f"log-group:{self.group}")
 
     @property
     def grant(self) -> str:
@@ -156,5 +169,5 @@ def parse_log_target(resource: str | None) -> LogTarget | None:
     stream: str | None = None
     if rest is not None and rest.startswith("log-stream:"):
         stream = rest[len("log-stream:"):]
-    return LogTarget(match["partition"], match["region"], match["account"], match["group"],
-                     stream)
+    account = match["account"] if ACCOUNT_ID.fullmatch(match["account"]) else None
+    return LogTarget(match["partition"], match["region"], account, match["group"], stream)

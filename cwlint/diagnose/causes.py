@@ -36,9 +36,11 @@ from cwlint.diagnose.incident import (
     AccessDenied,
     Incident,
     NetworkFailure,
+    ServiceError,
 )
 from cwlint.diagnose.rule_ids import rule_name, rule_title
-from cwlint.diagnose.workload import EC2, ECS, LAMBDA, Workload
+from cwlint.diagnose.service_causes import ServiceCauses
+from cwlint.diagnose.workload import DEPLOYMENT, EC2, ECS, LAMBDA, LAMBDA_PREFIX, Workload
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -54,6 +56,7 @@ PUT_METRIC_DATA = "cloudwatch:PutMetricData"
 STREAM_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 AGENT_POLICY = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
 NAMESPACE_KEY = "cloudwatch:namespace"
+NO_CREDENTIALS = "NoCredentialProviders"
 GUARD_TYPES = ("permissions boundary", "service control policy", "resource control policy",
                "session policy")
 
@@ -106,6 +109,8 @@ def causes_for(incident: Incident, workload: Workload,
     """The ranked causes of one incident."""
     if isinstance(incident, AccessDenied):
         return rank(AccessCauses(incident, workload).build())
+    if isinstance(incident, ServiceError):
+        return rank(ServiceCauses(incident, workload).build())
     return rank(NetworkCauses(incident, workload, ids or NetworkIds()).build())
 
 
@@ -162,6 +167,8 @@ class AccessCauses:
     def build(self) -> list[Cause]:
         """The causes, most likely first (before any ``--live`` evidence)."""
         reason = self.reason
+        if self.incident.error_code == NO_CREDENTIALS:
+            return [self.agent(LIKELY)]  # refused before any policy was read
         if reason is not None and reason.policy_type == "VPC endpoint policy" and not reason.via:
             return [self.endpoint_policy(LIKELY)]
         if reason is not None and (reason.decision == EXPLICIT or reason.via or
@@ -181,6 +188,8 @@ class AccessCauses:
     def identity_causes(self) -> list[Cause]:
         """The causes for a missing Allow in the identity policies, by action and workload."""
         action, kind, agent = self.action, self.workload.kind, self.workload.agent
+        if kind == DEPLOYMENT:
+            return [self.deployer(LIKELY)]
         if action == PUT_METRIC_DATA:
             if agent:
                 return [self.agent(LIKELY), self.misspelled(POSSIBLE)]
@@ -205,6 +214,8 @@ class AccessCauses:
         stream_action = self.action in STREAM_ACTIONS
         if kind == LAMBDA:
             first = [self.lambda_logs(LIKELY)]
+        elif kind == ECS and self.workload.firelens:
+            first = [self.firelens_logs(LIKELY)]
         elif kind == ECS:
             first = [self.ecs_logs(LIKELY)]
         elif agent or kind == EC2:
@@ -349,6 +360,35 @@ class AccessCauses:
         fix = self._identity_fix(f"let the task execution role write to {self._group()}",
                                  self._actions_for_logs(), self.grant_resource, "awslogs")
         return _cause("CWL021", "", likelihood, summary, why, self._checks(), fix)
+
+    def firelens_logs(self, likelihood: str) -> Cause:
+        """CWL023: the ECS task role cannot write to FireLens's CloudWatch Logs group."""
+        summary = (f"FireLens (Fluent Bit's cloudwatch output) writes with the ECS task role, "
+                   f"not the execution role: {self.who} cannot create streams in / write to "
+                   f"{self._group()} (or create it, with auto_create_group true)")
+        why = "FireLens / Fluent Bit in an ECS task wrote the message"
+        fix = self._identity_fix(f"let the task role (taskRoleArn) write to {self._group()}",
+                                 self._actions_for_logs(), self.grant_resource, "firelens")
+        return _cause("CWL023", "", likelihood, summary, why, self._checks(), fix)
+
+    def deployer(self, likelihood: str) -> Cause:
+        """No rule: the deployment's own principal lacks an Allow to create the resource."""
+        tool = {"terraform": "Terraform", "cloudformation": "CloudFormation"}.get(
+            self.workload.name or "", "a CI pipeline")
+        resource = self.incident.resource or "*"
+        summary = (f"the deployment ({tool}) runs as {self.who}, which has no Allow for "
+                   f"{self.action} on {resource}")
+        group = self.target.group if self.target is not None else ""
+        if group.startswith(LAMBDA_PREFIX):
+            summary += (f"; this is the deployer's role, not the execution role of Lambda "
+                        f"function {group[len(LAMBDA_PREFIX):]}")
+        why = ("the message comes from the deployment, and its principal is the deployer's "
+               "(its session or role name, or the tool's own error format)")
+        fix = self._identity_fix(f"add an Allow for {self.action} to the deployer ({self.who})",
+                                 [self.action], self.grant_resource,
+                                 "deploy-" + _purpose(self.action))
+        return _cause(None, "deployer-permissions-missing", likelihood, summary, why,
+                      self._checks(), fix)
 
     def missing_allow(self, likelihood: str) -> Cause:
         """No rule: the principal lacks an Allow for an action cwlint has no rule for."""

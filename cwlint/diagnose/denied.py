@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cwlint.diagnose.arns import parse_principal
+from cwlint.diagnose.arns import ACCOUNT, parse_principal
 from cwlint.diagnose.incident import EXPLICIT, IMPLICIT, AccessDenied, Reason
+from cwlint.diagnose.service_errors import is_alarm_publish
 from cwlint.diagnose.shapes import BEFORE, envelope
 from cwlint.diagnose.spans import Spans
 from cwlint.iam import actions
@@ -44,10 +45,13 @@ KNOWN_POLICY_TYPES: dict[str, str] = {
     "role trust policy": "role trust policy",
 }
 
+# A principal ARN, its account field possibly redacted (``<my account_id>`` has a space).
+_PRINCIPAL_ARN = rf"arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:{ACCOUNT}:[^\s\"'`]+"
 _NOT_AUTHORIZED = re.compile(
-    r"\bUser:\s*(?P<principal>[^\s\"'`]+)\s+is\s+not\s+authorized\s+to\s+perform:\s*"
+    rf"(?:\bUser:\s*(?P<principal>{_PRINCIPAL_ARN}|[^\s\"'`]+)|(?<![\w:/-])(?P<bare>{_PRINCIPAL_ARN}))"
+    r"\s+is\s+not\s+authorized\s+to\s+perform:\s*"
     r"(?P<action>[A-Za-z0-9][A-Za-z0-9-]*:\s?[A-Za-z0-9*?]+)"
-    r"(?:\s+on\s+resource:\s*(?P<resource>[^\s\"'`]+))?"
+    rf"(?:\s+on\s+resource:\s*(?P<resource>{_PRINCIPAL_ARN}|[^\s\"'`]+))?"
 )
 _TYPE = r"(?:[A-Za-z-]+\s+){0,3}?(?:policy|boundary)"
 _IMPLICIT = re.compile(
@@ -96,13 +100,16 @@ def find_access_denied(text: str) -> list[Match]:
     found: list[Match] = []
     floor = 0
     for match in _NOT_AUTHORIZED.finditer(text):
+        principal = (match["principal"] or match["bare"]).rstrip(_TRAILING)
+        if is_alarm_publish(principal, match["action"]):
+            continue  # an alarm's action: a service error (service_errors)
         reason, end = _reason(text, match.end())
         env = envelope(text, match.start(), end, floor)
         action = normalize_action(match["action"])
         operation = env.operation or action.split(":", 1)[1]
         incident = AccessDenied(
             action=action,
-            principal=parse_principal(match["principal"].rstrip(_TRAILING)),
+            principal=parse_principal(principal),
             resource=_clean_resource(match["resource"]),
             reason=reason,
             error_code=env.error_code,

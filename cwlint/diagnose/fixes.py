@@ -107,7 +107,13 @@ def statement_fix(summary: str, body: dict[str, Any]) -> Fix:
 
 def _tf_statement(body: dict[str, Any]) -> str:
     lines = ["statement {", f"  effect    = {_hcl(body['Effect'])}"]
-    if "Principal" in body:
+    principal = body.get("Principal")
+    if isinstance(principal, dict):
+        for kind, who in principal.items():
+            who = who if isinstance(who, list) else [who]
+            lines += ["  principals {", f"    type        = {_hcl(kind)}",
+                      f"    identifiers = {_hcl(who)}", "  }"]
+    elif principal is not None:
         lines += ["  principals {", '    type        = "*"', '    identifiers = ["*"]', "  }"]
     actions = body["Action"] if isinstance(body["Action"], list) else [body["Action"]]
     lines.append(f"  actions   = {_hcl(actions)}")

@@ -15,6 +15,18 @@ from cwlint.diagnose.arns import LogTarget, PrincipalInfo, parse_log_target
 
 ACCESS_DENIED = "access_denied"
 NETWORK = "network"
+SERVICE_ERROR = "service_error"
+
+# What a service error says went wrong (the ``problem`` of a ServiceError).
+KMS_KEY_UNUSABLE = "log_group_kms_key_unusable"
+RESERVED_LOG_GROUP = "reserved_log_group"
+ALARM_ACTION_FAILED = "alarm_action_failed"
+DELIVERY_POLICY_MISSING = "log_delivery_policy_missing"
+APIGATEWAY_ROLE_MISSING = "apigateway_logs_role_missing"
+LOG_GROUP_MISSING = "log_group_missing"
+# Why an alarm action failed, when the message says.
+TOPIC_KEY = "topic_key"
+TOPIC_POLICY = "topic_policy"
 
 IMPLICIT = "implicit_deny"
 EXPLICIT = "explicit_deny"
@@ -63,6 +75,7 @@ class AccessDenied:
     status_code: int | None = None
     request_id: str | None = None
     sdk_service: str | None = None  # the service as the SDK names it ("CloudWatch Logs")
+    region_hint: str | None = None  # the region a host or a CloudTrail record names
     sources: tuple[str, ...] = ()
     excerpt: str = ""
     kind: str = field(default=ACCESS_DENIED, init=False)
@@ -88,8 +101,9 @@ class AccessDenied:
             return target.region
         if self.resource and self.resource.startswith("arn:"):
             fields = self.resource.split(":")
-            return fields[3] or None if len(fields) > 3 else None
-        return None
+            if len(fields) > 3 and fields[3]:
+                return fields[3]
+        return self.region_hint
 
     @property
     def log_target(self) -> LogTarget | None:
@@ -180,4 +194,84 @@ class NetworkFailure:
         }
 
 
-Incident = AccessDenied | NetworkFailure
+@dataclass(frozen=True)
+class ServiceError:
+    """A request AWS refused for a reason that is not the caller's IAM permissions.
+
+    ``problem`` is one of:
+
+    * ``log_group_kms_key_unusable``: "The specified KMS key does not exist or is not
+      allowed to be used with Arn 'arn:aws:logs:...'" (CreateLogGroup, AssociateKmsKey,
+      or CloudFormation and Terraform creating the group): ``resource`` is the log group;
+    * ``reserved_log_group``: "Log groups starting with AWS/ are reserved for AWS";
+      ``log_group`` the name when the message shows it;
+    * ``alarm_action_failed``: an alarm's action could not notify its SNS topic
+      (``resource``); ``detail`` is ``topic_key`` when the topic's KMS key refused
+      CloudWatch, ``topic_policy`` when the topic's policy did, None when the message
+      does not say; ``principal`` the alarm's ARN when the message names it;
+    * ``log_delivery_policy_missing``: Route 53 query logging refused because no CloudWatch
+      Logs resource policy lets ``route53.amazonaws.com`` write to the group;
+    * ``apigateway_logs_role_missing``: API Gateway cannot log because its account-level
+      CloudWatch Logs role is not set in the region;
+    * ``log_group_missing``: "The specified log group does not exist" where a writer (the
+      ECS ``awslogs`` driver, the agent, an SDK) expected it.
+    """
+
+    problem: str
+    service: str
+    operation: str | None = None
+    resource: str | None = None
+    log_group: str | None = None
+    principal: str | None = None
+    detail: str | None = None
+    error_code: str | None = None
+    sources: tuple[str, ...] = ()
+    excerpt: str = ""
+    kind: str = field(default=SERVICE_ERROR, init=False)
+
+    @property
+    def log_target(self) -> LogTarget | None:
+        """The log group of a CloudWatch Logs resource ARN, else None."""
+        return parse_log_target(self.resource)
+
+    @property
+    def region(self) -> str | None:
+        """The region of the resource ARN, when it has one."""
+        if self.resource and self.resource.startswith("arn:"):
+            fields = self.resource.split(":")
+            return fields[3] or None if len(fields) > 3 else None
+        return None
+
+    @property
+    def account(self) -> str | None:
+        """The account of the resource ARN, None when absent or redacted."""
+        if self.resource and self.resource.startswith("arn:"):
+            fields = self.resource.split(":")
+            if len(fields) > 4 and fields[4].isdigit() and len(fields[4]) == 12:
+                return fields[4]
+        return None
+
+    def key(self) -> tuple[Any, ...]:
+        """What makes two messages the same incident."""
+        return (self.kind, self.problem, self.resource, self.log_group, self.detail)
+
+    def to_json(self) -> dict[str, Any]:
+        """The parsed request as the JSON output shows it."""
+        target = self.log_target
+        return {
+            "kind": self.kind,
+            "problem": self.problem,
+            "service": self.service,
+            "operation": self.operation,
+            "error_code": self.error_code,
+            "resource": self.resource,
+            "log_group": self.log_group or (target.group if target else None),
+            "principal": self.principal,
+            "detail": self.detail,
+            "account": self.account,
+            "region": self.region,
+            "sources": list(self.sources),
+        }
+
+
+Incident = AccessDenied | NetworkFailure | ServiceError

@@ -15,10 +15,11 @@ diagnosis itself; nothing here fails the command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cwlint.diagnose import live_iam, live_network
+from cwlint.diagnose.arns import ACCOUNT_ID
 from cwlint.diagnose.causes import (
     CONFIRMED,
     RULED_OUT,
@@ -30,7 +31,7 @@ from cwlint.diagnose.causes import (
 )
 from cwlint.diagnose.diagnosis import Diagnosis, Result
 from cwlint.diagnose.fixes import NetworkIds
-from cwlint.diagnose.incident import AccessDenied, NetworkFailure
+from cwlint.diagnose.incident import AccessDenied, NetworkFailure, ServiceError
 from cwlint.diagnose.live_network import NO, UNKNOWN, YES, Endpoint, WorkloadFacts
 from cwlint.diagnose.readonly import CallFailed, LiveUnavailable, ReadOnlyAWS, UnknownProfile
 from cwlint.diagnose.workload import EC2, LAMBDA
@@ -108,6 +109,9 @@ def _live_one(aws: ReadOnlyAWS, diagnosis: Diagnosis, options: LiveOptions) -> d
         live["problems"].append(f"cannot tell whose credentials these are: {exc}")
     if isinstance(diagnosis.incident, AccessDenied):
         AccessCheck(aws, diagnosis, options, live).run()
+    elif isinstance(diagnosis.incident, ServiceError):
+        live["problems"].append("--live does not check this kind of message yet: run the "
+                                "read-only commands below")
     else:
         NetworkCheck(aws, diagnosis, options, live).run()
     calls = aws.calls[start:]
@@ -160,6 +164,23 @@ def endpoint_allows(endpoint: Endpoint, action: str, resource: str,
                      f"{'; '.join(decision.unknown_reasons) or 'the request context'}")
 
 
+def with_account(incident: AccessDenied, account: str | None,
+                 problems: list[str]) -> AccessDenied:
+    """The incident with a redacted account in its resource ARN replaced by the credentials'
+    account, so that policies naming the account are matched against what AWS saw; said in
+    ``problems``. Unchanged when the message shows the account or the account is unknown."""
+    resource = incident.resource
+    if not account or not resource or not resource.startswith("arn:"):
+        return incident
+    fields = resource.split(":", 5)
+    if len(fields) < 6 or not fields[4] or fields[4] == "aws" or ACCOUNT_ID.fullmatch(fields[4]):
+        return incident
+    problems.append(f"the message redacts the account ({fields[4]}): the request is evaluated "
+                    f"in account {account}, the credentials' account")
+    fields[4] = account
+    return replace(incident, resource=":".join(fields))
+
+
 class AccessCheck:
     """``--live`` for one AccessDenied diagnosis."""
 
@@ -167,7 +188,8 @@ class AccessCheck:
                  live: dict[str, Any]) -> None:
         assert isinstance(diagnosis.incident, AccessDenied)
         self.aws, self.diagnosis, self.options, self.live = aws, diagnosis, options, live
-        self.incident: AccessDenied = diagnosis.incident
+        self.incident: AccessDenied = with_account(diagnosis.incident, live.get("account"),
+                                                   live["problems"])
         self.by_key = {c.rule_id or c.name: c for c in diagnosis.causes}
 
     def cause(self, key: str) -> Cause | None:

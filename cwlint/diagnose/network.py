@@ -16,7 +16,9 @@ failure. The markers, by SDK:
 * DNS failure: Go ``dial tcp: lookup HOST on IP:53: no such host``, ``Name or service not
   known``, ``Temporary failure in name resolution``, ``getaddrinfo ENOTFOUND``,
   ``UnknownHostException``, ``No such host is known``;
-* a timeout with no phase: Go ``Client.Timeout exceeded``, ``context deadline exceeded``.
+* a timeout with no phase: Go ``Client.Timeout exceeded``, ``context deadline exceeded``,
+  Fargate's ``failed to validate logger args: ... There is a connection issue between the
+  task and Amazon CloudWatch ... : signal: killed`` (the awslogs driver gave up).
 
 The IP address the SDK tried (``dial tcp 10.0.1.5:443``, ``[HOST/52.94.1.1]``) tells
 whether the name resolved to an interface endpoint (a private address) or to the public
@@ -73,14 +75,15 @@ _CONNECT_FAILED = re.compile(
 )
 _TIMEOUT = re.compile(
     r"Client\.Timeout exceeded|context deadline exceeded|request canceled while waiting for "
-    r"connection",
+    r"connection|connection issue between the task and Amazon CloudWatch",
     re.IGNORECASE,
 )
 # Without a host: names that say the request was for CloudWatch metrics or logs.
 _SERVICE_HINTS = (
     ("logs", re.compile(
         r"\b(?:PutLogEvents|CreateLogStream|CreateLogGroup|DescribeLogStreams|DescribeLogGroups)"
-        r"(?:Command)?\b|CloudWatchLogs|CloudWatch Logs|\[outputs\.cloudwatchlogs\]|AWSLogs\b"
+        r"(?:Command)?\b|CloudWatchLogs|CloudWatch Logs|\[outputs\.cloudwatchlogs\]|AWSLogs\b|"
+        r"failed to validate logger args|Amazon CloudWatch log group"
     )),
     ("cloudwatch", re.compile(
         r"\bPutMetricData(?:Command)?\b|\bCloudWatchClient\b|AmazonCloudWatch\b|"

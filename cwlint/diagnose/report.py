@@ -11,11 +11,17 @@ import json
 from typing import Any
 
 from cwlint import __version__
+from cwlint.diagnose.arns import Arn
 from cwlint.diagnose.causes import CONFIRMED, RULED_OUT, UNDECIDED, Cause
 from cwlint.diagnose.diagnosis import Diagnosis, Result
-from cwlint.diagnose.incident import AccessDenied, NetworkFailure
+from cwlint.diagnose.incident import AccessDenied, NetworkFailure, ServiceError
 
 _STATUS_WORDS = {CONFIRMED: "CONFIRMED", RULED_OUT: "ruled out", UNDECIDED: "undecided"}
+_PROBLEM_WORDS = {
+    "log_group_kms_key_unusable": "log group KMS key unusable",
+    "reserved_log_group": "reserved log group name",
+    "alarm_action_failed": "alarm action failed",
+}
 _FAILURE_WORDS = {
     "connect_timeout": "connect timeout",
     "connect_failed": "could not connect",
@@ -34,7 +40,8 @@ def to_json(result: Result, source: dict[str, Any]) -> str:
         "diagnoses": [d.to_json() for d in diagnoses],
         "summary": {"diagnoses": len(diagnoses),
                     "access_denied": kinds.count("access_denied"),
-                    "network": kinds.count("network")},
+                    "network": kinds.count("network"),
+                    "service_error": kinds.count("service_error")},
     }
     return json.dumps(body, indent=2)
 
@@ -72,8 +79,11 @@ def _diagnosis(number: int, diagnosis: Diagnosis) -> str:
     return "\n".join(lines)
 
 
-def _headline(number: int, incident: AccessDenied | NetworkFailure) -> str:
+def _headline(number: int, incident: AccessDenied | NetworkFailure | ServiceError) -> str:
     sources = f"  [{', '.join(incident.sources)}]" if incident.sources else ""
+    if isinstance(incident, ServiceError):
+        on = incident.resource or incident.log_group
+        return f"{number}. {_PROBLEM_WORDS[incident.problem]}{f': {on}' if on else ''}{sources}"
     if isinstance(incident, AccessDenied):
         code = incident.error_code or "AccessDenied"
         on = f" on {incident.resource}" if incident.resource else ""
@@ -98,7 +108,7 @@ def _request_lines(diagnosis: Diagnosis) -> list[str]:
                 detail.append(f"session {principal.session}")
             if detail:
                 rows.append(("", ", ".join(detail)))
-        rows.append(("account", incident.account or "(not in the message)"))
+        rows.append(("account", incident.account or _missing_account(incident)))
         rows.append(("action", incident.action))
         rows.append(("resource", incident.resource or "(not in the message)"))
         target = incident.log_target
@@ -110,6 +120,20 @@ def _request_lines(diagnosis: Diagnosis) -> list[str]:
             rows.append(("operation", incident.operation + code))
         reason = incident.reason
         rows.append(("reason", reason.text if reason else "none given in the message"))
+    elif isinstance(incident, ServiceError):
+        if incident.principal:
+            rows.append(("principal", incident.principal))
+        rows.append(("resource", incident.resource or "(not in the message)"))
+        if incident.log_group:
+            rows.append(("", f"log group {incident.log_group}"))
+        if incident.operation:
+            code = f" (error code {incident.error_code})" if incident.error_code else ""
+            rows.append(("operation", incident.operation + code))
+        if incident.detail:
+            rows.append(("refused by", {"topic_key": "the topic's KMS key",
+                                        "topic_policy": "the topic's access policy"}
+                         .get(incident.detail, incident.detail)))
+        rows.append(("message", incident.excerpt))
     else:
         rows.append(("service", f"{incident.service} (endpoint service "
                                 f"com.amazonaws.{incident.region or '<region>'}."
@@ -126,9 +150,18 @@ def _request_lines(diagnosis: Diagnosis) -> list[str]:
     workload = diagnosis.workload
     if workload.kind:
         name = f" {workload.name}" if workload.name else ""
-        agent = " (CloudWatch agent)" if workload.agent else ""
+        agent = " (CloudWatch agent)" if workload.agent else (" (FireLens)" if workload.firelens
+                                                                else "")
         rows.append(("workload", f"{workload.kind}{name}{agent}"))
     return [f"{key:<10} {value}".rstrip() for key, value in rows]
+
+
+def _missing_account(incident: AccessDenied) -> str:
+    principal = incident.principal
+    arn = Arn.parse(principal.arn) if principal is not None else None
+    if arn is not None and arn.account and arn.account != "aws":
+        return f"(redacted in the message: {arn.account})"
+    return "(not in the message)"
 
 
 def _label(cause: Cause) -> str:

@@ -23,7 +23,16 @@ RULE_NAMES: dict[str, str] = {
     "CWL014": "endpoint-policy-denies",
     "CWL020": "log-group-kms-key-unusable",
     "CWL021": "ecs-awslogs-denied",
+    "CWL022": "log-delivery-policy-missing",
+    "CWL023": "firelens-logs-denied",
+    "CWL041": "reserved-namespace",
+    "CWL042": "alarm-topic-unusable",
 }
+# Rules a diagnosis may cite that other parts of cwlint are still building: not yet in the
+# rule registry, so ``cwlint explain`` does not know them yet. A test checks that every
+# other id above is registered under the same name; remove an id from here once its rule
+# is registered.
+NOT_YET_REGISTERED: frozenset[str] = frozenset({"CWL022", "CWL023", "CWL042"})
 
 
 def rule_name(rule_id: str | None) -> str | None:

@@ -18,7 +18,13 @@ each SDK, and the wrapper carries the error code, the operation and the service:
 * .NET: ``Amazon.CloudWatchLogs.AmazonCloudWatchLogsException: <message>``;
 * CloudWatch agent: ``E! [outputs.cloudwatchlogs] Aws error received when sending logs to
   GROUP/STREAM: ...``, ``E! cloudwatch: WriteToCloudWatch failure, err: ...``;
-* ECS: ``failed to initialize logging driver: failed to create Cloudwatch log stream: ...``.
+* ECS: ``failed to initialize logging driver: failed to create Cloudwatch log stream: ...``,
+  Fargate's ``ResourceInitializationError: failed to validate logger args: ...``, the
+  ``"stoppedReason"`` of ``describe-tasks``; FireLens (``awsfirelens``) and AWS for Fluent
+  Bit (``[output:cloudwatch_logs:...]``, ``[cloudwatch 0]``);
+* CloudTrail records (``"eventSource": "logs.amazonaws.com"``);
+* deployment tools: Terraform (``Error: creating ...``, ``with aws_x.y``, ``on main.tf line
+  N``) and CloudFormation (``CREATE_FAILED``, ``Resource handler returned message``).
 
 :func:`envelope` reads the text around a message (``before`` and ``after`` it) and returns
 what it found.
@@ -54,13 +60,31 @@ _JAVA_CLASS = re.compile(
 )
 _AGENT = re.compile(
     r"\b[EWID]! (?:\[outputs\.cloudwatch(?:logs)?\]|cloudwatch(?:logs)?:|WriteToCloudWatch|"
-    r"\[inputs\.|ec2tagger)"
+    r"\[inputs\.|ec2tagger)|\"userAgent\"\s*:\s*\"CWAgent/"
 )
 _LAMBDA = re.compile(
     r"\[ERROR\]\s|\bInvoke Error\b|\bSTART RequestId: |\bREPORT RequestId: |"
     r"/aws/lambda/|\"errorType\"\s*:"
 )
-_ECS = re.compile(r"failed to initialize logging driver|CannotStartContainerError")
+_ECS = re.compile(
+    r"failed to initialize logging driver|CannotStartContainerError|ResourceInitializationError|"
+    r"failed to validate logger args|\"stoppedReason\"|arn:aws[a-z-]*:ecs:|awslogs-group"
+)
+# FireLens: the awsfirelens driver, or AWS for Fluent Bit's cloudwatch outputs. (The
+# patterns avoid IGNORECASE and leading \b: they run around every message of a long log.)
+_FIRELENS = re.compile(r"[Ff]ire[Ll]ens|FIRELENS|log_router")  # FireLens's usual container
+_FLUENT_BIT = re.compile(r"\[output:cloudwatch|\[cloudwatch \d+\]|[Ff]luent-?[Bb]it")
+_CLOUDTRAIL = re.compile(r"\"eventSource\"\s*:\s*\"[\w-]+\.amazonaws\.com\"")
+# A deployment tool reporting a failed create: its principal is the deployer's.
+_TERRAFORM = re.compile(
+    r"Error: (?:[Ee]rror )?(?:creating|associating|putting|updating|reading|deleting|"
+    r"[Cc]reating CloudWatch) |with (?:module\.[\w-]+\.)*aws_\w+\.|\* aws_\w+\.[\w-]+: |"
+    r"\.tf line \d+|[Tt]erraform"
+)
+_CLOUDFORMATION = re.compile(
+    r"(?:CREATE|UPDATE)_FAILED|Resource handler returned message|HandlerErrorCode|"
+    r"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+|[Cc]loud[Ff]ormation|cdk-|serverless deploy"
+)
 _BOTO3 = re.compile(r"botocore\.exceptions\.ClientError|\bClientError: An error occurred")
 
 BEFORE = 600
@@ -156,6 +180,16 @@ def envelope(text: str, start: int, end: int, floor: int = 0) -> Envelope:
         sources.append("lambda")
     if _ECS.search(around):
         sources.append("ecs")
+    if _FIRELENS.search(around):
+        sources.append("firelens")
+    if _FLUENT_BIT.search(around):
+        sources.append("fluent-bit")
+    if _CLOUDTRAIL.search(around):
+        sources.append("cloudtrail")
+    if _TERRAFORM.search(around):
+        sources.append("terraform")
+    if _CLOUDFORMATION.search(around):
+        sources.append("cloudformation")
     return Envelope(tuple(dict.fromkeys(sources)), code, operation, service, status, request_id)
 
 

@@ -28,6 +28,10 @@ _LAST_WORD = re.compile(r"(\S+)$")
 _OPENERS = "\"'([{<`"
 _SEPARATORS = (":", "/", "-", "_")
 ARN_FIELDS = 6
+# What follows a complete message on the next line. CreateLogGroup's request ARN ends with
+# an empty stream (``...:log-stream:``), which looks like an ARN cut at a separator.
+_AFTER_MESSAGE = ("status code", "because no", "with an explicit", "(Service:", "at ",
+                  "Status Code", "│", "with aws_", "on ")
 
 
 def logical_text(raw: str) -> str:
@@ -43,7 +47,8 @@ def logical_text(raw: str) -> str:
         piece = line.strip()
         if not piece:
             continue
-        glued = bool(pieces) and ends_inside_arn(last_word)
+        glued = bool(pieces) and ends_inside_arn(last_word) and not (
+            last_word.endswith(":log-stream:") and piece.startswith(_AFTER_MESSAGE))
         if pieces and not glued:
             pieces.append(" ")
         pieces.append(piece)
