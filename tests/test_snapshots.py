@@ -15,7 +15,11 @@ is written: a missing expected file fails, and so does one whose twin is gone.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,3 +141,40 @@ def test_a_scenario_has_one_template_at_most() -> None:
     both = [d for d in scenarios() if (d / "template.yaml").exists()
             and (d / "template.json").exists()]
     assert both == []
+
+
+def run_pytest(test_file: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--rootdir", str(test_file.parent), str(test_file), *flags],
+                          capture_output=True, text=True, timeout=300, cwd=test_file.parent,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_only_snapshot_update_writes_an_expected_file(tmp_path: Path) -> None:
+    """The extension stores a twin's snapshot beside it, and only ``--snapshot-update``
+    writes it: a missing or different expected file fails and stays as it was."""
+    scenario = tmp_path / "cwl999" / "fail-example"
+    scenario.mkdir(parents=True)
+    (scenario / "plan.json").write_text("{}", encoding="utf-8")
+    test_file = tmp_path / "test_example.py"
+    source = (
+        "from pathlib import Path\n"
+        "from tests.fixture_layout import Twin\n"
+        "from tests.test_snapshots import expected_file\n"
+        f"TWIN = Twin(Path({str(scenario / 'plan.json')!r}))\n"
+        "def test_example(snapshot):\n"
+        "    assert snapshot(extension_class=expected_file(TWIN)) == {text!r}\n")
+    expected = scenario / "plan.snap"
+    test_file.write_text(source.format(text="first\n"), encoding="utf-8")
+    missing = run_pytest(test_file)
+    assert missing.returncode == 1 and not expected.exists(), missing.stdout
+    written = run_pytest(test_file, UPDATE)
+    assert written.returncode == 0, written.stdout
+    assert expected.read_text(encoding="utf-8") == "first\n"
+    assert sorted(p.name for p in scenario.iterdir()) == ["plan.json", "plan.snap"]
+    test_file.write_text(source.format(text="second\n"), encoding="utf-8")
+    changed = run_pytest(test_file)
+    assert changed.returncode == 1 and "second" in changed.stdout, changed.stdout
+    assert expected.read_text(encoding="utf-8") == "first\n"
+    assert run_pytest(test_file, UPDATE).returncode == 0
+    assert expected.read_text(encoding="utf-8") == "second\n"
