@@ -33,7 +33,7 @@ from cwlint.engine import scan
 from cwlint.findings import INFO, Finding
 from cwlint.plugins import cfn_lint_rules
 from cwlint.plugins import options as plugin_options
-from cwlint.plugins.cfn_lint_overlap import W3037
+from cwlint.plugins.cfn_lint_overlap import W3037, cfn_lint_knows, cfn_lint_service_map
 from cwlint.plugins.cfn_lint_rules import cfn_lint_id, match_path
 from cwlint.plugins.paths import CFN_LINT_MODULE, checks_dir
 from cwlint.rules import ALL_RULES, RULES_BY_ID
@@ -46,6 +46,20 @@ CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
 RULES_DIR = checks_dir("cfn-lint")
 CLASSES = cfn_lint_rules.RULE_CLASSES
 OUR_IDS = {cls.id for cls in CLASSES}
+
+
+#: cfn-lint's action list as its W3037 reads it; None when the installed cfn-lint has no
+#: W3037 (then ECW008 reports every CWL008 finding itself).
+SERVICE_MAP = cfn_lint_service_map()
+
+
+def w3037_reports(action: str) -> bool:
+    """Whether the installed cfn-lint's W3037 reports ``action`` as unknown."""
+    return SERVICE_MAP is not None and not cfn_lint_knows(action, SERVICE_MAP)
+
+
+#: The demo's typo: when W3037 reports it, the demo's ECW008 stays silent.
+DEMO_TYPO_LEFT_TO_W3037 = w3037_reports("cloudwatch:DescribeAlarm")
 
 
 def fixtures() -> list[Path]:
@@ -141,8 +155,9 @@ def test_directory_mode_reports_exactly_what_cwlint_scan_reports() -> None:
     assert got <= set(by_key)
     left_to_w3037 = [by_key[key] for key in set(by_key) - got]
     w3037 = w3037_resources(directory_mode())
-    assert left_to_w3037 and all(f.rule_id == "CWL008" and (f.file, f.resource) in w3037
-                                 for f in left_to_w3037), left_to_w3037
+    assert all(f.rule_id == "CWL008" and (f.file, f.resource) in w3037
+               for f in left_to_w3037), left_to_w3037
+    assert bool(left_to_w3037) == DEMO_TYPO_LEFT_TO_W3037
     assert len(by_key) > 40  # every rule's fail fixtures are in there
 
 
@@ -158,16 +173,17 @@ def test_demo_template_ids_lines_and_paths() -> None:
                and m["Rule"]["Id"] in OUR_IDS]
     got = {(m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"], "/".join(
         map(str, m["Location"]["Path"]))) for m in matches}
+    ecw008 = {("ECW008", 24, "Resources/OrdersRole/Properties/Policies/0")}
     assert got == {
         ("ECW003", 24, "Resources/OrdersRole/Properties/Policies/0"),
         ("ECW002", 50, "Resources/OrdersFunction/Properties/Role"),
         ("ECW004", 50, "Resources/OrdersFunction/Properties/Role"),
         ("ECW005", 62, "Resources/ReportingInstance"),
-    }
-    # the typo cloudwatch:DescribeAlarm is cfn-lint's own W3037, on the action itself
+    } | (set() if DEMO_TYPO_LEFT_TO_W3037 else ecw008)
+    # the typo cloudwatch:DescribeAlarm, said by cfn-lint's own W3037 on the action itself
     assert [m["Location"]["Start"]["LineNumber"] for m in directory_mode()
             if m["Filename"] == "fixtures/demo/orders-service.yaml"
-            and m["Rule"]["Id"] == W3037] == [41]
+            and m["Rule"]["Id"] == W3037] == ([41] if DEMO_TYPO_LEFT_TO_W3037 else [])
     by_id = {m["Rule"]["Id"]: m for m in matches}
     assert "differ only in letter case" in by_id["ECW002"]["Message"]
     assert "Fix: " in by_id["ECW003"]["Message"]
@@ -288,7 +304,7 @@ def test_engine_runs_once_per_template_not_once_per_rule() -> None:
     cfn_lint_rules.CACHE.clear()
     matches = list(Runner(ConfigMixIn([f"--append-rules={RULES_DIR}", "--", *files])).run())
     assert cfn_lint_rules.CACHE.runs == len(files)
-    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 5  # the demo's ECW008: W3037
+    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 6 - DEMO_TYPO_LEFT_TO_W3037
 
 
 def test_the_decoded_template_is_reused_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -301,7 +317,7 @@ def test_the_decoded_template_is_reused_not_read_again(monkeypatch: pytest.Monke
     monkeypatch.setattr(loader, "parse_template", no_reading)
     cfn_lint_rules.CACHE.clear()
     matches = list(Runner(ConfigMixIn([f"--append-rules={RULES_DIR}", "--", str(DEMO)])).run())
-    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 4
+    assert len([m for m in matches if m.rule.id in OUR_IDS]) == 5 - DEMO_TYPO_LEFT_TO_W3037
 
 
 # --- match paths -------------------------------------------------------------------------
@@ -421,7 +437,7 @@ def test_resource_metadata_ignore_checks(tmp_path: Path) -> None:
     ids = {m["Rule"]["Id"] for m in json_matches(cfn_lint(
         f"--append-rules={RULES_DIR}", "--format", "json", "--", "t.yaml", cwd=tmp_path))}
     assert "ECW002" not in ids
-    assert {"ECW003", "ECW004", "ECW005", "W3037"} <= ids
+    assert {"ECW003", "ECW004", "ECW005", W3037 if DEMO_TYPO_LEFT_TO_W3037 else "ECW008"} <= ids
 
 
 def test_cfnlintrc_append_rules_and_ignore_checks(tmp_path: Path) -> None:
@@ -434,7 +450,8 @@ def test_cfnlintrc_append_rules_and_ignore_checks(tmp_path: Path) -> None:
         ids = {m["Rule"]["Id"] for m in json_matches(cfn_lint("--format", "json",
                                                               cwd=tmp_path))}
         assert "ECW003" not in ids
-        assert {"ECW002", "ECW004", "ECW005", "ICW001", "W3037"} <= ids
+        assert {"ECW002", "ECW004", "ECW005", "ICW001"} <= ids
+        assert (W3037 if DEMO_TYPO_LEFT_TO_W3037 else "ECW008") in ids
 
 
 def test_readme_pre_commit_entry_runs(tmp_path: Path) -> None:
@@ -479,7 +496,7 @@ def test_id_prefixes_select_cwlint_rules_by_severity() -> None:
     assert not {i for i in ids() if i.startswith("ICW")}  # infos only when asked
     no_errors = ids("--include-checks", "I", "--ignore-checks", "ECW")
     assert not {i for i in no_errors if i.startswith("ECW")}
-    assert "ICW001" in no_errors and "W3037" in no_errors
+    assert "ICW001" in no_errors
 
 
 USER_RULE = '''
@@ -544,6 +561,8 @@ def test_an_unknown_action_is_said_once_by_w3037_or_by_ecw008(
     assert [(f.rule_id, f.resource) for f in scanned] == [("CWL008", "Publisher")], name
     matches = json_matches(cfn_lint(f"--append-rules={RULES_DIR}", "--format", "json", "--",
                                     "t.yaml", cwd=tmp_path))
+    if not w3037_reports("cloudwatch:PutMetricsData"):
+        said_by = "ECW008"  # this cfn-lint has no W3037, or knows the action
     saying = [m for m in matches if m["Rule"]["Id"] in (W3037, "ECW008")]
     assert [m["Rule"]["Id"] for m in saying] == [said_by]
     if said_by == "ECW008":
@@ -552,17 +571,35 @@ def test_an_unknown_action_is_said_once_by_w3037_or_by_ecw008(
         assert "putmetricsdata" in saying[0]["Message"]
 
 
-def test_w3037_decision_follows_the_installed_cfn_lint_action_list() -> None:
-    """ECW008 leaves to W3037 exactly the actions cfn-lint's own data does not know (the
-    same installed cfn-lint, never a list of the day)."""
-    from cwlint.plugins.cfn_lint_overlap import cfn_lint_knows, cfn_lint_service_map
+def test_without_w3037_ecw008_reports_the_typo(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cfn-lint release without W3037 (or with its data elsewhere) gives the typo back
+    to ECW008."""
+    from cwlint.plugins import cfn_lint_overlap
 
-    service_map = cfn_lint_service_map()
-    assert service_map is not None
-    assert cfn_lint_knows("cloudwatch:PutMetricData", service_map)
+    (tmp_path / "t.yaml").write_text(TYPO_TEMPLATE.format(transform="", metadata=""))
+    monkeypatch.setattr(cfn_lint_overlap, "cfn_lint_service_map", lambda: None)
+    cfn_lint_rules.CACHE.clear()
+    matches = list(Runner(ConfigMixIn([f"--append-rules={RULES_DIR}", "--",
+                                       str(tmp_path / "t.yaml")])).run())
+    assert [m.rule.id for m in matches if m.rule.id in OUR_IDS] == ["ECW008"]
+    cfn_lint_rules.CACHE.clear()
+
+
+def test_w3037_decision_is_w3037_s_own_test() -> None:
+    """ECW008 leaves to W3037 the actions W3037's own test rejects: lowercase service
+    listed, lowercase name (or ``*``/``?`` pattern) matching one of its actions."""
+    service_map = {"logs": {"Actions": {"putlogevents": {}, "createlogstream": {}}}}
+    assert cfn_lint_knows("logs:PutLogEvents", service_map)
+    assert cfn_lint_knows("LOGS:putlogevents", service_map)
     assert cfn_lint_knows("logs:PutLogEvent?", service_map)
-    assert not cfn_lint_knows("cloudwatch:PutMetricsData", service_map)
+    assert cfn_lint_knows("logs:*Stream", service_map)
+    assert not cfn_lint_knows("logs:PutLogEvent", service_map)
     assert not cfn_lint_knows("logs:PutLogEvent?x", service_map)
+    assert not cfn_lint_knows("cloudwatch:PutMetricData", service_map)  # service not listed
+    if SERVICE_MAP is not None:  # the installed cfn-lint's list knows the real actions
+        assert cfn_lint_knows("cloudwatch:PutMetricData", SERVICE_MAP)
+        assert cfn_lint_knows("logs:PutLogEvents", SERVICE_MAP)
 
 
 def test_sarif_output() -> None:

@@ -33,6 +33,7 @@ pytest.importorskip("checkov", reason="checkov runs in .venv-checkov: `make test
 
 from cwlint.engine import scan
 from cwlint.findings import INFO, Finding
+from cwlint.plugins.checkov_support import check_name
 from cwlint.plugins.paths import checks_dir
 from cwlint.rules import RULES_BY_ID
 from tests.fixture_layout import scenario, templates, terraform_tree
@@ -161,7 +162,8 @@ def test_failures_carry_line_details_severity_and_guideline() -> None:
         assert record["guideline"] == rule.help_uri()
         assert record["severity"] == ("HIGH" if rule.severity == "error" else "MEDIUM")
         assert record["check_class"] == "cwlint.plugins.checkov_checks"
-        assert rule.title in record["check_name"]
+        assert record["check_name"] == check_name(rule)
+        assert record["check_name"].startswith("Ensure ")
 
 
 def test_demo_template() -> None:
@@ -184,6 +186,23 @@ def test_demo_template() -> None:
     assert not any(check in ("CKV_CWL_010", "CKV_CWL_013") for check, _ in passed)
     assert not any(resource.startswith("AWS::Logs::LogGroup") and check != "CKV_CWL_020"
                    for check, resource in passed)  # only resources a rule is about
+
+
+def test_a_pass_reads_as_what_the_check_ensures() -> None:
+    """checkov's own report prints the check's name above PASSED / FAILED: it says what
+    holds ("Ensure ... can call cloudwatch:PutMetricData"), so a pass reads well."""
+    done = subprocess.run([CHECKOV, "-f", str(DEMO), "--framework", "cloudformation",
+                           "--check", "CKV_CWL_001,CKV_CWL_004", "--skip-download",
+                           "--compact", "--external-checks-dir", str(CHECKS)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    passed = lines.index(f'Check: CKV_CWL_001: "{check_name(RULES_BY_ID["CWL001"])}"')
+    assert lines[passed + 1] == "PASSED for resource: AWS::Lambda::Function.OrdersFunction"
+    failed = lines.index(f'Check: CKV_CWL_004: "{check_name(RULES_BY_ID["CWL004"])}"')
+    assert lines[failed + 1] == "FAILED for resource: AWS::Lambda::Function.OrdersFunction"
+    assert check_name(RULES_BY_ID["CWL004"]).startswith(
+        "Ensure the Lambda function's role can write to its log group")
 
 
 def test_info_findings_are_not_failures() -> None:

@@ -586,3 +586,24 @@ def test_installed_plugin_path_points_into_the_package(installed_wheel: Path) ->
                              f"--append-rules={path}", "--format", "parseable", "--", str(DEMO)],
                             capture_output=True, text=True, check=False, env=env, timeout=300)
     assert ":ECW002:" in linted.stdout, linted.stderr
+
+
+# --- checkov check names ---------------------------------------------------------------
+
+
+def test_every_checkov_check_is_named_for_what_it_ensures() -> None:
+    """checkov prints the name beside PASSED: "Ensure the Lambda function's role can write
+    to its log group ... PASSED", never a finding's wording passing."""
+    from cwlint.plugins.checkov_support import check_name
+    from cwlint.plugins.checkov_titles import ENSURES
+    from cwlint.rules import ALL_RULES, RULES_BY_ID
+
+    assert not [rule.id for rule in ALL_RULES if rule.id not in ENSURES]
+    names = [check_name(rule) for rule in ALL_RULES]
+    assert len(set(names)) == len(names)
+    for rule, name in zip(ALL_RULES, names, strict=True):
+        assert name.startswith("Ensure ") and name != f"Ensure {rule.title}"
+        assert not re.search(r"\b(cannot|does not|do not|lacks)\b", name), name
+        assert name.endswith(f"(cwlint {rule.id}, cfn-lint {rule.cfn_lint_id()})")
+    assert check_name(RULES_BY_ID["CWL004"]).startswith(
+        "Ensure the Lambda function's role can write to its log group")

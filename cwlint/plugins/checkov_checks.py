@@ -2,7 +2,7 @@
 
 Imported only inside checkov's environment, by the small modules in ``checks/checkov/``
 (one per rule group: ``register_group("0")`` for CWL001-CWL009). Each rule becomes one
-check per framework with id ``CKV_CWL_nnn``, the rule's title as name, its documentation
+check per framework with id ``CKV_CWL_nnn``, what it ensures as name, its documentation
 URL as ``guideline``, a severity (error HIGH, warning MEDIUM) and categories (IAM /
 NETWORKING / LOGGING by rule group).
 

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from cwlint.findings import ERROR, INFO, WARNING, Finding
 from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
+from cwlint.plugins.checkov_titles import ensures
 from cwlint.rules.base import Rule
 
 if TYPE_CHECKING:  # the engine (and cfn-lint's decoder) load on the first template
@@ -155,8 +156,9 @@ def categories(rule: type[Rule]) -> tuple[str, ...]:
 
 
 def check_name(rule: type[Rule]) -> str:
-    """The checkov check name: the rule's title, with the cwlint and cfn-lint ids."""
-    return f"{rule.title} (cwlint {rule.id}, cfn-lint {rule.cfn_lint_id()})"
+    """The checkov check name: what the check ensures (it reads beside PASSED and
+    FAILED), with the cwlint and cfn-lint ids."""
+    return f"{ensures(rule)} (cwlint {rule.id}, cfn-lint {rule.cfn_lint_id()})"
 
 
 def details_of(finding: Finding) -> list[str]:
