@@ -35,7 +35,7 @@ from cwlint.iam import actions
 _PRINCIPAL = rf"arn:[a-z0-9-]+:(?:sts|iam):[a-z0-9-]*:{ACCOUNT}:[^\s\"'`]+|[^\s\"'`]+"
 _ECS_CUT = re.compile(
     r"failed to create Cloudwatch log (?P<what>stream|group)s?:\s*"
-    r"(?P<code>AccessDenied\w*|Unauthorized\w*)\b"
+    r"(?:operation error [^\"]{0,300}?api error\s+)?(?P<code>AccessDenied\w*|Unauthorized\w*)\b"
     rf"(?::\s*User:\s*(?P<principal>{_PRINCIPAL}))?",
     re.IGNORECASE,
 )

@@ -53,6 +53,8 @@ _NOT_AUTHORIZED = re.compile(
     r"(?P<action>[A-Za-z0-9][A-Za-z0-9-]*:\s?[A-Za-z0-9*?]+)"
     rf"(?:\s+on\s+resource:\s*(?P<resource>{_PRINCIPAL_ARN}|[^\s\"'`]+))?"
 )
+# A message cut after its principal (console columns, "..."), right after a fallback's code.
+_CUT_PRINCIPAL = re.compile(rf"[\s:]*User:\s*(?P<principal>{_PRINCIPAL_ARN})")
 _TYPE = r"(?:[A-Za-z-]+\s+){0,3}?(?:policy|boundary)"
 _IMPLICIT = re.compile(
     rf"\s*because\s+no\s+(?P<type>{_TYPE})\s+allows\s+the\s+(?P<action>[^\s\"'`]+)\s+action",
@@ -181,8 +183,10 @@ def _fallbacks(text: str, found: list[Match]) -> list[Match]:
             service = service_for(operation, sdk_service or env.sdk_service)
             if operation is None or service is None:
                 continue
+            cut = _CUT_PRINCIPAL.match(text, match.end())
             incident = AccessDenied(
                 action=actions.canonical(f"{service}:{operation}"),
+                principal=parse_principal(cut["principal"].rstrip(_TRAILING)) if cut else None,
                 error_code=match["code"],
                 operation=operation,
                 status_code=env.status_code,
@@ -191,8 +195,9 @@ def _fallbacks(text: str, found: list[Match]) -> list[Match]:
                 sources=env.sources or ("sdk",),
                 excerpt=_excerpt(text, match.start(), match.end()),
             )
-            out.append(Match(match.start(), match.end(), incident))
-            taken.add(match.start(), match.end())
+            end = cut.end() if cut else match.end()
+            out.append(Match(match.start(), end, incident))
+            taken.add(match.start(), end)
     return out
 
 
