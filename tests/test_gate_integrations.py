@@ -154,20 +154,36 @@ def step(action: dict[str, Any], name: str) -> dict[str, Any]:
     return found
 
 
-def test_action_is_a_composite_that_uploads_sarif(action: dict[str, Any]) -> None:
+ACTION_STEPS = ["Set up Python", "Locate the cwlint environment",
+                "Restore the cwlint environment", "Install cwlint", "Scan",
+                "Decide on the SARIF upload", "Upload SARIF to code scanning",
+                "Report a refused upload", "Fail on findings"]
+
+
+def test_action_is_a_composite_with_a_private_cached_environment(action: dict[str, Any]
+                                                                 ) -> None:
     assert action["runs"]["using"] == "composite"
-    names = [s["name"] for s in action["runs"]["steps"]]
-    assert names == ["Set up Python", "Install cwlint", "Scan",
-                     "Upload SARIF to code scanning", "Fail on findings"]
+    assert [s["name"] for s in action["runs"]["steps"]] == ACTION_STEPS
+    python = step(action, "Set up Python")
+    assert python["uses"].startswith("actions/setup-python@v")
+    assert python["with"]["update-environment"] is False  # the job's python is untouched
+    cache = step(action, "Restore the cwlint environment")
+    assert cache["uses"].startswith("actions/cache@v")
+    assert cache["with"] == {"path": "${{ steps.env.outputs.venv }}",
+                             "key": "${{ steps.env.outputs.key }}"}
+    install = step(action, "Install cwlint")["run"]
+    assert '"$CWLINT_PYTHON" -m venv "$CWLINT_VENV"' in install
+    assert 'requirement="$GITHUB_ACTION_PATH"' in install
+    assert 'requirement="cwlint==$CWLINT_VERSION"' in install
     upload = step(action, "Upload SARIF to code scanning")
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@v")
+    assert upload["continue-on-error"] is True
     assert upload["with"]["sarif_file"] == "${{ steps.scan.outputs.sarif-file }}"
-    assert "always()" in upload["if"]
-    install = step(action, "Install cwlint")["run"]
-    assert '"$GITHUB_ACTION_PATH"' in install and '"cwlint==$CWLINT_VERSION"' in install
+    assert step(action, "Report a refused upload")["if"] == (
+        "${{ always() && steps.upload.outcome == 'failure' }}")
     for item in action["runs"]["steps"]:
         assert "${{" not in item.get("run", ""), "inputs must reach scripts as env only"
-    assert set(action["outputs"]) == {"sarif-file", "exit-code"}
+    assert set(action["outputs"]) == {"json-file", "sarif-file", "exit-code"}
     for name, spec in action["inputs"].items():
         assert spec.get("description"), name
 
@@ -175,46 +191,72 @@ def test_action_is_a_composite_that_uploads_sarif(action: dict[str, Any]) -> Non
 def run_step(action: dict[str, Any], name: str, inputs: dict[str, str], cwd: Path,
              extra_env: dict[str, str] | None = None
              ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
-    """Run a ``run:`` step as the runner does: bash -eo pipefail, env from the inputs."""
+    """Run a ``run:`` step as the runner does: bash -eo pipefail, env from the inputs
+    (other expressions, such as earlier steps' outputs, from ``extra_env``)."""
     spec = step(action, name)
     defaults = {key: str(value.get("default", "")) for key, value in action["inputs"].items()}
     values = {**defaults, **inputs}
+    extra = {"CWLINT": CWLINT, **(extra_env or {})}
     env = dict(os.environ)
-    env["PATH"] = f"{Path(CWLINT).parent}{os.pathsep}{env.get('PATH', '')}"
     output = cwd / "github-output.txt"
     output.write_text("")
     env["GITHUB_OUTPUT"] = str(output)
+    env["GITHUB_STEP_SUMMARY"] = str(cwd / "step-summary.md")
+    env["RUNNER_TEMP"] = str(cwd / "runner-temp")
+    (cwd / "runner-temp").mkdir(exist_ok=True)
+    env.update({k: v for k, v in extra.items() if k.isupper() and k.startswith(("GITHUB_",
+                                                                               "RUNNER_"))})
     for key, expression in spec.get("env", {}).items():
         match = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", expression)
-        env[key] = values[match.group(1)] if match else (extra_env or {})[key]
+        env[key] = values[match.group(1)] if match else extra[key]
     result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
                              spec["run"]], cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=300)
+                            timeout=900)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     return result, outputs
 
 
-def test_action_scan_step_writes_sarif_and_exit_code(action: dict[str, Any],
-                                                    tmp_path: Path) -> None:
+def test_action_scans_once_and_renders_every_format(action: dict[str, Any],
+                                                     tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"stacks/orders.yaml": GATE / "exit" / "error.yaml",
                                 "more/suppressed.yaml": GATE / "suppressions.yaml"})
     result, outputs = run_step(action, "Scan", {"paths": "stacks\nmore"}, repo)
     assert result.returncode == 0, result.stderr
-    assert outputs == {"sarif-file": "cwlint.sarif", "exit-code": "1"}
+    report = str(repo / "runner-temp" / "cwlint-report.json")
+    assert outputs == {"exit-code": "1", "json-file": report, "sarif-file": "cwlint.sarif"}
     assert "stacks/orders.yaml:20:7: CWL001 error" in result.stdout  # readable log
+    direct = cwlint("scan", "stacks", "more", "--format", "json", cwd=repo).stdout
+    assert Path(report).read_text() == direct
     document = json.loads((repo / "cwlint.sarif").read_text())
     jsonschema.validate(document, sarif_schema())
     results = document["runs"][0]["results"]
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in results} == {"stacks/orders.yaml", "more/suppressed.yaml"}
     assert all(not r["suppressions"] for r in results)  # code scanning ignores them
+    summary = (repo / "step-summary.md").read_text()
+    assert summary.startswith("### cwlint\n\n2 files scanned: 3 errors")
+    assert "<details>" in summary
 
     kept, _outputs = run_step(action, "Scan", {"paths": "more",
                                                "include-suppressed": "true",
-                                               "annotations": "true"}, repo)
+                                               "annotations": "true", "summary": "false"},
+                              repo)
     document = json.loads((repo / "cwlint.sarif").read_text())
     assert sum(1 for r in document["runs"][0]["results"] if r["suppressions"]) == 3
     assert "::error file=more/suppressed.yaml,line=65,title=CWL001::" in kept.stdout
+    assert (repo / "step-summary.md").read_text() == summary  # not written again
+
+
+def test_action_leaves_info_out_of_the_upload(action: dict[str, Any], tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"stacks/info.yaml": GATE / "exit" / "info-only.yaml"})
+    run_step(action, "Scan", {"paths": "stacks", "fail-on": "never"}, repo)
+    report = json.loads((repo / "runner-temp" / "cwlint-report.json").read_text())
+    assert {f["severity"] for f in report["findings"]} == {"info"}
+    sarif = json.loads((repo / "cwlint.sarif").read_text())
+    assert sarif["runs"][0]["results"] == []
+    run_step(action, "Scan", {"paths": "stacks", "sarif-include-info": "true"}, repo)
+    sarif = json.loads((repo / "cwlint.sarif").read_text())
+    assert {r["level"] for r in sarif["runs"][0]["results"]} == {"note"}
 
 
 def test_action_scan_step_with_config_baseline_and_fail_on(action: dict[str, Any],
@@ -237,8 +279,25 @@ def test_action_scan_step_without_a_usable_configuration(action: dict[str, Any],
                                 ".cwlint.yaml": "bogus: 1\n"})
     result, outputs = run_step(action, "Scan", {}, repo)
     assert result.returncode == 0
-    assert outputs == {"exit-code": "2"}  # no SARIF to upload
+    assert outputs == {"exit-code": "2"}  # no report, no SARIF to upload
     assert "unknown key 'bogus'" in result.stderr
+
+
+@pytest.mark.parametrize(("head", "upload"), [
+    ("octo/app", "true"), ("", "true"), ("someone/app-fork", "false")])
+def test_action_does_not_upload_from_a_fork(action: dict[str, Any], tmp_path: Path,
+                                            head: str, upload: str) -> None:
+    result, outputs = run_step(action, "Decide on the SARIF upload", {}, tmp_path,
+                               {"HEAD_REPOSITORY": head, "REPOSITORY": "octo/app"})
+    assert result.returncode == 0
+    assert outputs == {"upload": upload}
+    assert ("::notice title=cwlint::SARIF not uploaded" in result.stdout) == (upload == "false")
+
+
+def test_action_refused_upload_is_a_notice(action: dict[str, Any], tmp_path: Path) -> None:
+    result, _outputs = run_step(action, "Report a refused upload", {}, tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("::notice title=cwlint::Code scanning did not take")
 
 
 @pytest.mark.parametrize(("status", "message"), [
@@ -249,6 +308,42 @@ def test_action_fail_step(action: dict[str, Any], tmp_path: Path, status: str,
                                 {"CWLINT_STATUS": status})
     assert result.returncode == int(status)
     assert result.stdout.startswith("::error title=cwlint::") and message in result.stdout
+
+
+def test_action_installs_into_its_own_environment(action: dict[str, Any],
+                                                  tmp_path: Path) -> None:
+    """The install steps, for real: a virtual environment under RUNNER_TEMP holding the
+    action's own copy of cwlint, reused when it is there (as after a cache hit)."""
+    source = tmp_path / "action"
+    shutil.copytree(ROOT, source, ignore=COPY_IGNORE)
+    work = tmp_path / "work"
+    work.mkdir()
+    github = {"GITHUB_ACTION_PATH": str(source), "RUNNER_OS": "Linux", "RUNNER_ARCH": "X64",
+              "CWLINT_PYTHON": sys.executable, "PYTHON_VERSION": "3.x"}
+    located, env_outputs = run_step(action, "Locate the cwlint environment", {}, work, github)
+    assert located.returncode == 0, located.stderr
+    venv = Path(env_outputs["venv"])
+    assert venv.parent == work / "runner-temp"
+    assert env_outputs["key"].startswith("cwlint-venv-Linux-X64-py3.x-0.1.0-")
+    install_env = {**github, "CWLINT_VENV": str(venv)}
+    first, outputs = run_step(action, "Install cwlint", {}, work, install_env)
+    assert first.returncode == 0, first.stderr
+    assert outputs == {"cwlint": f"{venv}/bin/cwlint"}
+    assert first.stdout.strip().startswith("cwlint 0.1.0")
+    shown = subprocess.run([str(venv / "bin" / "python"), "-c",
+                            "import cwlint; print(cwlint.__file__)"],
+                           cwd=work, capture_output=True, text=True, check=True).stdout
+    assert shown.startswith(str(venv))  # installed there, not an editable link to a clone
+    marker = venv / "kept"
+    marker.write_text("")
+    again, _outputs = run_step(action, "Install cwlint", {}, work, install_env)
+    assert again.returncode == 0 and again.stdout.strip().startswith("cwlint 0.1.0")
+    assert marker.exists()  # the environment was reused, not rebuilt
+    changed = source / "cwlint" / "__init__.py"
+    changed.write_text(changed.read_text() + "# changed\n")
+    _located, changed_outputs = run_step(action, "Locate the cwlint environment", {}, work,
+                                         github)
+    assert changed_outputs["key"] != env_outputs["key"]  # new sources, new environment
 
 
 # --- rules and explain ---------------------------------------------------------------

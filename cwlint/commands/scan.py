@@ -52,7 +52,10 @@ def add_parser(subparsers: Any) -> None:
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files or directories (default: .)")
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default, path:line:column: lines), json, sarif (code "
+                        "scanning), junit, github (annotations), markdown (a job summary or "
+                        "pull-request comment)")
     parser.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
     parser.add_argument("--fail-on", choices=FAIL_ON, default=None,
                         help="exit 1 on findings at or above this severity (default: the "
