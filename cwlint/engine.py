@@ -109,6 +109,7 @@ def discover(paths: Sequence[str], exclude: PathFilter | None = None,
              skip_unrecognized: bool = False) -> tuple[list[Input], list[InputError]]:
     inputs: list[Input] = []
     errors: list[InputError] = []
+    repositories: dict[str, list[str]] = {}  # repository root -> its module directories
     for path in paths:
         if exclude is not None and exclude.excluded(path):
             continue
@@ -120,12 +121,34 @@ def discover(paths: Sequence[str], exclude: PathFilter | None = None,
                 if terraform.is_ignored_name(path):
                     continue  # .example.tf: not configuration, as for Terraform
                 path = terraform.module_directory_of(path)
-            elif skip_unrecognized and not path.endswith(TEMPLATE_SUFFIXES):
+                roots: list[str] = []
+                repository = _repository_of(path)
+                if repository is not None:
+                    if repository not in repositories:
+                        repositories[repository] = [
+                            p for p in _walk(repository, exclude) if os.path.isdir(p)]
+                    roots = terraform.calling_roots(path, repositories[repository])
+                inputs.extend(Input(p, not skip_unrecognized) for p in roots or [path])
+                continue
+            if skip_unrecognized and not path.endswith(TEMPLATE_SUFFIXES):
                 continue
             inputs.append(Input(path, not skip_unrecognized))
         else:
             errors.append(InputError(path, "no such file or directory"))
     return _unique(inputs), errors
+
+
+def _repository_of(directory: str) -> str | None:
+    """The root of the git repository holding ``directory`` (the nearest directory above
+    it with a ``.git``), spelt relative to it when it is relative; None outside one."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.normpath(os.path.join(current, os.pardir))
+        if os.path.abspath(parent) == os.path.abspath(current):
+            return None
+        current = parent
 
 
 def _unique(inputs: list[Input]) -> list[Input]:

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Run ``cwlint scan`` over every template and plan of the third-party corpus.
+"""Run ``cwlint scan`` over every template, plan and Terraform module of the third-party
+corpus.
 
 Usage (``make corpus`` runs it with the project's virtualenv)::
 
     .venv/bin/python scripts/corpus.py [--corpus DIR] [--jobs N] [--cwlint PATH]
 
-The corpus (``../shared/corpus`` beside the project, with ``cfn/`` and ``plan/``) is
-read in place, never copied. The installed ``cwlint`` command runs twice over it, as a
+The corpus (``../shared/corpus`` beside the project, with ``cfn/``, ``plan/`` and ``tf/``)
+is read in place, never copied. The installed ``cwlint`` command runs twice over it, as a
 user runs it: ``--format json`` for the findings and errors, ``--format junit`` for the
 list of files it analysed. The run fails (exit 1) when
 
@@ -16,7 +17,12 @@ list of files it analysed. The run fails (exit 1) when
 * a file that looks like a template or a plan (independent check: the text names
   ``AWSTemplateFormatVersion``, ``AWS::Serverless`` or a ``Type: AWS::...`` resource, or
   is plan JSON with ``format_version``) was neither analysed nor reported as an error,
-  i.e. cwlint dropped it silently;
+  i.e. cwlint dropped it silently; likewise a Terraform module directory (``.tf`` or
+  ``.tf.json`` files) that was neither analysed, nor reported, nor called as a local
+  module by another one (it is then analysed through its caller);
+* where ``terraform`` is on PATH: a ``.tf`` file cwlint refused that ``terraform fmt -``
+  (Terraform's own parser) accepts, unless cwlint refused it for what Terraform refuses
+  later too (a resource, variable or local declared twice in one module);
 * the two runs disagree on which inputs could not be read.
 
 It prints a summary: files, findings by rule, errors and their kinds, time. Exit code 2
@@ -29,6 +35,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,12 +49,19 @@ from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpus"
-PARTS = ("cfn", "plan")
+PARTS = ("cfn", "plan", "tf")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 #: What any CloudFormation/SAM template names (checked apart from cwlint's own code).
 TEMPLATE_MARKER = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless"
                              r"|[\"']?\bType[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]")
 PLAN_KEYS = ('"format_version"', '"planned_values"', '"resource_changes"')
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+#: A local module call in HCL or JSON syntax: the directory it names.
+LOCAL_SOURCE = re.compile(r'^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)"', re.MULTILINE)
+SKIPPED_DIRECTORIES = {".git", ".terraform", "node_modules"}
+#: Refusals that are not about syntax: Terraform's parser accepts the file, and Terraform
+#: refuses the module when it loads it.
+CONFIGURATION_ERRORS = re.compile(r" is declared twice$")
 #: The suite of the JUnit report that lists the inputs cwlint could not read.
 UNREADABLE_SUITE = "unreadable inputs"
 MAX_READ = 64 * 1024 * 1024
@@ -69,6 +83,7 @@ class Report:
     """What the corpus run found; ``problems`` make it fail."""
 
     candidates: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)
     walked: int = 0
     analysed: set[str] = field(default_factory=set)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -76,6 +91,8 @@ class Report:
     summary: dict[str, Any] = field(default_factory=dict)
     notices: int = 0
     problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    fmt_checked: int = 0
     runs: list[Run] = field(default_factory=list)
 
 
@@ -98,6 +115,30 @@ def corpus_files(roots: Sequence[Path]) -> Iterator[Path]:
             for name in sorted(names):
                 if name.endswith(TEMPLATE_SUFFIXES):
                     yield Path(directory, name)
+
+
+def module_directories(roots: Sequence[Path]) -> dict[str, list[str]]:
+    """Every Terraform module directory under ``roots`` (one holding ``.tf`` or
+    ``.tf.json`` files whose names do not start with a dot) -> the directories it calls as
+    local modules."""
+    modules: dict[str, list[str]] = {}
+    for root in roots:
+        for directory, subdirectories, names in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+            files = [n for n in sorted(names)
+                     if n.endswith(TERRAFORM_SUFFIXES) and not n.startswith(".")]
+            if not files:
+                continue
+            called = []
+            for name in files:
+                try:
+                    text = Path(directory, name).read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                called += [os.path.normpath(os.path.join(directory, source))
+                           for source in LOCAL_SOURCE.findall(text)]
+            modules[directory] = called
+    return modules
 
 
 def looks_like_input(path: Path) -> bool:
@@ -191,6 +232,50 @@ def check_accounted(report: Report) -> None:
         report.problems.append(f"... and {len(dropped) - 20} more files dropped silently")
 
 
+def check_modules(report: Report, calls: dict[str, list[str]]) -> None:
+    """Every Terraform module directory was analysed, reported (an error on one of its
+    files or of a module it calls), or is called by another module directory."""
+    reported = {os.path.dirname(str(e.get("file"))) for e in report.errors}
+    called = {c for callees in calls.values() for c in callees}
+
+    def accounted(directory: str, seen: frozenset[str] = frozenset()) -> bool:
+        if directory in report.analysed or directory in reported or directory in called:
+            return True
+        return any(c not in seen and accounted(c, seen | {directory})
+                   for c in calls.get(directory, ()) if c in calls)
+
+    dropped = [d for d in calls if not accounted(d)]
+    for directory in dropped[:20]:
+        report.problems.append(f"{directory}: a Terraform module directory neither analysed "
+                               "nor reported as an error")
+    if len(dropped) > 20:
+        report.problems.append(f"... and {len(dropped) - 20} more module directories dropped")
+
+
+def check_terraform_refusals(report: Report) -> None:
+    """A ``.tf`` file cwlint refused must be refused by Terraform's parser too."""
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        report.skipped.append("terraform is not on PATH: refused .tf files not checked "
+                              "against terraform fmt")
+        return
+    for error in report.errors:
+        file, message = str(error.get("file")), str(error.get("message", ""))
+        if not file.endswith(".tf") or CONFIGURATION_ERRORS.search(message):
+            continue
+        try:
+            with open(file, "rb") as source:
+                result = subprocess.run([terraform, "fmt", "-"], stdin=source,
+                                        capture_output=True, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            report.problems.append(f"{file}: terraform fmt could not check it ({exc})")
+            continue
+        if result.returncode == 0:
+            report.problems.append(f"{file}: refused by cwlint ({message[:120]}) but "
+                                   "terraform fmt accepts it")
+        report.fmt_checked += 1
+
+
 def error_kinds(errors: Sequence[dict[str, Any]]) -> Counter[str]:
     """Input errors by kind: the first words of the message, before any name or number."""
     kinds: Counter[str] = Counter()
@@ -210,6 +295,9 @@ def render(report: Report, corpus: Path, jobs: str, total: float) -> str:
         f"look like templates or plans; cwlint analysed {len(report.analysed):,}, "
         f"{len(report.errors)} unreadable (clean errors), summary.files "
         f"{report.summary.get('files', '?'):,}",
+        f"  terraform: {len(report.modules):,} module directories; {report.fmt_checked} "
+        f"refused .tf files checked with terraform fmt (all refused by it too)"
+        + "".join(f"; {reason}" for reason in report.skipped),
         f"  findings: {sum(report.findings.values()):,}"
         + (": " + ", ".join(f"{rule} {count}" for rule, count in sorted(report.findings.items()))
            if report.findings else ""),
@@ -234,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the corpus check; 0 clean, 1 problems, 2 missing corpus or command."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help=f"the corpus directory, holding cfn/ and plan/ "
+                        help=f"the corpus directory, holding cfn/, plan/ and tf/ "
                         f"(default {DEFAULT_CORPUS})")
     parser.add_argument("--jobs", default=None, metavar="N",
                         help="cwlint scan --jobs (default: cwlint's own default)")
@@ -245,7 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = args.corpus.resolve()
     roots = [corpus / part for part in PARTS if (corpus / part).is_dir()]
     if not roots:
-        print(f"corpus: no {' or '.join(PARTS)} directory under {corpus} (the shared corpus "
+        print(f"corpus: no {', '.join(PARTS[:-1])} or {PARTS[-1]} directory under {corpus} "
+              "(the shared corpus "
               "belongs at ../shared/corpus beside the project)", file=sys.stderr)
         return 2
     command = [cwlint_command(args.cwlint), "scan", "--fail-on", "never"]
@@ -254,7 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = Report()
     files = list(corpus_files(roots))
     report.walked = len(files)
-    report.candidates = [str(p) for p in files if looks_like_input(p)]
+    report.candidates = [str(p) for p in files
+                         if not p.name.endswith(TERRAFORM_SUFFIXES) and looks_like_input(p)]
+    calls = module_directories([r for r in roots if r.name == "tf"])
+    report.modules = sorted(calls)
     paths = [str(root) for root in roots]
     json_run = run_cwlint([*command, "--format", "json", *paths])
     check_process(json_run, "json run", report)
@@ -265,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.notices = notices  # the same notices again: count them once
     check_junit(junit_run, report)
     check_accounted(report)
+    check_modules(report, calls)
+    check_terraform_refusals(report)
     report.runs = [json_run, junit_run]
     sys.stdout.write(render(report, corpus, args.jobs or "default",
                             time.perf_counter() - started))

@@ -1,6 +1,7 @@
 """``make corpus`` (scripts/corpus.py): the robustness run over the shared corpus.
 
-The script runs on a small corpus built here with the same layout (``cfn/``, ``plan/``),
+The script runs on a small corpus built here with the same layout (``cfn/``, ``plan/``,
+``tf/``),
 so the test is quick and does not need ``../shared``; the real corpus run is
 ``make corpus`` itself. The script runs the real ``cwlint`` command.
 """
@@ -56,6 +57,20 @@ def test_a_clean_corpus_run_prints_the_summary(tmp_path: Path) -> None:
     assert out.rstrip().endswith("every unreadable file reported as a clean error")
 
 
+def test_terraform_modules_of_the_corpus_are_scanned(tmp_path: Path) -> None:
+    """tf/: a root module that calls a local module (analysed through it), and a module
+    with a syntax error (a clean error, which terraform fmt refuses too where it runs)."""
+    repo = tmp_path / "corpus" / "tf" / "owner__repo"
+    shutil.copytree(FIXTURES / "terraform" / "hcl" / "module-local-app", repo / "app")
+    shutil.copytree(FIXTURES / "terraform" / "errors" / "bad-hcl", repo / "broken")
+    result = run_script("--corpus", str(tmp_path / "corpus"), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "terraform: 3 module directories" in result.stdout
+    assert "CWL001 1" in result.stdout and "errors:   1: unexpected" in result.stdout
+    if shutil.which("terraform"):
+        assert "1 refused .tf files checked with terraform fmt" in result.stdout
+
+
 def test_a_template_cwlint_drops_silently_fails_the_run(tmp_path: Path) -> None:
     """An ``exclude`` in a configuration found above the corpus makes cwlint skip a
     template: the run must notice that the file was neither analysed nor reported."""
@@ -71,7 +86,7 @@ def test_a_template_cwlint_drops_silently_fails_the_run(tmp_path: Path) -> None:
 def test_a_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
     result = run_script("--corpus", str(tmp_path / "nowhere"))
     assert result.returncode == 2
-    assert "no cfn or plan directory under" in result.stderr
+    assert "no cfn, plan or tf directory under" in result.stderr
     assert "Traceback" not in result.stderr
 
 

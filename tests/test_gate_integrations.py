@@ -58,6 +58,7 @@ def test_hook_definition() -> None:
     assert hook["id"] == "cwlint"
     assert hook["language"] == "python"
     assert hook["entry"] == "cwlint scan --skip-unrecognized"
+    assert hook["require_serial"] is True  # a module's changed files in one process
     files = re.compile(hook["files"])
     for name in ("stack.yaml", "a/b.yml", "cdk.out/x.template.json", "s.template", "main.tf"):
         assert files.search(name), name
@@ -123,6 +124,45 @@ def test_pre_commit_hook_blocks_a_bad_template(hook_source: tuple[Path, Path],
     assert sum(int(errors) for _files, errors in summaries) == 1, output
     for name in ("package.json", "k8s.yaml", "main.tf"):
         assert name not in output
+
+
+LOCAL_MODULE = ROOT / "fixtures" / "terraform" / "hcl" / "module-local-app"
+
+
+def test_a_changed_child_module_file_is_analysed_through_its_caller(tmp_path: Path) -> None:
+    """As a full scan does: the root module passes the namespace and the role, so the
+    child's function is a CWL001 error, not an info about unknown inputs."""
+    repo = make_repo(tmp_path, {
+        "infra/main.tf": LOCAL_MODULE / "main.tf",
+        "infra/modules/app/main.tf": LOCAL_MODULE / "modules" / "app" / "main.tf",
+        "infra/modules/app/outputs.tf": 'output "name" {\n  value = "orders"\n}\n',
+    })
+    for changed in (["infra/modules/app/main.tf"],
+                    ["infra/modules/app/main.tf", "infra/modules/app/outputs.tf"]):
+        result = cwlint("scan", "--skip-unrecognized", "--format", "json", *changed, cwd=repo)
+        report = json.loads(result.stdout)
+        assert [(f["rule_id"], f["severity"], f["resource"]) for f in report["findings"]] == [
+            ("CWL001", "error", "module.app.aws_lambda_function.orders")], result.stderr
+    full = json.loads(cwlint("scan", "--format", "json", ".", cwd=repo).stdout)
+
+    def seen(findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+        return [(f["rule_id"], f["severity"], f["resource"], f["message"],
+                 os.path.normpath(f["file"])) for f in findings]
+
+    assert seen(full["findings"]) == seen(report["findings"])
+
+
+def test_pre_commit_hook_reports_a_module_once(hook_source: tuple[Path, Path],
+                                               tmp_path: Path) -> None:
+    repo = hook_repo(tmp_path, {
+        "infra/main.tf": LOCAL_MODULE / "main.tf",
+        "infra/modules/app/main.tf": LOCAL_MODULE / "modules" / "app" / "main.tf",
+        "infra/modules/app/outputs.tf": 'output "name" {\n  value = "orders"\n}\n',
+    })
+    result = try_repo(*hook_source, repo)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert len(re.findall(r"CWL001 error", output)) == 1, output
 
 
 def test_pre_commit_hook_honours_configuration_and_baseline(hook_source: tuple[Path, Path],

@@ -11,12 +11,15 @@ from cwlint.rules.base import Rule
 
 class ModuleNotAnalysed(Rule):
     """A Terraform `module` block whose source cwlint does not read: a registry module
-    (`terraform-aws-modules/iam/aws`), a git or HTTP URL, or a local path that does not
-    exist. It is reported once per module call, as an `info` finding on the `module`
-    block, never as an error.
+    (`terraform-aws-modules/iam/aws`) or a git or HTTP URL that `terraform init` has not
+    installed, or a local path that does not exist. It is reported once per module call,
+    as an `info` finding on the `module` block, never as an error.
 
-    cwlint never downloads or runs anything, so the resources such a module creates are
-    not in the model, and every output of it (`module.iam.role_arn`) is *unknown*. Findings
+    cwlint never downloads or runs anything. After `terraform init`, the modules it
+    installed are on disk (`.terraform/modules/modules.json` says where), and cwlint reads
+    them there like local modules, with their inputs, addressed
+    `module.app.module.child.aws_lambda_function.x`. A module that is not installed is not
+    in the model, and every output of it (`module.iam.role_arn`) is *unknown*. Findings
     that depend on those values become `info` findings that say so, rather than guesses.
 
     **Why it matters for monitoring.** A role, policy or endpoint created inside the module
@@ -28,7 +31,8 @@ class ModuleNotAnalysed(Rule):
           source = "terraform-aws-modules/iam/aws//modules/iam-assumable-role"
         }
 
-    **What to do.** Scan the plan instead (`terraform show -json tfplan > plan.json`;
+    **What to do.** Run `terraform init` first (it needs no credentials), then scan
+    again; or scan the plan (`terraform show -json tfplan > plan.json`;
     `cwlint scan plan.json`): a plan contains every module's resources. To silence the
     notice, `disable: [CWL000]` in `.cwlint.yaml`, or
     `# cwlint:ignore CWL000 <reason>` above the `module` block.
@@ -39,7 +43,7 @@ class ModuleNotAnalysed(Rule):
 
     id = "CWL000"
     name = "module-not-analysed"
-    title = "Terraform module not analysed (registry, git or missing source)"
+    title = "Terraform module not analysed (not installed by terraform init, or missing)"
     severity = INFO
     plugin = False
 

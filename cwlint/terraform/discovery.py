@@ -5,8 +5,11 @@
   As Terraform does, files whose names start with ``.`` (``.example.tf``) or are editor
   backups (``main.tf~``, ``#main.tf#``) are not configuration: a directory holding only
   such files is no module, and such a file named on the command line is skipped.
-* A configuration file named on the command line stands for its directory (so that two
-  changed files of one module, as pre-commit passes them, are one input).
+* A configuration file named on the command line stands for its module, analysed as a
+  full scan of the working directory would: through the root modules that call it
+  (:func:`calling_roots`), or on its own when nothing there calls it. So two changed
+  files of one module, as pre-commit passes them, are one input, and a changed file of a
+  child module is checked with its callers' inputs.
 * A ``*.json`` file is a plan when it has ``format_version`` and ``planned_values`` or
   ``resource_changes``; other JSON is left to the CloudFormation front end, which skips it
   when it is not a template either.
@@ -91,6 +94,26 @@ def drop_called_modules(paths: list[str], root: str) -> list[str]:
             called.add(os.path.normpath(os.path.join(directory, source)))
     called.discard(os.path.normpath(root))
     return [p for p in paths if not (os.path.isdir(p) and os.path.normpath(p) in called)]
+
+
+def calling_roots(directory: str, module_directories: Iterable[str]) -> list[str]:
+    """The directories among ``module_directories`` (found by walking a repository) through
+    which a full scan of it analyses the module in ``directory``: those that call it,
+    directly or through other modules, and that no other one calls. Empty when nothing
+    calls it (it is then a root of its own)."""
+    target = os.path.normpath(directory)
+    calls = {os.path.normpath(d): [os.path.normpath(os.path.join(d, s))
+                                   for s in _local_sources(d)] for d in module_directories}
+    called = {c for callees in calls.values() for c in callees}
+    reaching: set[str] = set()
+    frontier = [target]
+    while frontier:  # walk the calls backwards from the module
+        current = frontier.pop()
+        for caller, callees in calls.items():
+            if current in callees and caller not in reaching and caller != target:
+                reaching.add(caller)
+                frontier.append(caller)
+    return sorted(d for d in reaching if d not in called)
 
 
 def _local_sources(directory: str) -> list[str]:

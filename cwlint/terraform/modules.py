@@ -1,17 +1,20 @@
 """A directory of ``.tf`` files as one Terraform module, evaluated into resource instances.
 
-:func:`read_configuration` reads the root module of an input (every ``*.tf`` file of the
-directory, plus ``terraform.tfvars`` and ``*.auto.tfvars`` for its variables) and returns
-a :class:`~cwlint.terraform.resources.TerraformInput`: every resource and data source
-instance, with ``count`` and ``for_each`` expanded when they are known, addressed as
-Terraform addresses them (``aws_subnet.private[0]``, ``module.app.aws_iam_role.app``).
+:func:`read_configuration` reads the root module of an input (every ``*.tf`` and
+``*.tf.json`` file of the directory, plus ``terraform.tfvars`` and ``*.auto.tfvars`` for
+its variables) and returns a :class:`~cwlint.terraform.resources.TerraformInput`: every
+resource and data source instance, with ``count`` and ``for_each`` expanded when they
+are known, addressed as Terraform addresses them (``aws_subnet.private[0]``,
+``module.app.aws_iam_role.app``).
 
 Values come from :mod:`cwlint.terraform.expressions`: variable defaults, ``locals``,
 module inputs and outputs, other resources' configured arguments, and the computed
 attributes :mod:`cwlint.terraform.attributes` can write; everything else is unknown.
-Local modules (``source = "./modules/x"``) are followed with their inputs; a registry or
-git module is not fetched: its outputs are unknown and the call is recorded once in
-:attr:`~cwlint.terraform.resources.TerraformInput.modules_not_followed`.
+Local modules (``source = "./modules/x"``) are followed with their inputs, and so are
+registry and git modules that ``terraform init`` installed (read where
+``.terraform/modules/modules.json`` says, :func:`installed_modules`); nothing is ever
+fetched: a module that is not installed has unknown outputs and the call is recorded
+once in :attr:`~cwlint.terraform.resources.TerraformInput.modules_not_followed`.
 """
 
 from __future__ import annotations
@@ -223,7 +226,7 @@ def read_configuration(directory: str, env: Environment) -> TerraformInput:
     """Every resource instance of the root module in ``directory`` and the local modules
     it calls (raises :class:`TerraformError` for a file that cannot be parsed). ``env``
     gives the region and account unless the default ``aws`` provider states its own."""
-    session = _Session(env)
+    session = _Session(env, installed_modules(directory))
     config = session.config(directory)
     root = ModuleInstance(session, config, "", None, _tfvars(directory))
     result = TerraformInput(directory, "hcl")
@@ -236,6 +239,31 @@ def read_configuration(directory: str, env: Environment) -> TerraformInput:
     result.modules_not_followed = list(session.not_followed.values())
     result.files = list(dict.fromkeys(session.files))
     return result
+
+
+def installed_modules(directory: str) -> dict[str, str]:
+    """The modules ``terraform init`` installed for the root module in ``directory``: each
+    call's key (``app``, ``app.child``) -> its directory, from
+    ``.terraform/modules/modules.json`` (``TF_DATA_DIR`` instead of ``.terraform`` when it
+    is set, as for Terraform). Directories are relative to the root module's directory
+    (as Terraform writes them) or absolute. Nothing when there is no such file or it
+    cannot be read: the calls are then reported as not analysed."""
+    data_dir = os.environ.get("TF_DATA_DIR") or ".terraform"
+    path = os.path.join(directory, data_dir, "modules", "modules.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    entries = manifest.get("Modules") if isinstance(manifest, dict) else None
+    installed: dict[str, str] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        key, module_dir = entry.get("Key"), entry.get("Dir")
+        if isinstance(key, str) and key and isinstance(module_dir, str) and module_dir:
+            installed[key] = os.path.normpath(os.path.join(directory, module_dir))
+    return installed
 
 
 def _provider_settings(root: ModuleInstance) -> tuple[str | None, str | None]:
@@ -296,12 +324,13 @@ class _NoNames:
 class _Session:
     """State shared by the module instances of one input."""
 
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, installed: dict[str, str] | None = None) -> None:
         self.env = env
         self.evaluator = Evaluator()
         self.configs: dict[str, ModuleConfig] = {}
         self.not_followed: dict[str, ModuleNote] = {}
         self.files: list[str] = []
+        self.installed = installed or {}  # module key (app.child) -> its directory
 
     def config(self, directory: str) -> ModuleConfig:
         key = os.path.normpath(directory)
@@ -316,10 +345,11 @@ class ModuleInstance:
 
     def __init__(self, session: _Session, config: ModuleConfig, address: str,
                  inputs: dict[str, tuple[syntax.Expr, Scope, ModuleInstance]] | None,
-                 tfvars: dict[str, Any] | None = None, depth: int = 0) -> None:
+                 tfvars: dict[str, Any] | None = None, depth: int = 0, key: str = "") -> None:
         self.session = session
         self.config = config
         self.address = address  # "" or module.app / module.app["a"]
+        self.key = key  # the module's key in .terraform/modules/modules.json: "", app.child
         self.inputs = inputs
         self.tfvars = tfvars or {}
         self.depth = depth
@@ -514,28 +544,34 @@ class ModuleInstance:
             return Unknown(f"module.{name} is not declared")
         body = declaration.block.body
         address = self.qualified(f"module.{name}")
+        key = f"{self.key}.{name}" if self.key else name
+        where = Location(declaration.file, declaration.block.line, address)
         source_attr = body.attributes.get("source")
         source = self.evaluate(source_attr.expr) if source_attr else None
-        if not isinstance(source, str) or not source.startswith(("./", "../")):
+        if isinstance(source, str) and source.startswith(("./", "../")):
+            directory = os.path.normpath(os.path.join(self.config.directory, source))
+            if not is_module_directory(directory):
+                self.session.not_followed.setdefault(address, ModuleNote(
+                    address, source, where, "which has no .tf files"))
+                return Unknown(f"{address} comes from {source}, which has no .tf files")
+        else:
             shown = source if isinstance(source, str) else "a source that is not known"
-            self.session.not_followed.setdefault(address, ModuleNote(
-                address, shown, Location(declaration.file, declaration.block.line, address)))
-            return Unknown(f"{address} comes from {shown}, which cwlint does not fetch")
+            installed = self.session.installed.get(key)
+            if installed is None or not is_module_directory(installed):
+                self.session.not_followed.setdefault(address, ModuleNote(address, shown, where))
+                return Unknown(f"{address} comes from {shown}, which cwlint does not fetch "
+                               "and terraform init has not installed")
+            directory = installed
         if self.depth >= MAX_MODULE_DEPTH:
             return Unknown(f"{address} nests modules too deeply")
-        directory = os.path.normpath(os.path.join(self.config.directory, source))
-        if not os.path.isdir(directory) or not is_module_directory(directory):
-            self.session.not_followed.setdefault(address, ModuleNote(
-                address, source, Location(declaration.file, declaration.block.line, address)))
-            return Unknown(f"{address} comes from {source}, which has no .tf files")
         config = self.session.config(directory)
         children = []
-        for key, scope in self.expansion(body, address):
-            child_address = address + _index_text(key)
+        for instance_key, scope in self.expansion(body, address):
+            child_address = address + _index_text(instance_key)
             inputs = {n: (a.expr, scope, self) for n, a in body.attributes.items()
                       if n not in META_ARGUMENTS}
             children.append(ModuleInstance(self.session, config, child_address, inputs,
-                                           depth=self.depth + 1))
+                                           depth=self.depth + 1, key=key))
         return children
 
     def walk(self) -> Iterator[ModuleInstance]:
@@ -839,5 +875,5 @@ def _evaluate_block(module: ModuleInstance, body: syntax.Body, scope: Scope) -> 
     return Block(values, refs)
 
 
-__all__ = ["TerraformError", "TfRef", "is_module_directory", "load_module",
-           "read_configuration"]
+__all__ = ["TerraformError", "TfRef", "installed_modules", "is_module_directory",
+           "load_module", "read_configuration"]

@@ -68,11 +68,13 @@ class TfResource:
 
 @dataclass(frozen=True)
 class ModuleNote:
-    """A module call cwlint did not follow (a registry or git source)."""
+    """A module call cwlint did not follow (a registry or git source not installed by
+    ``terraform init``, or a local path without configuration files)."""
 
     address: str  # module.vpc
     source: str
     location: Location
+    reason: str = ""  # why it was not followed, when not "not installed"
 
 
 @dataclass

@@ -7,8 +7,9 @@ parsed ends this input with an error naming the file and line; the engine goes o
 the others. ``# cwlint:ignore CWLnnn reason`` comments on (or above) a block of any
 ``.tf`` file of the module are applied (:func:`cwlint.suppressions.terraform_suppressions`).
 
-A module call cwlint does not follow (a registry or git source) is reported once, as an
-``info`` finding with id :data:`MODULE_NOT_ANALYSED` on the ``module`` block.
+A module call cwlint does not follow (a registry or git source that ``terraform init``
+has not installed) is reported once, as an ``info`` finding with id
+:data:`MODULE_NOT_ANALYSED` on the ``module`` block.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from cwlint.terraform.builder import build_model
 from cwlint.terraform.discovery import is_module_directory, is_tf_like, module_directory_of
 from cwlint.terraform.modules import MAX_FILE_BYTES, TerraformError, read_configuration
 from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources
-from cwlint.terraform.resources import TerraformInput
+from cwlint.terraform.resources import ModuleNote, TerraformInput
 
 if TYPE_CHECKING:
     from cwlint.engine import Input, InputOutcome, ScanOptions, Subjects
@@ -82,11 +83,18 @@ def read_input(path: str, env: Environment) -> TerraformInput:
 
 def module_findings(tf: TerraformInput) -> list[Finding]:
     """One info finding per module call that was not followed."""
-    return [Finding.at(
-        note.location, MODULE_NOT_ANALYSED, INFO,
-        f"{note.address} comes from {note.source}, which cwlint does not fetch: the resources "
-        f"it creates are not analysed and its outputs are unknown (scan the plan, "
-        f"terraform show -json, to include them)") for note in tf.modules_not_followed]
+    return [Finding.at(note.location, MODULE_NOT_ANALYSED, INFO, _not_followed_message(note))
+            for note in tf.modules_not_followed]
+
+
+def _not_followed_message(note: ModuleNote) -> str:
+    if note.reason:
+        return (f"{note.address} comes from {note.source}, {note.reason}: the resources it "
+                f"would create are not analysed and its outputs are unknown")
+    return (f"{note.address} comes from {note.source}, which cwlint does not fetch and "
+            f"terraform init has not installed: the resources it creates are not analysed "
+            f"and its outputs are unknown (run terraform init first to let cwlint read it "
+            f"from .terraform/modules, or scan the plan, terraform show -json)")
 
 
 def suppressions(tf: TerraformInput) -> tuple[SuppressionIndex, list[Notice]]:
