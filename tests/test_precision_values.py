@@ -1,0 +1,75 @@
+"""Precision corrections found on real infrastructure, asserted through ``cwlint scan``.
+
+Each scenario under ``fixtures/<cwlNNN>/<scenario>/`` holds twins: ``template.yaml``
+(CloudFormation), ``terraform/`` (HCL) and ``plan.json`` (made from ``terraform/`` by real
+Terraform). The real ``cwlint scan --format json`` runs on each twin; the test compares
+the (rule, severity, resource) of every finding of the rules under test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CWLINT = Path(sys.executable).with_name("cwlint")
+
+Expected = set[tuple[str, str, str]]
+
+#: scenario -> twin -> expected findings (rule, severity, resource) of ``rules``
+CASES: dict[str, dict[str, Expected]] = {
+    # the global logs.amazonaws.com in a key policy: info, never an error
+    "cwl020/unknown-global-logs-principal": {
+        "template.yaml": {("CWL020", "info", "AppLogGroup")},
+        "terraform": {("CWL020", "info", "aws_cloudwatch_log_group.app")},
+        "plan.json": {("CWL020", "info", "aws_cloudwatch_log_group.app")},
+    },
+    "cwl020/near-miss-global-principal-describe-only": {
+        "template.yaml": {("CWL020", "error", "AppLogGroup")},
+        "terraform": {("CWL020", "error", "aws_cloudwatch_log_group.app")},
+        "plan.json": {("CWL020", "error", "aws_cloudwatch_log_group.app")},
+    },
+    "cwl020/pass-regional-principal": {
+        "template.yaml": set(), "terraform": set(), "plan.json": set(),
+    },
+}
+
+
+def scan(path: Path) -> list[dict[str, object]]:
+    result = subprocess.run([str(CWLINT), "scan", "--format", "json", "--fail-on", "never",
+                             str(path)], capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["errors"] == [], report["errors"]
+    return report["findings"]
+
+
+def twins(scenario: str) -> list[tuple[str, Expected]]:
+    return sorted(CASES[scenario].items())
+
+
+@pytest.mark.parametrize(("scenario", "twin", "expected"),
+                         [(s, t, e) for s in sorted(CASES) for t, e in twins(s)],
+                         ids=[f"{s}:{t}" for s in sorted(CASES) for t, _ in twins(s)])
+def test_scenario(scenario: str, twin: str, expected: Expected) -> None:
+    path = FIXTURES / scenario / twin
+    assert path.exists(), path
+    rule = scenario.split("/", 1)[0].upper()
+    rules = {rule} | {r for r, _, _ in expected}
+    found = {(str(f["rule_id"]), str(f["severity"]), str(f["resource"]))
+             for f in scan(path) if f["rule_id"] in rules}
+    assert found == expected
+
+
+def test_every_scenario_directory_is_asserted() -> None:
+    """A twin added to one of these scenarios without an expectation fails here."""
+    for scenario in CASES:
+        present = {p.name for p in (FIXTURES / scenario).iterdir()
+                   if p.name in ("template.yaml", "template.json", "terraform", "plan.json")}
+        assert present == set(CASES[scenario]), scenario
