@@ -37,6 +37,22 @@ CASES: dict[str, dict[str, Expected]] = {
     "cwl020/pass-regional-principal": {
         "template.yaml": set(), "terraform": set(), "plan.json": set(),
     },
+    # a pattern that matches no action: info; an exact name that does not exist: error
+    "cwl008/unknown-wildcard-matches-nothing": {
+        "template.yaml": {("CWL008", "info", "OrdersPolicy")},
+        "terraform": {("CWL008", "info", "aws_iam_policy.orders")},
+        "plan.json": {("CWL008", "info", "aws_iam_policy.orders")},
+    },
+    "cwl008/fail-exact-name-and-wildcard": {
+        "template.yaml": {("CWL008", "error", "OrdersPolicy"), ("CWL008", "info", "OrdersPolicy")},
+        "terraform": {("CWL008", "error", "aws_iam_policy.orders"),
+                      ("CWL008", "info", "aws_iam_policy.orders")},
+        "plan.json": {("CWL008", "error", "aws_iam_policy.orders"),
+                      ("CWL008", "info", "aws_iam_policy.orders")},
+    },
+    "cwl008/pass-wildcard-matches": {
+        "template.yaml": set(), "terraform": set(), "plan.json": set(),
+    },
 }
 
 
