@@ -53,6 +53,22 @@ CASES: dict[str, dict[str, Expected]] = {
     "cwl008/pass-wildcard-matches": {
         "template.yaml": set(), "terraform": set(), "plan.json": set(),
     },
+    # organization and source-account condition keys: unknown at lint time, never absent
+    "cwl030/unknown-principal-org-id": {
+        "template.yaml": {("CWL030", "info", "Sink")},
+        "terraform": {("CWL030", "info", "aws_oam_sink.monitoring")},
+        "plan.json": {("CWL030", "info", "aws_oam_sink.monitoring")},
+    },
+    "cwl030/unknown-source-account": {
+        "template.yaml": {("CWL030", "info", "Sink")},
+        "terraform": {("CWL030", "info", "aws_oam_sink.monitoring")},
+        "plan.json": {("CWL030", "info", "aws_oam_sink.monitoring")},
+    },
+    "cwl030/near-miss-org-id-traces-only": {
+        "template.yaml": {("CWL030", "error", "Sink")},
+        "terraform": {("CWL030", "error", "aws_oam_sink.monitoring")},
+        "plan.json": {("CWL030", "error", "aws_oam_sink.monitoring")},
+    },
 }
 
 

@@ -12,7 +12,7 @@ from cwlint.iam.evaluator import (
     Principal,
     Request,
     evaluate,
-    normalize_context,
+    lint_context,
 )
 from cwlint.model import KmsKey, LogGroup, Model
 from cwlint.rules.base import Rule
@@ -87,7 +87,7 @@ class LogGroupKmsKeyUnusable(Rule):
         if key.policy is None:
             return
         service = f"logs.{model.region}.amazonaws.com"
-        context = normalize_context({CONTEXT_KEY: log_group_arn(model, group.name)})
+        context = lint_context({CONTEXT_KEY: log_group_arn(model, group.name)})
         denied, unknown = [], []
         for action in LOGS_KEY_ACTIONS:
             request = Request(action, key.arn or "*", context, Principal("Service", service))
