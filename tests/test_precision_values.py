@@ -69,6 +69,27 @@ CASES: dict[str, dict[str, Expected]] = {
         "terraform": {("CWL030", "error", "aws_oam_sink.monitoring")},
         "plan.json": {("CWL030", "error", "aws_oam_sink.monitoring")},
     },
+    # a bare log-group ARN matches no stream, even when the stream's or group's name is
+    # unknown (log group and stream names hold no colon)
+    "cwl021/fail-bare-group-arn-unknown-stream": {
+        "template.yaml": {("CWL021", "error", "OrdersTask"), ("CWL003", "error", "ExecutionRole")},
+        "terraform": {("CWL021", "error", "aws_ecs_task_definition.orders"),
+                      ("CWL003", "error", "aws_iam_role_policy.logs")},
+        # the plan leaves the policy unknown until apply: at most info
+        "plan.json": {("CWL021", "info", "aws_ecs_task_definition.orders")},
+    },
+    "cwl021/near-miss-group-arn-star": {
+        "template.yaml": set(), "terraform": set(),
+        "plan.json": {("CWL021", "info", "aws_ecs_task_definition.orders")},
+    },
+    "cwl003/fail-partly-known-bare-group": {
+        "template.yaml": {("CWL003", "error", "AppPolicy")},
+        "terraform": {("CWL003", "error", "aws_iam_policy.app")},
+        "plan.json": set(),  # the plan leaves the policy unknown until apply
+    },
+    "cwl003/near-miss-partly-known-group-star": {
+        "template.yaml": set(), "terraform": set(), "plan.json": set(),
+    },
 }
 
 
