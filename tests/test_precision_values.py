@@ -90,6 +90,24 @@ CASES: dict[str, dict[str, Expected]] = {
     "cwl003/near-miss-partly-known-group-star": {
         "template.yaml": set(), "terraform": set(), "plan.json": set(),
     },
+    # values the input decides: coalesce() keeps a partly known name partly known;
+    # templatefile(), file(), fileset(), md5() and substr() on files inside the module
+    "cwl004/fail-coalesce-partly-known-name": {
+        "terraform": {("CWL004", "error", "aws_lambda_function.orders")},
+        "plan.json": {("CWL004", "error", "aws_lambda_function.orders")},
+    },
+    "cwl004/near-miss-coalesce-partly-known-name": {"terraform": set(), "plan.json": set()},
+    "cwl004/fail-policy-from-templatefile": {
+        "terraform": {("CWL004", "error", "aws_lambda_function.orders"),
+                      ("CWL003", "error", "aws_iam_role_policy.logs")},
+        "plan.json": {("CWL004", "error", "aws_lambda_function.orders"),
+                      ("CWL003", "error", "aws_iam_role_policy.logs")},
+    },
+    "cwl004/pass-policies-from-fileset": {"terraform": set(), "plan.json": set()},
+    # never outside the module: unknown, at most info (no plan: Terraform would need the file)
+    "cwl004/unknown-policy-file-outside-module": {
+        "terraform": {("CWL004", "info", "aws_lambda_function.orders")},
+    },
 }
 
 
