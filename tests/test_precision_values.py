@@ -108,6 +108,12 @@ CASES: dict[str, dict[str, Expected]] = {
     "cwl004/unknown-policy-file-outside-module": {
         "terraform": {("CWL004", "info", "aws_lambda_function.orders")},
     },
+    # a role reached through a partly known name or ARN
+    "cwl004/fail-role-partly-known-name": {
+        "terraform": {("CWL004", "error", "aws_lambda_function.orders")},
+        "plan.json": {("CWL004", "error", "aws_lambda_function.orders")},
+    },
+    "cwl004/pass-role-partly-known-name": {"terraform": set(), "plan.json": set()},
 }
 
 
