@@ -114,6 +114,18 @@ CASES: dict[str, dict[str, Expected]] = {
         "plan.json": {("CWL004", "error", "aws_lambda_function.orders")},
     },
     "cwl004/pass-role-partly-known-name": {"terraform": set(), "plan.json": set()},
+    # CloudFormation: a boundary that is there or not (Fn::If with AWS::NoValue)
+    "cwl007/fail-conditional-boundary": {
+        "template.yaml": {("CWL007", "error", "OrdersFunction")},
+    },
+    "cwl007/pass-conditional-boundary-allows-logs": {
+        "template.yaml": set(), "terraform": set(), "plan.json": set(),
+    },
+    # conditions that exclude each other: impossible branches are not analysed
+    "cwl004/pass-exclusive-conditions": {"template.yaml": set()},
+    "cwl004/near-miss-conditions-both-false": {
+        "template.yaml": {("CWL004", "error", "OrdersFunction")},
+    },
 }
 
 
@@ -138,7 +150,7 @@ def test_scenario(scenario: str, twin: str, expected: Expected) -> None:
     path = FIXTURES / scenario / twin
     assert path.exists(), path
     rule = scenario.split("/", 1)[0].upper()
-    rules = {rule} | {r for r, _, _ in expected}
+    rules = {rule, "CWL004", "CWL007"} | {r for r, _, _ in expected}
     found = {(str(f["rule_id"]), str(f["severity"]), str(f["resource"]))
              for f in scan(path) if f["rule_id"] in rules}
     assert found == expected
