@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from cwlint.cfn.frontend import build_model
 from cwlint.cfn.intrinsics import Resolver
 from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
-from cwlint.cfn.scenarios import analyse_scenarios, relevant_conditions
+from cwlint.cfn.scenarios import analyse_scenarios, possible_combinations, relevant_conditions
 from cwlint.columns import place_in_template, terraform_column, with_columns
 from cwlint.findings import Finding, InputError
 from cwlint.iam.policy import Policy
@@ -316,7 +316,13 @@ def analyse_template(loaded: LoadedTemplate, options: ScanOptions,
         configure_model(model, options)
         return run_rules(model, options.rules, subjects)
 
-    return analyse_scenarios(relevant_conditions(loaded, resolver), analyse)
+    def possible(chosen: list[str]) -> set[tuple[bool, ...]] | None:
+        return possible_combinations(
+            loaded, lambda values: Resolver(loaded, region=options.region,
+                                            account_id=options.account_id,
+                                            parameter_values=values), chosen)
+
+    return analyse_scenarios(relevant_conditions(loaded, resolver), analyse, possible)
 
 
 def configure_model(model: Model, options: ScanOptions) -> None:

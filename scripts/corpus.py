@@ -23,7 +23,12 @@ list of files it analysed. The run fails (exit 1) when
 * where ``terraform`` is on PATH: a ``.tf`` file cwlint refused that ``terraform fmt -``
   (Terraform's own parser) accepts, unless cwlint refused it for what Terraform refuses
   later too (a resource, variable or local declared twice in one module);
-* the two runs disagree on which inputs could not be read.
+* the two runs disagree on which inputs could not be read;
+* the findings ledger (``tests/corpus_findings.tsv``, see ``corpus_ledger.py``) does not
+  match: an error or warning that is not in it, or that it marks ``false`` or
+  ``unreviewed``, or a finding it marks ``true`` that is no longer reported. The
+  differences are printed one per line; ``--update-ledger`` appends the new findings as
+  ``unreviewed`` rows for a reviewer to fill in (they still fail until reviewed).
 
 It prints a summary: files, findings by rule, errors and their kinds, time. Exit code 2
 when the corpus or the command is missing.
@@ -47,8 +52,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus_ledger  # beside this script
+
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpus"
+DEFAULT_LEDGER = PROJECT / "tests" / "corpus_findings.tsv"
 PARTS = ("cfn", "plan", "tf")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 #: What any CloudFormation/SAM template names (checked apart from cwlint's own code).
@@ -88,6 +97,8 @@ class Report:
     analysed: set[str] = field(default_factory=set)
     errors: list[dict[str, Any]] = field(default_factory=list)
     findings: Counter[str] = field(default_factory=Counter)
+    raw_findings: list[dict[str, Any]] = field(default_factory=list)
+    ledger_lines: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     notices: int = 0
     problems: list[str] = field(default_factory=list)
@@ -187,7 +198,8 @@ def check_json(run: Run, report: Report, roots: Sequence[Path]) -> None:
         report.problems.append(f"json run: the report is not JSON ({exc})")
         return
     report.summary = data.get("summary", {})
-    report.findings = Counter(f["rule_id"] for f in data.get("findings", []))
+    report.raw_findings = list(data.get("findings", []))
+    report.findings = Counter(f["rule_id"] for f in report.raw_findings)
     report.errors = data.get("errors", [])
     inside = tuple(str(root) + os.sep for root in roots)
     for error in report.errors:
@@ -276,6 +288,34 @@ def check_terraform_refusals(report: Report) -> None:
         report.fmt_checked += 1
 
 
+def check_ledger(report: Report, corpus: Path, parts: Sequence[str], ledger: Path,
+                 update: bool) -> None:
+    """Compare the errors and warnings with the ledger; with ``update``, rewrite it."""
+    rows = corpus_ledger.read_ledger(ledger)
+    reported = corpus_ledger.reported_keys(report.raw_findings, corpus)
+    comparison = corpus_ledger.compare(rows, reported, parts)
+    if update:
+        messages: dict[corpus_ledger.Key, str] = {}
+        for finding in report.raw_findings:
+            key = corpus_ledger.finding_key(finding, corpus)
+            if key is not None:
+                messages.setdefault(key, str(finding.get("message", "")))
+        corpus_ledger.write_ledger(ledger, corpus_ledger.updated_rows(rows, comparison,
+                                                                     messages))
+        report.ledger_lines.append(f"ledger {ledger}: {len(comparison.unlisted)} row(s) "
+                                   f"appended as unreviewed, {len(comparison.stale)} stale "
+                                   "row(s) dropped")
+        comparison = corpus_ledger.compare(corpus_ledger.read_ledger(ledger), reported, parts)
+    reviewed = sum(comparison.matched.values())
+    report.ledger_lines.append(f"  ledger:   {sum(reported.values())} errors and warnings, "
+                               f"{reviewed} in the ledger")
+    report.ledger_lines += ["    " + line for line in corpus_ledger.verdict_table(comparison)]
+    report.ledger_lines += corpus_ledger.render_diff(comparison, ledger)
+    if comparison.failures:
+        report.problems.append(f"ledger: {comparison.failures} finding(s) differ from "
+                               f"{ledger} (listed above)")
+
+
 def error_kinds(errors: Sequence[dict[str, Any]]) -> Counter[str]:
     """Input errors by kind: the first words of the message, before any name or number."""
     kinds: Counter[str] = Counter()
@@ -309,6 +349,7 @@ def render(report: Report, corpus: Path, jobs: str, total: float) -> str:
         f"  time:     scan (json) {json_run.seconds:.1f} s, accounting run (junit) "
         f"{junit_run.seconds:.1f} s, total {total:.1f} s",
     ]
+    lines += report.ledger_lines
     if report.problems:
         lines.append(f"FAILED: {len(report.problems)} problem(s)")
         lines += [f"  - {p}" for p in report.problems[:50]]
@@ -328,7 +369,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="cwlint scan --jobs (default: cwlint's own default)")
     parser.add_argument("--cwlint", default=None, metavar="PATH",
                         help="the cwlint command (default: the one beside this Python)")
+    parser.add_argument("--ledger", type=Path, default=DEFAULT_LEDGER, metavar="FILE",
+                        help=f"the findings ledger (default {DEFAULT_LEDGER})")
+    parser.add_argument("--no-ledger", action="store_true",
+                        help="robustness only: do not compare findings with a ledger")
+    parser.add_argument("--update-ledger", action="store_true",
+                        help="append new errors and warnings to the ledger as "
+                        "'unreviewed' and drop rows marked false or unreviewed that are "
+                        "no longer reported")
     args = parser.parse_args(argv)
+    if args.no_ledger and args.update_ledger:
+        parser.error("--update-ledger needs the ledger: drop --no-ledger")
     started = time.perf_counter()
     corpus = args.corpus.resolve()
     roots = [corpus / part for part in PARTS if (corpus / part).is_dir()]
@@ -360,6 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_modules(report, calls)
     check_terraform_refusals(report)
     report.runs = [json_run, junit_run]
+    if not args.no_ledger:
+        parts = [root.name for root in roots]
+        try:
+            check_ledger(report, corpus, parts, args.ledger, args.update_ledger)
+        except corpus_ledger.LedgerError as exc:
+            report.problems.append(f"ledger: {exc}")
     sys.stdout.write(render(report, corpus, args.jobs or "default",
                             time.perf_counter() - started))
     return 1 if report.problems else 0

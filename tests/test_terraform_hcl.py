@@ -120,8 +120,10 @@ def test_heredocs_keep_interpolation_and_strip_indentation(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("expression", "reason"), [
     ("var.missing", "var.missing has no default"),
-    ('file("policy.json")', "function file() is not evaluated"),
-    ('templatefile("x.tpl", {})', "function templatefile() is not evaluated"),
+    ('file("policy.json")', "file() cannot read policy.json"),  # no such file
+    ('templatefile("x.tpl", {})', "templatefile() cannot read x.tpl"),
+    ('file("../outside.json")', "outside the module: not read"),
+    ('file("/etc/hostname")', "outside the module: not read"),
     ("var.missing ? 1 : 2", "a condition is not known statically"),
     ("[for x in var.missing : x]", "collection that is not known statically"),
     ("timestamp()", "function timestamp() is not evaluated"),

@@ -303,7 +303,11 @@ class _Builder:
         else:
             role.unresolved.append(Unknown(f"managed policy ARN of {role.id}: {value.reason}"))
 
-    def boundary(self, node: Any, location: Location) -> AttachedPolicy:
+    def boundary(self, node: Any, location: Location) -> AttachedPolicy | None:
+        """The permissions boundary ``node`` names; None when it resolves to
+        ``AWS::NoValue`` (an ``Fn::If`` branch without a boundary: the role has none)."""
+        if self.resolve(node) is NO_VALUE:
+            return None
         linked = self.linked(node, MANAGED_POLICY)
         if linked is not None:
             return self.managed[linked]

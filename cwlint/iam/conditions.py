@@ -78,6 +78,8 @@ def _absent(operator: Operator) -> Tri:
 
 
 def _null(values: tuple[StrValue, ...], present: object) -> Tri:
+    if isinstance(present, Unknown):
+        return Tri.MAYBE  # whether the request carries the key is not known either
     absent = present is None or (isinstance(present, list) and not present)
     results = []
     for value in values:

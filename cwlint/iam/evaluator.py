@@ -123,6 +123,26 @@ class Decision:
         return data
 
 
+#: Condition keys only the request itself carries: the organization of the caller or of
+#: the resource, and the account or organization on whose behalf a service calls. They are
+#: unknown when cwlint reads the input, never absent: a condition on them makes a decision
+#: unknown, not a denial.
+LINT_TIME_UNKNOWN_KEYS = (
+    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:ResourceOrgID", "aws:ResourceOrgPaths",
+    "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths",
+)
+
+
+def lint_context(context: Mapping[str, Any] | None = None) -> Context:
+    """:func:`normalize_context` plus an :class:`Unknown` for every key of
+    :data:`LINT_TIME_UNKNOWN_KEYS` the context does not set: the context of a request
+    that rules evaluate when the input is read, long before anyone makes it."""
+    out = normalize_context(context)
+    for key in LINT_TIME_UNKNOWN_KEYS:
+        out.setdefault(key.lower(), Unknown(f"{key} is known only when the request is made"))
+    return out
+
+
 def normalize_context(context: Mapping[str, Any] | None) -> Context:
     """Lower-case keys and make every value a list (or keep an :class:`Unknown`)."""
     out: Context = {}

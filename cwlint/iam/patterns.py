@@ -210,11 +210,54 @@ def _match_unknown_value(pattern: Tokens, pieces: tuple[str | Unknown, ...], mod
         return Tri.NO
     if not (tail.endswith(suffix) or suffix.endswith(tail)):
         return Tri.NO
+    if mode is Mode.ARN and _too_many_segments(pattern, pieces):
+        return Tri.NO
     # A final, spanning star absorbs whatever follows a matched known prefix.
     spanning_tail = pattern[-1] is Wild.STAR and not any(isinstance(t, Unknown) for t in pattern)
     if spanning_tail and _compiled(pattern[:-1], mode).match(prefix):
         return Tri.YES
+    if _absorbs_unknowns(pattern, pieces, mode):
+        return Tri.YES
     return Tri.MAYBE
+
+
+#: Stands for an unknown piece of a value; no literal, ``?`` or in-segment ``*`` matches it.
+_HOLE = "\ue002"
+
+
+def _absorbs_unknowns(pattern: Tokens, pieces: tuple[str | Unknown, ...], mode: Mode) -> bool:
+    """Does the pattern match the value whatever its unknown pieces are? True when it
+    matches with every unknown piece taken by a ``*`` that may span anything: that star
+    takes any text in its place, the rest of the match unchanged. (``/aws/lambda/*-orders:*``
+    matches ``/aws/lambda/<unknown>-orders:log-stream:<unknown>``.)"""
+    if mode is Mode.ACTION or any(isinstance(t, (Unknown, Var)) for t in pattern):
+        return False
+    text = "".join(_HOLE if isinstance(p, Unknown) else p for p in pieces)
+    parts: list[str] = []
+    for index, token in enumerate(pattern):
+        if isinstance(token, str):
+            parts.append(re.escape(token))
+        elif token is Wild.QMARK:
+            parts.append(f"[^:{_HOLE}]" if mode is Mode.ARN else f"[^{_HOLE}]")
+        elif mode is Mode.ARN and not _ends_segment(pattern, index):
+            parts.append(f"[^:{_HOLE}]*")
+        else:
+            parts.append(".*")
+    return re.fullmatch("".join(parts), text, re.DOTALL) is not None
+
+
+def _too_many_segments(pattern: Tokens, pieces: tuple[str | Unknown, ...]) -> bool:
+    """Can the value never match because its known text alone has more colons than any
+    ARN the pattern matches? A pattern with no unknown piece and no segment-ending ``*``
+    matches ARNs with exactly as many colons as its own text: ``log-group:/app`` never
+    matches ``log-group:/app:log-stream:<unknown>``, whatever the unknown stream name."""
+    if any(isinstance(t, (Unknown, Var)) for t in pattern):
+        return False
+    if any(t is Wild.STAR and _ends_segment(pattern, i) for i, t in enumerate(pattern)):
+        return False
+    colons = sum(t.count(":") for t in pattern if isinstance(t, str))
+    known = sum(p.count(":") for p in pieces if isinstance(p, str))
+    return known > colons
 
 
 @lru_cache(maxsize=65536)

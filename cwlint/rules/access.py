@@ -23,6 +23,7 @@ from cwlint.iam.evaluator import (
     Request,
     StatementResult,
     evaluate,
+    lint_context,
     normalize_context,
 )
 from cwlint.iam.policy import Condition
@@ -62,7 +63,7 @@ class Access:
 def check_access(model: Model, role: Role, action: str, resource: StrValue,
                  context: dict[str, Any] | None = None) -> Access:
     decision = evaluate(
-        Request(action, resource, normalize_context(context)),
+        Request(action, resource, lint_context(context)),
         [attached.policy for attached in role.policies],
         _guards(model, role),
     )
@@ -138,7 +139,7 @@ def namespace_mismatch(access: Access, namespace: StrValue) -> NamespaceMismatch
         on_namespace = tuple(c for c in conditions if c.key == NAMESPACE_KEY)
         if not on_namespace:
             continue
-        context = normalize_context({NAMESPACE_KEY: namespace})
+        context = lint_context({NAMESPACE_KEY: namespace})
         if evaluate_conditions(others, context, variables=result.variables) is Tri.NO:
             continue
         return NamespaceMismatch(result, on_namespace, _case_only(on_namespace, namespace))

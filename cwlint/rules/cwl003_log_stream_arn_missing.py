@@ -24,7 +24,10 @@ def can_match_stream(pattern: Tokens) -> Tri:
     the colons after it) a pattern must spell ``log-stream`` out to reach a stream.
     """
     if any(isinstance(t, Unknown) for t in pattern):
-        return Tri.MAYBE
+        if not _unknowns_only_in_group_name(pattern):
+            return Tri.MAYBE
+        # an unknown log group name holds no colon and no wildcard: plain text
+        pattern = tuple("NAME" if isinstance(t, Unknown) else t for t in pattern)
     for index, token in enumerate(pattern):
         if token is Wild.STAR:
             following = pattern[index + 1] if index + 1 < len(pattern) else None
@@ -32,6 +35,25 @@ def can_match_stream(pattern: Tokens) -> Tri:
                 return Tri.YES
     text = "".join(t if isinstance(t, str) else "?" for t in pattern)
     return Tri.of(":log-stream:" in text)
+
+
+def _unknowns_only_in_group_name(pattern: Tokens) -> bool:
+    """Is every unknown piece part of the log group's name (after ``:log-group:``, with
+    no colon between it and the end of the pattern)? Such a piece is a name, and log
+    group names hold no colon (``[.-_/#A-Za-z0-9]+``), so it cannot reach a stream."""
+    seen = ""
+    for index, token in enumerate(pattern):
+        if isinstance(token, str):
+            seen += token
+        elif isinstance(token, Unknown):
+            if ":log-group:" not in seen or ":" in seen.rsplit(":log-group:", 1)[1]:
+                return False
+            rest = "".join(t for t in pattern[index + 1:] if isinstance(t, str))
+            if ":" in rest:
+                return False
+        else:
+            seen += "*"
+    return True
 
 
 def targets_log_group(pattern: Tokens) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from cwlint.findings import ERROR, Finding
+from cwlint.findings import ERROR, INFO, Finding
 from cwlint.iam import actions
 from cwlint.model import Model, StandalonePolicy
 from cwlint.rules.base import Rule
@@ -17,9 +17,10 @@ class UnknownMonitoringAction(Rule):
     """A policy names a `cloudwatch:` or `logs:` action that does not exist.
 
     IAM accepts any action string, so a typo such as `cloudwatch:PutMetricsData` or
-    `logs:PutLogEvent` deploys fine and grants nothing. Patterns with `*` or `?` are
-    checked too: `logs:PutLogEvent?` matches no real action. The message suggests the
-    closest real action.
+    `logs:PutLogEvent` deploys fine and grants nothing. The message suggests the closest
+    real action. A pattern with `*` or `?` that matches no action cwlint knows
+    (`logs:PutLogsEvent*`) is reported as info only: it may be meant for actions AWS adds
+    later, and it grants nothing today.
 
     **Why monitoring goes silent.** The permission the author meant to grant is simply
     not there, and the workload's calls are denied.
@@ -60,15 +61,20 @@ class UnknownMonitoringAction(Rule):
     def check(self, model: Model) -> Iterable[Finding]:
         for standalone in model.policies:
             typos: dict[str, str | None] = {}
+            patterns: dict[str, str | None] = {}
             for action in _monitoring_actions(standalone):
                 if actions.action_exists(action) is False:
-                    typos[action] = actions.suggest(action)
+                    found = patterns if _is_pattern(action) else typos
+                    found[action] = actions.suggest(action)
+            if patterns:
+                yield Finding.at(
+                    standalone.location, self.id, INFO,
+                    f"{describe_policy(standalone)} names patterns that match no "
+                    f"cloudwatch:/logs: action cwlint knows (they grant nothing today): "
+                    + _described(patterns))
             if not typos:
                 continue
-            described = "; ".join(
-                f"{typo} (did you mean {hint}?)" if hint else typo
-                for typo, hint in sorted(typos.items())
-            )
+            described = _described(typos)
             fixes = [f"{typo} -> {hint}" for typo, hint in sorted(typos.items()) if hint]
             yield Finding.at(
                 standalone.location, self.id, self.severity,
@@ -77,6 +83,15 @@ class UnknownMonitoringAction(Rule):
                 f"{described}",
                 fix=("Replace " + ", ".join(fixes)) if fixes else None,
             )
+
+
+def _is_pattern(action: str) -> bool:
+    return "*" in action or "?" in action
+
+
+def _described(names: dict[str, str | None]) -> str:
+    return "; ".join(f"{name} (did you mean {hint}?)" if hint else name
+                     for name, hint in sorted(names.items()))
 
 
 def _monitoring_actions(standalone: StandalonePolicy) -> Iterator[str]:

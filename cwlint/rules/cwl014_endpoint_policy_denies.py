@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding
-from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
+from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, lint_context
 from cwlint.model import Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import SERVICE_PREFIX, path_endpoints, service_paths
@@ -79,7 +79,7 @@ class EndpointPolicyDenies(Rule):
                     continue
                 for requirement in needed:
                     request = Request(requirement.action, requirement.resource,
-                                      normalize_context(dict(requirement.context)), principal)
+                                      lint_context(dict(requirement.context)), principal)
                     decision = evaluate(request, [endpoint.policy]).decision
                     if decision == ALLOWED:
                         continue

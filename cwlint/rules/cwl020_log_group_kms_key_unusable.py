@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
-from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
-from cwlint.model import LogGroup, Model
+from cwlint.iam.evaluator import (
+    ALLOWED,
+    UNKNOWN,
+    Context,
+    Principal,
+    Request,
+    evaluate,
+    lint_context,
+)
+from cwlint.model import KmsKey, LogGroup, Model
 from cwlint.rules.base import Rule
 from cwlint.rules.requirements import log_group_arn
 
@@ -15,6 +23,8 @@ from cwlint.rules.requirements import log_group_arn
 LOGS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
                     "kms:GenerateDataKey", "kms:DescribeKey")
 CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
+#: The global service principal AWS CDK writes; AWS documents the regional one.
+GLOBAL_LOGS_PRINCIPAL = "logs.amazonaws.com"
 
 
 class LogGroupKmsKeyUnusable(Rule):
@@ -25,7 +35,9 @@ class LogGroupKmsKeyUnusable(Rule):
     `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and
     `kms:Describe*`. It is evaluated as a resource policy, conditions included: an
     `ArnLike`/`ArnEquals` on `kms:EncryptionContext:aws:logs:arn` must match the group's
-    ARN. Granting the account root ("Enable IAM User Permissions") does not grant the
+    ARN. A key policy that admits only the global `logs.amazonaws.com` (what AWS CDK
+    writes) is reported as info: AWS documents the regional principal, and the global one
+    is reported to work, so cwlint cannot call it broken. Granting the account root ("Enable IAM User Permissions") does not grant the
     service. CloudWatch Logs supports only symmetric keys (`KeySpec: SYMMETRIC_DEFAULT`). A
     key from outside the input is not checked.
 
@@ -95,7 +107,7 @@ class LogGroupKmsKeyUnusable(Rule):
         if key.policy is None:
             return
         service = f"logs.{model.region}.amazonaws.com"
-        context = normalize_context({CONTEXT_KEY: log_group_arn(model, group.name)})
+        context = lint_context({CONTEXT_KEY: log_group_arn(model, group.name)})
         denied, unknown = [], []
         for action in LOGS_KEY_ACTIONS:
             request = Request(action, key.arn or "*", context, Principal("Service", service))
@@ -104,7 +116,15 @@ class LogGroupKmsKeyUnusable(Rule):
                 unknown.append(action)
             elif decision != ALLOWED:
                 denied.append(action)
-        if denied:
+        globally = [a for a in denied if _global_decision(key, context, a) != "denied"]
+        if denied and len(globally) == len(denied):
+            yield Finding.at(
+                location, self.id, INFO,
+                f"the key policy of {key.id} admits {GLOBAL_LOGS_PRINCIPAL} but not the "
+                f"regional {service} that AWS documents for log group {group.id}: cannot "
+                "tell whether CloudWatch Logs can use the key", related,
+                f"Name {service} in the key policy of {key.id}")
+        elif denied:
             yield Finding.at(
                 location, self.id, self.severity,
                 f"log group {group.id} is encrypted with KMS key {key.id}, whose key policy "
@@ -119,6 +139,13 @@ class LogGroupKmsKeyUnusable(Rule):
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether the key policy of {key.id} lets {service} "
                              f"use it for log group {group.id}", related)
+
+
+def _global_decision(key: KmsKey, context: Context, action: str) -> str:
+    """Does the key policy admit the global principal for ``action``?"""
+    request = Request(action, key.arn or "*", context, Principal("Service", GLOBAL_LOGS_PRINCIPAL))
+    decision = evaluate(request, [key.policy] if key.policy else []).decision
+    return "denied" if decision not in (ALLOWED, UNKNOWN) else decision
 
 
 def _encrypted_groups(model: Model) -> list[LogGroup]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cwlint.findings import ERROR, Finding, Related
-from cwlint.iam.evaluator import ALLOWED, Principal, Request, evaluate, normalize_context
+from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, lint_context
 from cwlint.iam.patterns import Mode, match
 from cwlint.iam.policy import Policy
 from cwlint.iam.tri import Tri, tri_any
@@ -27,6 +27,11 @@ class OamSharingIncomplete(Rule):
     **Why monitoring goes silent.** The monitoring account's dashboards and alarms read
     the source accounts' data through the link; a link that cannot be created, or that
     shares only traces, leaves them empty.
+
+    Organization and source-account condition keys (`aws:PrincipalOrgID`,
+    `aws:PrincipalOrgPaths`, `aws:ResourceOrgID`, `aws:SourceAccount`, `aws:SourceOrgID`)
+    are known only when a source account creates its link: a sink policy that depends on
+    them is reported as info, never as an error.
 
     **Failing example (CloudFormation).**
     ```yaml
@@ -103,24 +108,30 @@ class OamSharingIncomplete(Rule):
                              "principal", fix="Allow oam:CreateLink and oam:UpdateLink to the "
                              "source accounts (Principal AWS) or organization")
             return
-        refused = []
+        refused, unknown = [], []
         for resource_type in SHARED:
-            allowed = False
+            decisions = set()
             for principal in principals:
                 request = Request("oam:CreateLink", sink.arn or "*",
-                                  normalize_context({TYPES_KEY: [resource_type]}), principal)
-                if evaluate(request, [sink.policy]).decision == ALLOWED:
-                    allowed = True
-            if not allowed:
-                refused.append(resource_type)
+                                  lint_context({TYPES_KEY: [resource_type]}), principal)
+                decisions.add(evaluate(request, [sink.policy]).decision)
+            if ALLOWED in decisions:
+                continue
+            (unknown if UNKNOWN in decisions else refused).append(resource_type)
         links = [link for link in model.oam_links.values() if link.sink == sink.id]
+        related = tuple(Related.of(x.location) for x in links)
         if len(refused) == len(SHARED):
             yield Finding.at(location, self.id, self.severity,
                              f"the sink policy of {sink.id} admits no source account for "
-                             f"{METRIC} or {LOG_GROUP}", tuple(Related.of(x.location)
-                                                               for x in links),
+                             f"{METRIC} or {LOG_GROUP}", related,
                              f"Allow oam:ResourceTypes {METRIC} and {LOG_GROUP} in the sink "
                              "policy's condition")
+        elif len(refused) + len(unknown) == len(SHARED):
+            yield Finding.at(location, self.id, INFO,
+                             f"cannot tell whether the sink policy of {sink.id} admits source "
+                             f"accounts for {' or '.join(unknown)}: its conditions depend on "
+                             "the caller's organization or account, known only when the link "
+                             "is created", related)
 
 
 def _link_principals(policy: Policy) -> list[Principal] | None:

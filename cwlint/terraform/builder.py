@@ -93,9 +93,9 @@ class TerraformBuilder:
             self.by_plain.setdefault(_plain_address(resource.address), []).append(resource)
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown] = {}
-        self._identities: dict[str, set[str]] = {}
+        self._identities: dict[str, set[StrValue]] = {}
         self._by_type: dict[tuple[str, str], list[tuple[int, TfResource]]] | None = None
-        self._by_identity: dict[str, list[TfResource]] | None = None
+        self._by_identity: dict[StrValue, list[TfResource]] | None = None
         from cwlint.terraform.network import NetworkBuilder
         from cwlint.terraform.services import ServiceBuilder
 
@@ -132,7 +132,7 @@ class TerraformBuilder:
                 return [(r, ".".join(plain[size:])) for r in self.by_plain[prefix]]
         return []
 
-    def _known_as(self, text: str) -> list[TfResource]:
+    def _known_as(self, text: StrValue) -> list[TfResource]:
         """The managed resources that ``text`` is an identity of, in input order."""
         if self._by_identity is None:
             self._by_identity = {}
@@ -142,13 +142,15 @@ class TerraformBuilder:
                         self._by_identity.setdefault(identity, []).append(resource)
         return self._by_identity.get(text, [])
 
-    def identities(self, resource: TfResource) -> set[str]:
-        """Known ids, ARNs and names by which other resources may name this one."""
+    def identities(self, resource: TfResource) -> set[StrValue]:
+        """Known ids, ARNs and names by which other resources may name this one; a partly
+        known one (``"${var.env}-orders"``) names it when another value is the very same
+        text with the very same unknown pieces."""
         if resource.address not in self._identities:
-            found: set[str] = set()
+            found: set[StrValue] = set()
             for key in ("id", "arn", "name", "function_name", "key_id"):
                 value = self.attribute(resource, key)
-                if isinstance(value, str) and value:
+                if (isinstance(value, str) and value) or isinstance(value, Partial):
                     found.add(value)
             self._identities[resource.address] = found
         return self._identities[resource.address]
@@ -193,7 +195,7 @@ class TerraformBuilder:
                         found.append(target)
         return list(dict.fromkeys(found))
 
-    def by_identity(self, text: str, resolver: Resolver, types: Iterable[str],
+    def by_identity(self, text: StrValue, resolver: Resolver, types: Iterable[str],
                     prefer: Iterable[str] = ()) -> str | None:
         """The model id of a resource of ``types`` known by ``text`` (its id, ARN or name);
         among several, one of ``prefer`` (the ids the configuration refers to) first."""
@@ -225,6 +227,11 @@ class TerraformBuilder:
             match = self.by_identity(value, resolver, types,
                                      prefer=self.targets(None, refs, resolver))
             return match if match is not None else Unknown(f"{what} {value} is not in this input")
+        if isinstance(value, Partial):
+            match = self.by_identity(value, resolver, types,
+                                     prefer=self.targets(None, refs, resolver))
+            if match is not None:
+                return match
         if isinstance(value, (Unknown, Partial)):
             return Unknown(value.reason)
         return Unknown(f"{what} is not a string")

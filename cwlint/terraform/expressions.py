@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from cwlint.terraform.files import FILE_FUNCTIONS, ModuleFiles, call_file_function
 from cwlint.terraform.functions import call_function, first_unknown, to_number, to_text
 from cwlint.terraform.syntax import (
     Binary,
@@ -66,6 +67,13 @@ class Context(Protocol):
         """The value a traversal from ``root`` (``var``, ``aws_iam_role``...) reaches, and
         the steps it did not consume."""
         ...
+
+
+class _TemplateNames:
+    """The context of a ``templatefile`` template: only its variables are defined."""
+
+    def resolve(self, root: str, steps: list[Step], scope: Scope) -> tuple[Any, list[Step]]:
+        return Unknown(f"{root} is not a variable of the template"), []
 
 
 @dataclass
@@ -249,7 +257,25 @@ class Evaluator:
             args.extend(last)
         if "::" in expr.name:
             return Unknown(f"provider function {expr.name}() is not evaluated")
+        if expr.name in FILE_FUNCTIONS:
+            where = getattr(scope.context, "module_files", None)
+            files: ModuleFiles | None = where() if callable(where) else None
+            return call_file_function(expr.name, args, files, self.render_template)
         return call_function(expr.name, args)
+
+    def render_template(self, text: str, variables: Mapping[str, Any]) -> Any:
+        """``templatefile``: the template's text rendered with only ``variables`` (and
+        functions) in scope, as Terraform renders it."""
+        # imported here: plan inputs evaluate expressions without loading the HCL parser
+        from cwlint.terraform.hcl import parse_expression
+        from cwlint.terraform.syntax import HclError
+        from cwlint.terraform.templates import parse_template
+
+        try:
+            parts = parse_template(text, 1, False, parse_expression)
+        except HclError as exc:
+            return Unknown(f"templatefile() cannot parse its template ({exc})")
+        return self._Template(Template(1, parts), Scope(_TemplateNames(), dict(variables)))
 
     def _Unary(self, expr: Unary, scope: Scope) -> Any:
         value = plain(self.evaluate(expr.operand, scope))

@@ -2,16 +2,18 @@
 
 ``jsonencode``, ``format``, ``join`` and ``concat`` build the policies and names the rules
 read; a few other pure functions that commonly sit around them (``lower``, ``merge``,
-``cidrsubnet``, ``base64encode``...) are evaluated too. A function that reads files,
-the clock, the network or randomness (``file``, ``templatefile``, ``timestamp``,
-``uuid``...), and any function not listed here, gives an :class:`~cwlint.values.Unknown`
-naming it: cwlint never guesses what it would return.
+``cidrsubnet``, ``base64encode``, ``substr``, ``md5``...) are evaluated too. ``file``,
+``templatefile`` and ``fileset`` read only files inside the module
+(:mod:`cwlint.terraform.files`). A function that reads the clock, the network or
+randomness (``timestamp``, ``uuid``...), and any function not listed here, gives an
+:class:`~cwlint.values.Unknown` naming it: cwlint never guesses what it would return.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import ipaddress
 import json
 import re
@@ -289,12 +291,46 @@ def _toset(args: list[Any]) -> Any:
 
 
 def _coalesce(args: list[Any]) -> Any:
+    """The first argument that is neither null nor empty. A partly known string with
+    known text is not empty, so it is the answer, still partly known; an argument that
+    is wholly unknown may be null or empty, so the answer is unknown."""
     for item in args:
+        if isinstance(item, Partial) and any(isinstance(p, str) and p for p in item.parts):
+            return item
         if isinstance(item, (Unknown, Partial)):
             return first_unknown(item)
         if item not in (None, ""):
             return item
     return Unknown("coalesce() of null or empty arguments")
+
+
+def _substr(args: list[Any]) -> Any:
+    """``substr(string, offset, length)``: offset may count from the end, length -1
+    means to the end. A partly known string answers when the slice lies in its known
+    prefix."""
+    if len(args) != 3:
+        return Unknown("substr() takes three arguments")
+    text, offset, length = to_text(args[0]), to_number(args[1]), to_number(args[2])
+    if not isinstance(offset, int) or not isinstance(length, int):
+        return first_unknown([offset, length]) or Unknown("substr() offset or length")
+    if isinstance(text, str):
+        start = offset if offset >= 0 else max(len(text) + offset, 0)
+        return text[start:] if length == -1 else text[start:start + length]
+    prefix = text.known_prefix() if isinstance(text, Partial) else ""
+    if offset >= 0 and length >= 0 and offset + length <= len(prefix):
+        return prefix[offset:offset + length]
+    return text if isinstance(text, Unknown) else text.unknowns[0]
+
+
+def _digest(name: str) -> Function:
+    def call(args: list[Any]) -> Any:
+        if len(args) != 1:
+            return Unknown(f"{name}() takes one argument")
+        text = to_text(args[0])
+        if not isinstance(text, str):
+            return text if isinstance(text, Unknown) else text.unknowns[0]
+        return hashlib.new(name, text.encode("utf-8")).hexdigest()
+    return call
 
 
 def _element(items: list[Any], rest: list[Any]) -> Any:
@@ -539,6 +575,10 @@ FUNCTIONS: dict[str, Function] = {
     "tonumber": _tonumber,
     "tobool": _tobool,
     "coalesce": _coalesce,
+    "substr": _substr,
+    "md5": _digest("md5"),
+    "sha1": _digest("sha1"),
+    "sha256": _digest("sha256"),
     "element": _list_arg(_element),
     "length": _length,
     "lookup": _lookup,

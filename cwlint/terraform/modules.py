@@ -33,6 +33,7 @@ from cwlint.terraform import hcl, json_syntax, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.discovery import configuration_files, is_module_directory
 from cwlint.terraform.expressions import Evaluator, Scope, Step, flatten_traversal, plain
+from cwlint.terraform.files import ModuleFiles
 from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
 from cwlint.terraform.values import EvalError, TfRef, after_apply
 from cwlint.values import Partial, Unknown
@@ -450,6 +451,10 @@ class ModuleInstance:
 
     def session_root(self) -> str:
         return next(iter(self.session.configs.values())).directory
+
+    def module_files(self) -> ModuleFiles:
+        """Where ``file()`` and its kin may read: inside this module's directory."""
+        return ModuleFiles(self.config.directory, self.session_root())
 
     # --- resources -------------------------------------------------------------------------
 
