@@ -126,24 +126,32 @@ EXPECTED: dict[str, list[Expected]] = {
     "cwl004/pass-logging-config.yaml": [],
     "cwl004/near-miss-declared-log-group.yaml": [],
     # --- CWL005 agent-permissions-missing ---------------------------------------------
+    # The agent's configuration is not in these templates: what every configuration needs
+    # (PutMetricData) is an error, what depends on it (logs, dimensions) info at most.
     "cwl005/fail-no-instance-profile.yaml": [
         Expected("CWL005", "error", "WebServer", 6,
                  ("EC2 instance WebServer", "has no instance profile",
-                  "cloudwatch:PutMetricData", "logs:PutLogEvents", "ec2:DescribeTags"),
-                 ("IamInstanceProfile", '"cloudwatch:namespace": "CWAgent"', LOGS,
-                  "CloudWatchAgentServerPolicy"))],
+                  "cloudwatch:PutMetricData"),
+                 ("IamInstanceProfile", '"cloudwatch:namespace": "CWAgent"',
+                  "CloudWatchAgentServerPolicy"),
+                 ("ec2:DescribeTags", "logs:"))],
     "cwl005/fail-profile-without-agent-policy.yaml": [
         Expected("CWL005", "error", "WebServer", 27,
-                 ("EC2 instance WebServer", "role WebServerRole", "cloudwatch:PutMetricData",
-                  "logs:CreateLogGroup", "logs:PutLogEvents", "ec2:DescribeVolumes"),
-                 ("role WebServerRole", '"cloudwatch:namespace": "CWAgent"', LOGS,
-                  "CloudWatchAgentServerPolicy"))],
+                 ("EC2 instance WebServer", "role WebServerRole", "cloudwatch:PutMetricData"),
+                 ("role WebServerRole", '"cloudwatch:namespace": "CWAgent"',
+                  "CloudWatchAgentServerPolicy"),
+                 ("logs:", "ec2:")),
+        Expected("CWL005", "info", "WebServer", 27,
+                 ("may need", "logs:CreateLogStream", "logs:CreateLogGroup",
+                  "ec2:DescribeVolumes", "configuration cwlint cannot read"))],
     "cwl005/fail-launch-template.yaml": [
         Expected("CWL005", "error", "WorkerLaunchTemplate", 40,
                  ("launch template WorkerLaunchTemplate", "role WorkerRole",
-                  "cloudwatch:PutMetricData", "ec2:DescribeTags", "ec2:DescribeVolumes"),
+                  "cloudwatch:PutMetricData"),
                  ('"cloudwatch:namespace": "CWAgent"', "CloudWatchAgentServerPolicy"),
-                 ("logs:",))],
+                 ("logs:", "ec2:")),
+        Expected("CWL005", "info", "WorkerLaunchTemplate", 40,
+                 ("may need", "ec2:DescribeTags", "ec2:DescribeVolumes"), (), ("logs:",))],
     "cwl005/pass-agent-server-policy.yaml": [],
     "cwl005/pass-launch-template.yaml": [],
     "cwl005/near-miss-no-agent-no-profile.yaml": [],
@@ -266,8 +274,9 @@ def test_exact_findings(name: str) -> None:
     assert code == (1 if any(e.severity == "error" for e in expected) else 0)
     for finding in findings:
         assert finding["file"] == f"fixtures/cfn/{name}"
-        match = next(e for e in expected if (e.rule_id, e.resource, e.line)
-                     == (finding["rule_id"], finding["resource"], finding["line"]))
+        match = next(e for e in expected if (e.rule_id, e.severity, e.resource, e.line)
+                     == (finding["rule_id"], finding["severity"], finding["resource"],
+                         finding["line"]))
         for word in match.words:
             assert word in finding["message"], (word, finding["message"])
         for word in match.not_words:
@@ -284,8 +293,8 @@ def test_fix_is_present_and_scoped(name: str) -> None:
             assert fix is None  # nothing definite to fix: it says what is unknown
             continue
         assert fix, finding
-        match = next(e for e in expected if (e.rule_id, e.resource) ==
-                     (finding["rule_id"], finding["resource"]))
+        match = next(e for e in expected if (e.rule_id, e.resource, e.severity) ==
+                     (finding["rule_id"], finding["resource"], finding["severity"]))
         for word in match.fix:
             assert word in fix, (word, fix)
         assert "cloudwatch:*" not in fix and '"logs:*"' not in fix
