@@ -139,12 +139,12 @@ def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Require
     found: list[Requirement] = []
     if agent.config is not None:
         needs = agent_needs(agent.config)
-        where = f"its configuration ({agent.config_source})"
+        where = f"its configuration: {agent.config_source}"
         if needs.metrics_namespace is not None:
             found.append(_put_metric_data(
                 "CWL005", needs.metrics_namespace,
-                purpose=f"publish the metrics of {where} to namespace "
-                f"{_show(needs.metrics_namespace)}"))
+                purpose=f"publish metrics to namespace {_show(needs.metrics_namespace)} "
+                f"({where})"))
         for target in needs.log_targets:
             declared = isinstance(target.group, str) and (
                 model.log_group_named(target.group) is not None)
@@ -152,16 +152,16 @@ def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Require
                                       retention=target.retention)
         if needs.describe_tags:
             found.append(Requirement("CWL005", "ec2:DescribeTags", "*",
-                                     f"read the AutoScalingGroupName dimension {where} "
-                                     "appends"))
+                                     f"read the AutoScalingGroupName dimension it appends "
+                                     f"({where})"))
         if needs.describe_volumes:
             found.append(Requirement("CWL005", "ec2:DescribeVolumes", "*",
-                                     f"read the VolumeId dimension {where} appends"))
+                                     f"read the VolumeId dimension it appends ({where})"))
     else:
         found.append(_put_metric_data("CWL005", AGENT_NAMESPACE))
         groups: list[StrValue] = list(agent.log_groups)
         for group in groups:
-            found += _agent_log_calls(model, group, "its user data", create=False,
+            found += _agent_log_calls(model, group, "named in its user data", create=False,
                                       retention=False)
         maybe = groups or [Unknown("the log groups named in the agent configuration")]
         for group in maybe:
