@@ -1,8 +1,11 @@
 """Network reachability to CloudWatch, framework-neutral: it reads only the Model.
 
 * Which endpoints a workload needs, from its signals (DESIGN.md §3): the CloudWatch agent
-  needs ``monitoring`` and ``logs`` (``ssm`` when its configuration is in Parameter Store,
-  ``ec2`` for DescribeTags); code calling PutMetricData needs ``monitoring``; a Lambda
+  needs what its configuration uses when the input holds it (``monitoring`` for metrics,
+  ``logs`` for log files, ``ec2`` for AutoScalingGroupName / VolumeId dimensions), else
+  ``monitoring`` and ``logs``; ``ssm`` when its configuration is in Parameter Store; the
+  legacy awslogs agent needs ``logs``; code calling PutMetricData, or a role that names
+  it explicitly (signal 5), needs ``monitoring``; a Lambda
   function's own logs need no endpoint (the Lambda service ships them) unless its code
   calls the Logs API itself.
 * Whether a subnet reaches the internet: its route table (explicit association, else the
@@ -21,8 +24,10 @@ import enum
 import ipaddress
 from dataclasses import dataclass
 
+from cwlint.agent_config import agent_needs
 from cwlint.iam.tri import Tri, tri_all, tri_any
 from cwlint.model import (
+    AgentConfig,
     Endpoint,
     Model,
     PrivateZone,
@@ -63,12 +68,7 @@ def needed_services(workload: Workload) -> dict[str, str]:
     needs: dict[str, str] = {}
     signals = workload.signals
     if signals.agent is not None:
-        needs["monitoring"] = "the CloudWatch agent publishes metrics"
-        needs["logs"] = "the CloudWatch agent ships logs"
-        if signals.agent.ssm_parameter is not None:
-            needs["ssm"] = "the agent reads its configuration from Parameter Store"
-        # no "ec2": the agent calls DescribeTags / DescribeVolumes only for dimensions its
-        # configuration asks for (CWL010's documentation)
+        needs.update(_agent_services(signals.agent))
     if signals.logs_agent is not None:
         needs.setdefault("logs", "the CloudWatch Logs agent (awslogs) ships logs")
     if signals.metrics:
@@ -84,6 +84,31 @@ def needed_services(workload: Workload) -> dict[str, str]:
         needs.setdefault("logs", "its code calls the CloudWatch Logs API")
     if workload.kind == "ecs-task" and workload.log_group is not None:
         needs.setdefault("logs", "the awslogs log driver ships its logs")
+    return needs
+
+
+def _agent_services(agent: AgentConfig) -> dict[str, str]:
+    """The endpoints the CloudWatch agent uses: what its configuration needs when the
+    input holds it; otherwise ``monitoring`` and ``logs`` (never ``ec2``: it calls
+    DescribeTags / DescribeVolumes only for dimensions a configuration asks for)."""
+    needs: dict[str, str] = {}
+    if agent.config is None:
+        needs["monitoring"] = "the CloudWatch agent publishes metrics"
+        needs["logs"] = "the CloudWatch agent ships logs"
+    else:
+        wanted = agent_needs(agent.config)
+        if wanted.metrics_namespace is not None:
+            needs["monitoring"] = "the CloudWatch agent's configuration collects metrics"
+        if wanted.log_targets:
+            needs["logs"] = "the CloudWatch agent's configuration ships logs"
+        if wanted.describe_tags or wanted.describe_volumes:
+            needs["ec2"] = ("the CloudWatch agent's configuration appends "
+                            + " and ".join(d for d, on in (
+                                ("AutoScalingGroupName", wanted.describe_tags),
+                                ("VolumeId", wanted.describe_volumes)) if on)
+                            + " dimensions (EC2 API)")
+    if agent.ssm_parameter is not None:
+        needs["ssm"] = "the agent reads its configuration from Parameter Store"
     return needs
 
 

@@ -76,6 +76,12 @@ SCENARIOS: dict[str, Scenario] = {
     "cwl021/fail-create-group-not-declared": Scenario(
         [("CWL021", "error", "AppTask")], [("CWL021", "error", "aws_ecs_task_definition.app")],
         {"CWL021": ("logs:CreateLogGroup", "/ecs/app")}),
+    # --- the agent's configuration decides its endpoints (CWL010) ------------------------
+    "cwl010/fail-agent-config-dimension-no-ec2-endpoint": Scenario(
+        [("CWL010", "error", "WebServer")], [("CWL010", "error", "aws_instance.web")],
+        {"CWL010": ("com.amazonaws.us-east-1.ec2", "AutoScalingGroupName")},
+        ("com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.monitoring")),
+    "cwl010/near-miss-agent-config-metrics-only-endpoint": Scenario([], []),
     # --- public IPs (CWL010) -------------------------------------------------------------
     "cwl010/fail-lambda-internet-gateway-subnet": Scenario(
         [("CWL010", "error", "AppFunction")], [("CWL010", "error", "aws_lambda_function.app")],

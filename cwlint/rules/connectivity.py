@@ -17,7 +17,7 @@ from cwlint.network import (
 from cwlint.values import StrValue
 
 #: The action prefix of each endpoint service a workload may need (CWL014).
-SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:"}
+SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:", "ec2": "ec2:"}
 
 
 @dataclass

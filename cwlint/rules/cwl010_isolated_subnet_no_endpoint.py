@@ -31,10 +31,13 @@ class IsolatedSubnetNoEndpoint(Rule):
     and/or `com.amazonaws.<region>.logs` (the CloudWatch agent, code calling the Logs API),
     and `com.amazonaws.<region>.ssm` for an agent that fetches its configuration from
     Parameter Store (`-c ssm:NAME`); the message names which. A Lambda function's own logs
-    need no endpoint: the Lambda service ships them. The agent calls the EC2 API
-    (`DescribeTags`, `DescribeVolumes`) only when its configuration appends instance tags,
-    the Auto Scaling group name or volume ids as dimensions; cwlint does not read the
-    agent's configuration, so it never asks for an `ec2` endpoint. A default route to a transit gateway, a peering connection, a VPN
+    need no endpoint: the Lambda service ships them. When the agent's configuration is in
+    the input (an SSM parameter's value, user data, cfn-init), the endpoints follow it:
+    `monitoring` when it collects metrics, `logs` when it ships log files, and
+    `com.amazonaws.<region>.ec2` when it appends the `AutoScalingGroupName` or `VolumeId`
+    dimension (the only ones that make it call `DescribeTags` / `DescribeVolumes`). When
+    the configuration is not in the input, the agent needs `monitoring` and `logs`, and
+    never an `ec2` endpoint. A default route to a transit gateway, a peering connection, a VPN
     gateway or a network interface is unknown (traffic may leave through another VPC) and
     gives no error.
 
