@@ -69,10 +69,28 @@ class MetricSignal:
 
 @dataclass
 class AgentConfig:
-    """How a workload runs the CloudWatch agent."""
+    """How a workload runs the CloudWatch agent.
+
+    ``config`` is the agent's JSON configuration when the input holds it (the value of an
+    SSM parameter resource the agent fetches, a file that user data or
+    ``AWS::CloudFormation::Init`` writes), with ``config_source`` saying where it is; None
+    when cwlint cannot see it. ``log_groups`` are group names written out inline in user
+    data, found even when the whole configuration cannot be read.
+    """
 
     source: str  # what shows it runs the agent
     ssm_parameter: StrValue | None = None  # the Parameter Store name its config comes from
+    log_groups: list[StrValue] = field(default_factory=list)
+    config: dict[str, Any] | None = None
+    config_source: str = ""
+
+
+@dataclass
+class LogsAgent:
+    """The legacy CloudWatch Logs agent (``awslogs``): ``log_groups`` from its
+    ``log_group_name`` settings when they are written out in the input."""
+
+    source: str
     log_groups: list[StrValue] = field(default_factory=list)
 
 
@@ -83,6 +101,7 @@ class Signals:
     metrics: list[MetricSignal] = field(default_factory=list)
     emf_namespaces: list[MetricSignal] = field(default_factory=list)
     agent: AgentConfig | None = None
+    logs_agent: LogsAgent | None = None
     calls_logs_api: bool = False
 
     @property
@@ -98,6 +117,9 @@ class Placement:
     subnets: list[StrValue] = field(default_factory=list)
     security_groups: list[StrValue] = field(default_factory=list)
     line: int | None = None  # the property that places it (VpcConfig, SubnetId...)
+    # Whether its interface has a public IP: True/False, Unknown, or None when the
+    # subnet's MapPublicIpOnLaunch decides (an instance that does not say).
+    public_ip: bool | Unknown | None = False
 
 
 @dataclass
@@ -111,7 +133,7 @@ class Workload:
     """
 
     id: str
-    kind: str  # "lambda", "ec2-instance", "launch-template", "ecs-task"
+    kind: str  # "lambda", "ec2-instance", "launch-template", "launch-configuration", "ecs-task"
     location: Location
     role: Role | None = None
     role_unknown: Unknown | None = None
@@ -228,6 +250,7 @@ class Subnet:
     vpc: StrValue | None
     cidr: StrValue | None
     route_table: StrValue | None = None  # explicit association, else the VPC's main table
+    map_public_ip: bool | Unknown = False  # MapPublicIpOnLaunch (false unless set)
 
 
 @dataclass
@@ -290,6 +313,24 @@ class Endpoint:
 
 
 @dataclass
+class PrivateZone:
+    """A Route 53 private hosted zone: its name, the VPCs it is associated with, and the
+    endpoints its alias records point at (ids of endpoints in the input, or Unknown for an
+    endpoint DNS name from outside)."""
+
+    id: str
+    location: Location
+    name: StrValue
+    vpcs: list[StrValue] = field(default_factory=list)
+    alias_endpoints: list[StrValue] = field(default_factory=list)
+
+    def serves(self, service_host: str) -> bool:
+        """Does the zone answer for ``service_host`` (``logs.us-east-1.amazonaws.com``)?"""
+        return isinstance(self.name, str) and (
+            self.name.rstrip(".").lower() == service_host.lower())
+
+
+@dataclass
 class Model:
     """Everything front ends found in one input."""
 
@@ -311,6 +352,7 @@ class Model:
     oam_sinks: dict[str, OamSink] = field(default_factory=dict)
     oam_links: dict[str, OamLink] = field(default_factory=dict)
     alarms: dict[str, Alarm] = field(default_factory=dict)
+    private_zones: dict[str, PrivateZone] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results

@@ -24,6 +24,14 @@ _AGENT = re.compile(r"amazon-cloudwatch-agent|AmazonCloudWatchAgent")
 _AGENT_SSM_CONFIG = re.compile(r"-c\s+['\"]?ssm:([A-Za-z0-9_.\-/]*)")
 _PARAMETER_NAME = re.compile(r"[A-Za-z0-9_.\-/]*")
 _AGENT_LOG_GROUP = re.compile(r'"log_group_name"\s*:\s*"([^"]+)"')
+#: The legacy CloudWatch Logs agent: its installer, its package, its service, its file.
+_LOGS_AGENT = re.compile(
+    r"awslogs-agent-setup\.py"
+    r"|\b(?:yum|dnf|apt-get|apt|zypper)\s+(?:-\S+\s+)*install\b[^\n;&|]*\bawslogs\b"
+    r"|\bsystemctl\s+(?:-\S+\s+)*(?:start|enable|restart)\s+[^\n;&|]*\bawslogsd\b"
+    r"|\bservice\s+awslogsd?\s+(?:start|restart)\b|\bchkconfig\s+awslogsd?\s+on\b"
+    r"|/etc/awslogs/awslogs\.conf")
+_LOGS_AGENT_GROUP = re.compile(r"^\s*log_group_name\s*=\s*(\S+)\s*$", re.MULTILINE)
 
 
 def metric_namespace_variables(variables: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -101,4 +109,28 @@ def agent_log_groups(texts: Iterable[str]) -> list[str]:
         for name in _AGENT_LOG_GROUP.findall(text):
             if "{" not in name:  # placeholders such as {instance_id} stay unknown
                 groups.setdefault(name)
+    return list(groups)
+
+
+def runs_logs_agent(texts: Iterable[str]) -> bool:
+    """User data or cfn-init text that installs or starts the legacy CloudWatch Logs agent
+    (``awslogs``). The word alone is not enough: ECS instances list ``awslogs`` among their
+    logging drivers."""
+    return any(_LOGS_AGENT.search(text) for text in texts)
+
+
+def logs_agent_groups(texts: Iterable[str]) -> list[StrValue]:
+    """``log_group_name = NAME`` settings of an awslogs configuration written out inline;
+    the agent's ``{instance_id}``-style placeholders stay unknown."""
+    groups: dict[StrValue, None] = {}
+    for text in texts:
+        for name in _LOGS_AGENT_GROUP.findall(text):
+            pieces: list[StrValue] = []
+            position = 0
+            for found in re.finditer(r"\{([a-z_]+)\}", name):
+                pieces += [name[position:found.start()],
+                           Unknown(f"the awslogs {{{found.group(1)}}} placeholder")]
+                position = found.end()
+            pieces.append(name[position:])
+            groups.setdefault(concat(pieces))
     return list(groups)

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.gate_helpers import GATE, cwlint, make_repo
+from tests.gate_helpers import GATE, ROOT, cwlint, make_repo
 
 ERROR = GATE / "exit" / "error.yaml"
 STRICT = GATE / "strict" / "stack.yaml"
+AGENT_CONFIG = (ROOT / "fixtures" / "cwl005" / "fail-agent-config-ssm-retention-asg"
+                / "template.yaml")
 EXTERNAL = GATE / "external"
 
 
@@ -191,12 +193,15 @@ def test_declared_namespaces(tmp_path: Path) -> None:
 
 
 def test_region_and_account(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path, {"stack.yaml": STRICT, ".cwlint.yaml":
-                                "strict: true\nregion: eu-west-1\naccount_id: '111122223333'\n"})
+    # The agent's configuration sets a retention on /app/application: the fix grants
+    # logs calls on that group's ARN, in the configured region and account.
+    repo = make_repo(tmp_path, {"stack.yaml": AGENT_CONFIG, ".cwlint.yaml":
+                                "region: eu-west-1\naccount_id: '111122223333'\n"})
     _code, found = findings(repo, "stack.yaml")
-    assert "arn:aws:logs:eu-west-1:111122223333:log-group:*" in found[1]["fix"]
+    assert "arn:aws:logs:eu-west-1:111122223333:log-group:/app/application:*" in found[0]["fix"]
     _code, found = findings(repo, "--region", "ap-south-1", "stack.yaml")
-    assert "arn:aws:logs:ap-south-1:111122223333:log-group:*" in found[1]["fix"]
+    assert "arn:aws:logs:ap-south-1:111122223333:log-group:/app/application:*" in (
+        found[0]["fix"])
 
 
 def test_exclude_patterns(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from cwlint.agent_config import config_in_texts, config_value
 from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.cfn.network import NetworkCollector
@@ -32,6 +33,7 @@ from cwlint.model import (
     AttachedPolicy,
     Location,
     LogGroup,
+    LogsAgent,
     MetricSignal,
     Model,
     Role,
@@ -45,9 +47,11 @@ from cwlint.signals import (
     calls_logs_api,
     calls_put_metric_data,
     emf_namespace_variables,
+    logs_agent_groups,
     metric_namespace_variables,
     namespaces_in_code,
     runs_cloudwatch_agent,
+    runs_logs_agent,
 )
 from cwlint.values import Partial, StrValue, Unknown, concat
 
@@ -56,6 +60,9 @@ LAMBDA = "AWS::Lambda::Function"
 SAM_FUNCTION = "AWS::Serverless::Function"
 INSTANCE = "AWS::EC2::Instance"
 LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
+LAUNCH_CONFIGURATION = "AWS::AutoScaling::LaunchConfiguration"
+SSM_PARAMETER = "AWS::SSM::Parameter"
+CFN_INIT = "AWS::CloudFormation::Init"
 INSTANCE_PROFILE = "AWS::IAM::InstanceProfile"
 MANAGED_POLICY = "AWS::IAM::ManagedPolicy"
 POLICY = "AWS::IAM::Policy"
@@ -528,12 +535,15 @@ class _Builder:
 
     def collect_instances(self) -> None:
         launched_in = self.network.auto_scaling_subnets()
-        for logical_id, resource in self.of_type(INSTANCE, LAUNCH_TEMPLATE):
-            is_template = resource.get("Type") == LAUNCH_TEMPLATE
+        kinds = {INSTANCE: "ec2-instance", LAUNCH_TEMPLATE: "launch-template",
+                 LAUNCH_CONFIGURATION: "launch-configuration"}
+        for logical_id, resource in self.of_type(INSTANCE, LAUNCH_TEMPLATE,
+                                                 LAUNCH_CONFIGURATION):
+            kind = kinds[str(resource.get("Type"))]
+            is_template = kind == "launch-template"
             props = self.properties(logical_id)
             data = props.get("LaunchTemplateData", {}) if is_template else props
             data = data if isinstance(data, Mapping) else {}
-            kind = "launch-template" if is_template else "ec2-instance"
             workload = Workload(logical_id, kind, self.location(logical_id), properties=dict(data))
             self.link_instance_profile(workload, data, is_template)
             # Resolved first (Sub and Join put names together), then as written.
@@ -546,6 +556,7 @@ class _Builder:
             declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
             agent_declared = isinstance(declared, Mapping) and declared.get("agent") is True
             plain = [t for t in texts if isinstance(t, str)]
+            init = _cfn_init(metadata)
             if agent_declared or runs_cloudwatch_agent(plain):
                 parameter = agent_ssm_parameter(texts)
                 signals.agent = AgentConfig(
@@ -555,10 +566,43 @@ class _Builder:
                     ssm_parameter=parameter,
                     log_groups=list(agent_log_groups(plain)),
                 )
+                self.agent_config(signals.agent, data, init)
+            if runs_logs_agent(plain) or _init_runs_awslogs(init):
+                signals.logs_agent = LogsAgent(
+                    "its user data or cfn-init configuration runs the CloudWatch Logs agent "
+                    "(awslogs)", logs_agent_groups(plain))
             workload.signals = signals
-            path = ("LaunchTemplateData",) if is_template else ("SubnetId",)
+            path = {"launch-template": ("LaunchTemplateData",),
+                    "launch-configuration": ()}.get(kind, ("SubnetId",))
             self.network.place_instance(workload, data, launched_in.get(logical_id), path)
             self.model.workloads.append(workload)
+
+    def agent_config(self, agent: AgentConfig, data: Mapping[str, Any],
+                     init: list[Mapping[str, Any]]) -> None:
+        """The agent's configuration when the template holds it: the value of the SSM
+        parameter it fetches, else JSON that user data or cfn-init writes."""
+        if agent.ssm_parameter is not None:
+            for logical_id, _ in self.of_type(SSM_PARAMETER):
+                name = self.resolver.as_string(self.resolver.ref(logical_id))
+                if name == agent.ssm_parameter:
+                    value = self.string(self.properties(logical_id).get("Value"))
+                    agent.config = config_value(value)
+                    agent.config_source = f"the value of SSM parameter {logical_id}"
+                    break
+            return  # a configuration in Parameter Store not in this template stays unknown
+        for config in init:
+            files = config.get("files")
+            for path, spec in files.items() if isinstance(files, Mapping) else ():
+                content = spec.get("content") if isinstance(spec, Mapping) else None
+                found = config_value(self.resolve(content)) if content is not None else None
+                if found is not None:
+                    agent.config = found
+                    agent.config_source = f"file {path} of AWS::CloudFormation::Init"
+                    return
+        found = config_in_texts(_resolved_strings(self.resolve(data.get("UserData"))))
+        if found is not None:
+            agent.config = found
+            agent.config_source = "written by its user data"
 
     def link_instance_profile(
         self, workload: Workload, data: Mapping[str, Any], is_template: bool
@@ -614,6 +658,28 @@ class _Builder:
                         workload.signals.metrics.append(
                             MetricSignal(namespace, f"alarm {logical_id}")
                         )
+
+
+def _cfn_init(metadata: Any) -> list[Mapping[str, Any]]:
+    """The config blocks of an ``AWS::CloudFormation::Init`` (as written)."""
+    init = metadata.get(CFN_INIT) if isinstance(metadata, Mapping) else None
+    if not isinstance(init, Mapping):
+        return []
+    return [v for k, v in init.items() if k != "configSets" and isinstance(v, Mapping)]
+
+
+def _init_runs_awslogs(init: list[Mapping[str, Any]]) -> bool:
+    """cfn-init installs the awslogs package or runs its service."""
+    for config in init:
+        packages = config.get("packages")
+        for manager in packages.values() if isinstance(packages, Mapping) else ():
+            if isinstance(manager, Mapping) and "awslogs" in manager:
+                return True
+        services = config.get("services")
+        for manager in services.values() if isinstance(services, Mapping) else ():
+            if isinstance(manager, Mapping) and ({"awslogs", "awslogsd"} & set(manager)):
+                return True
+    return False
 
 
 def _sam_function_globals(template: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -16,6 +16,7 @@ from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.model import (
     Endpoint,
     Placement,
+    PrivateZone,
     Route,
     RouteTable,
     SecurityGroup,
@@ -97,6 +98,59 @@ class NetworkCollector:
         self.route_tables()
         self.security_groups()
         self.endpoints()
+        self.private_zones()
+
+    def flag(self, node: Any, what: str) -> bool | Unknown:
+        """A boolean property (``true``/``"false"``...); Unknown when not known statically."""
+        value = self.b.resolve(self.b.taken_branches(node))
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        return Unknown(f"{what} is not known statically")
+
+    def private_zones(self) -> None:
+        """Route 53 private hosted zones, their VPCs and the endpoints their alias records
+        point at (the shared-endpoint hub pattern)."""
+        for logical_id, _ in self.b.of_type("AWS::Route53::HostedZone"):
+            props = self.b.properties(logical_id)
+            vpcs = self.b.taken_branches(props.get("VPCs"))
+            if not isinstance(vpcs, list) or not vpcs:
+                continue  # a public zone
+            found = [self.ref_id(v.get("VPCId"), VPC, what="VPC") for v in vpcs
+                     if isinstance(v, Mapping)]
+            self.model.private_zones[logical_id] = PrivateZone(
+                logical_id, self.b.location(logical_id), self.b.string(props.get("Name", "")),
+                [v for v in found if v is not None])
+        records: list[tuple[Mapping[str, Any], Any]] = []
+        for logical_id, _ in self.b.of_type("AWS::Route53::RecordSet"):
+            props = self.b.properties(logical_id)
+            records.append((props, props.get("HostedZoneId")))
+        for logical_id, _ in self.b.of_type("AWS::Route53::RecordSetGroup"):
+            props = self.b.properties(logical_id)
+            for record in _list(self.b.taken_branches(props.get("RecordSets"))):
+                if isinstance(record, Mapping):
+                    records.append((record, props.get("HostedZoneId")))
+        for record, zone_node in records:
+            zone = self.b.linked(zone_node, "AWS::Route53::HostedZone")
+            target = record.get("AliasTarget")
+            if zone not in self.model.private_zones or not isinstance(target, Mapping):
+                continue
+            endpoint = self.alias_endpoint(target.get("DNSName"))
+            if endpoint is not None:
+                self.model.private_zones[zone].alias_endpoints.append(endpoint)
+
+    def alias_endpoint(self, node: Any) -> StrValue | None:
+        """The endpoint an alias target's DNS name belongs to: its logical id when it comes
+        from an endpoint of the template (``DnsEntries``), Unknown for a literal
+        ``vpce-...`` name, else None."""
+        linked = self.b.linked(node, "AWS::EC2::VPCEndpoint")
+        if linked is not None:
+            return linked
+        value = self.b.string(node)
+        if isinstance(value, str) and ".vpce.amazonaws.com" in value and "vpce-" in value:
+            return Unknown(f"endpoint {value} is not in this template")
+        return None
 
     def vpcs(self) -> None:
         for logical_id, _ in self.b.of_type(VPC):
@@ -122,7 +176,9 @@ class NetworkCollector:
             cidr = self.b.string(props["CidrBlock"]) if "CidrBlock" in props else None
             self.model.subnets[logical_id] = Subnet(
                 logical_id, self.b.location(logical_id),
-                self.ref_id(props.get("VpcId"), VPC, what="VPC"), cidr)
+                self.ref_id(props.get("VpcId"), VPC, what="VPC"), cidr,
+                map_public_ip=self.flag(props.get("MapPublicIpOnLaunch", False),
+                                        f"MapPublicIpOnLaunch of {logical_id}"))
         for logical_id, _ in self.b.of_type("AWS::EC2::SubnetRouteTableAssociation"):
             props = self.b.properties(logical_id)
             subnet = self.ref_id(props.get("SubnetId"), SUBNET, what="subnet")
@@ -297,28 +353,60 @@ class NetworkCollector:
         if "SecurityGroupIds" in data:
             groups = self.ref_list(data["SecurityGroupIds"], SECURITY_GROUP,
                                    what="security group")
+        if "SecurityGroups" in data and workload.kind == "launch-configuration":
+            groups = self.ref_list(data["SecurityGroups"], SECURITY_GROUP,
+                                   what="security group")
         if subnets_from_groups:
             subnets = subnets_from_groups
         if not subnets:
             return  # the default VPC, whose subnets reach the internet
         workload.placement = Placement(subnets, groups,
-                                       self.b.loaded.property_line(workload.id, *path))
+                                       self.b.loaded.property_line(workload.id, *path),
+                                       public_ip=self.public_ip(workload, data, primary))
+
+    def public_ip(self, workload: Workload, data: Mapping[str, Any],
+                  primary: Mapping[str, Any] | None) -> bool | Unknown | None:
+        """Whether the instance gets a public IP: an Elastic IP of the template, else its
+        (primary interface's) AssociatePublicIpAddress, else None: the subnet decides."""
+        if workload.kind == "ec2-instance" and self.has_elastic_ip(workload.id):
+            return True
+        holder = data if workload.kind == "launch-configuration" else primary
+        if holder is not None and "AssociatePublicIpAddress" in holder:
+            return self.flag(holder["AssociatePublicIpAddress"],
+                             f"AssociatePublicIpAddress of {workload.id}")
+        return None
+
+    def has_elastic_ip(self, instance_id: str) -> bool:
+        for logical_id, _ in self.b.of_type("AWS::EC2::EIP", "AWS::EC2::EIPAssociation"):
+            props = self.b.properties(logical_id)
+            if self.b.linked(props.get("InstanceId"), "AWS::EC2::Instance") == instance_id:
+                return True
+        return False
 
     def auto_scaling_subnets(self) -> dict[str, list[StrValue]]:
-        """Launch template logical id -> the subnets of the groups that launch it."""
+        """Launch template or configuration logical id -> the subnets of the groups that
+        launch it."""
         found: dict[str, list[StrValue]] = {}
         for logical_id, _ in self.b.of_type("AWS::AutoScaling::AutoScalingGroup"):
             props = self.b.properties(logical_id)
             spec = props.get("LaunchTemplate")
-            if not isinstance(spec, Mapping):
-                continue
-            template = self.b.linked(spec.get("LaunchTemplateId", spec.get("LaunchTemplateName")),
-                                     "AWS::EC2::LaunchTemplate")
+            template: str | None = None
+            if isinstance(spec, Mapping):
+                template = self.b.linked(
+                    spec.get("LaunchTemplateId", spec.get("LaunchTemplateName")),
+                    "AWS::EC2::LaunchTemplate")
+            elif "LaunchConfigurationName" in props:
+                template = self.b.linked(props["LaunchConfigurationName"],
+                                         "AWS::AutoScaling::LaunchConfiguration")
             if template is None or "VPCZoneIdentifier" not in props:
                 continue
             found.setdefault(template, []).extend(
                 self.ref_list(props["VPCZoneIdentifier"], SUBNET, what="subnet"))
         return found
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _port(value: Any) -> int | None:

@@ -163,11 +163,18 @@ class ServiceCollector:
             if task not in tasks or not isinstance(vpc, Mapping):
                 continue
             collector = self.b.network
+            # awsvpc tasks get a public IP only with AssignPublicIp: ENABLED (default
+            # DISABLED).
+            assign = self.b.string(vpc.get("AssignPublicIp", "DISABLED"))
+            public_ip: bool | Unknown = (assign.upper() == "ENABLED" if isinstance(assign, str)
+                                         else Unknown(f"AssignPublicIp of {logical_id} is not "
+                                                      "known statically"))
             tasks[task].placement = Placement(
                 collector.ref_list(vpc.get("Subnets", []), "AWS::EC2::Subnet", what="subnet"),
                 collector.ref_list(vpc.get("SecurityGroups", []), "AWS::EC2::SecurityGroup",
                                    what="security group"),
-                None)  # the finding stays on the task definition's own line
+                None,  # the finding stays on the task definition's own line
+                public_ip=public_ip)
 
     # --- OAM and alarms ------------------------------------------------------------------
 

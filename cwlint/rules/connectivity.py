@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cwlint.model import Endpoint, Model, Workload
-from cwlint.network import Reach, endpoints_for, needed_services, subnet_reach, workload_vpc
+from cwlint.model import Endpoint, Model, PrivateZone, Workload
+from cwlint.network import (
+    Reach,
+    endpoints_for,
+    needed_services,
+    subnet_reach,
+    workload_vpc,
+    zone_endpoints,
+)
 from cwlint.values import StrValue
 
 #: The action prefix of each endpoint service a workload may need (CWL014).
-SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:"}
+SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:", "ec2": "ec2:"}
 
 
 @dataclass
@@ -26,6 +33,10 @@ class ServicePath:
     reaches_internet: bool = False  # every subnet has a route to the internet
     unknown: list[str] = field(default_factory=list)
     endpoints: list[Endpoint] = field(default_factory=list)
+    isolated_reasons: list[str] = field(default_factory=list)
+    # Private hosted zones for the service's name, associated with the VPC, that alias an
+    # endpoint (the shared-endpoint hub pattern): they stand in for an endpoint.
+    zones: list[PrivateZone] = field(default_factory=list)
 
 
 def service_paths(model: Model) -> list[ServicePath]:
@@ -55,10 +66,12 @@ def _paths(model: Model, workload: Workload) -> list[ServicePath]:
     isolated: list[str] = []
     unknown: list[str] = []
     internet = 0
+    reasons: list[str] = []
     for subnet in workload.placement.subnets:
-        reach = subnet_reach(model, subnet)
+        reach = subnet_reach(model, subnet, workload.placement.public_ip)
         if reach.reach is Reach.ISOLATED and isinstance(subnet, str):
             isolated.append(subnet)
+            reasons.append(reach.reason)
         elif reach.reach is Reach.INTERNET:
             internet += 1
         else:
@@ -67,6 +80,7 @@ def _paths(model: Model, workload: Workload) -> list[ServicePath]:
     declared = isinstance(vpc, str) and vpc in model.vpcs
     return [
         ServicePath(workload, service, why, vpc, declared, isolated, all_internet, unknown,
-                    endpoints_for(model, vpc, service))
+                    endpoints_for(model, vpc, service), reasons,
+                    zone_endpoints(model, vpc, service))
         for service, why in sorted(needs.items())
     ]

@@ -17,6 +17,9 @@ class AgentConfigParameterDenied(Rule):
     `CloudWatchAgentServerPolicy` allows `ssm:GetParameter` only on
     `arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*`. A configuration stored as
     `/myapp/cloudwatch-config` (the agent's `-c ssm:/myapp/cloudwatch-config`) is denied.
+    This holds for instances, launch templates and launch configurations alike, whether or
+    not the parameter is declared in the input; when it is, CWL005 also reads its value
+    (the agent's configuration) to know which other calls the agent makes.
 
     **Why monitoring goes silent.** `amazon-cloudwatch-agent-ctl -a fetch-config` fails,
     the agent never starts, and the instance sends no metrics and no logs.

@@ -82,8 +82,9 @@ class MonitoringExplicitlyDenied(Rule):
         for workload in model.workloads:
             if workload.role is None:
                 continue
+            # Calls only some agent configurations make stay info (CWL005 reports them).
             removed = [c for c in checked_requirements(model, workload)
-                       if c.access.verdict is Verdict.REMOVED]
+                       if c.access.verdict is Verdict.REMOVED and c.requirement.certain]
             if not removed:
                 continue
             causes = sorted({c.access.removed_by() for c in removed})

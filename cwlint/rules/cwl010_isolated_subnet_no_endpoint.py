@@ -16,17 +16,41 @@ class IsolatedSubnetNoEndpoint(Rule):
     internet, and its VPC has no interface endpoint for the service.
 
     A subnet is isolated when its route table (explicit association, else the VPC's main
-    table) has no default route (`0.0.0.0/0`) to an internet gateway, a NAT gateway or a
-    NAT instance. The workload then needs `com.amazonaws.<region>.monitoring` (metrics)
+    table) has no default route (`0.0.0.0/0`) to a NAT gateway or a NAT instance, nor to
+    an internet gateway that the workload can use. An internet gateway carries traffic
+    only for a network interface with a public IP: a Lambda function never has one; an
+    ECS task in `awsvpc` mode has one only with `AssignPublicIp: ENABLED`
+    (`assign_public_ip = true`) in its service's network configuration; an EC2 instance,
+    launch template or launch configuration has one with `AssociatePublicIpAddress: true`
+    (`associate_public_ip_address = true`), else when the subnet sets
+    `MapPublicIpOnLaunch` (`map_public_ip_on_launch`) and the interface does not turn it
+    off, or when an Elastic IP of the input is associated with the instance. Without one,
+    a subnet whose default route goes to an internet gateway is isolated for that
+    workload; when whether it has one is not known, nothing is reported. A NAT route
+    needs no public IP on the workload. The workload then needs `com.amazonaws.<region>.monitoring` (metrics)
     and/or `com.amazonaws.<region>.logs` (the CloudWatch agent, code calling the Logs API),
     and `com.amazonaws.<region>.ssm` for an agent that fetches its configuration from
     Parameter Store (`-c ssm:NAME`); the message names which. A Lambda function's own logs
-    need no endpoint: the Lambda service ships them. The agent calls the EC2 API
-    (`DescribeTags`, `DescribeVolumes`) only when its configuration appends instance tags,
-    the Auto Scaling group name or volume ids as dimensions; cwlint does not read the
-    agent's configuration, so it never asks for an `ec2` endpoint. A default route to a transit gateway, a peering connection, a VPN
+    need no endpoint: the Lambda service ships them. When the agent's configuration is in
+    the input (an SSM parameter's value, user data, cfn-init), the endpoints follow it:
+    `monitoring` when it collects metrics, `logs` when it ships log files, and
+    `com.amazonaws.<region>.ec2` when it appends the `AutoScalingGroupName` or `VolumeId`
+    dimension (the only ones that make it call `DescribeTags` / `DescribeVolumes`). When
+    the configuration is not in the input, the agent needs `monitoring` and `logs`, and
+    never an `ec2` endpoint. A default route to a transit gateway, a peering connection, a VPN
     gateway or a network interface is unknown (traffic may leave through another VPC) and
     gives no error.
+
+    A workload publishes metrics (and needs `monitoring`) when one of its signals says so,
+    also when its own role explicitly grants `cloudwatch:PutMetricData` in a policy written
+    for it (not through `*`, `cloudwatch:*` or another wildcard, nor an AWS managed
+    policy): nobody grants that without meaning to publish. A legacy CloudWatch Logs agent
+    (`awslogs`) needs `logs`.
+
+    A Route 53 private hosted zone named `monitoring.<region>.amazonaws.com` (or
+    `logs.<region>.amazonaws.com`), associated with the workload's VPC and holding an
+    alias record to an interface endpoint, stands in for an endpoint in that VPC (the
+    shared-endpoint hub pattern).
 
     **Why monitoring goes silent.** The calls do not fail with AccessDenied: they time
     out. The agent retries forever, SDK calls block until their timeout, and nothing
@@ -79,12 +103,15 @@ class IsolatedSubnetNoEndpoint(Rule):
     def check(self, model: Model) -> Iterable[Finding]:
         missing: dict[str, list] = {}
         for path in service_paths(model):
-            if path.isolated and not path.endpoints:
+            if path.isolated and not path.endpoints and not path.zones:
                 missing.setdefault(path.workload.id, []).append(path)
         for paths in missing.values():
             workload = paths[0].workload
             services = [f"com.amazonaws.{model.region}.{p.service} ({p.why})" for p in paths]
             subnets = ", ".join(paths[0].isolated)
+            no_public_ip = [r for r in paths[0].isolated_reasons if "public IP" in r]
+            route = ("no route to the internet" if not no_public_ip
+                     else "no route to the internet (" + "; ".join(no_public_ip) + ")")
             declared = all(p.vpc_declared for p in paths)
             location = workload.location.at(workload.placement.line if workload.placement
                                             else None)
@@ -93,8 +120,8 @@ class IsolatedSubnetNoEndpoint(Rule):
             if declared:
                 yield Finding.at(
                     location, self.id, self.severity,
-                    f"{describe_workload(workload)} runs in subnet {subnets}, which has no "
-                    f"route to the internet, and VPC {paths[0].vpc} has no interface endpoint "
+                    f"{describe_workload(workload)} runs in subnet {subnets}, which has "
+                    f"{route}, and VPC {paths[0].vpc} has no interface endpoint "
                     f"for " + "; ".join(services),
                     related,
                     "Add an AWS::EC2::VPCEndpoint (Terraform aws_vpc_endpoint) per service: "
@@ -107,8 +134,8 @@ class IsolatedSubnetNoEndpoint(Rule):
             else:
                 yield Finding.at(
                     location, self.id, INFO,
-                    f"{describe_workload(workload)} runs in subnet {subnets}, which has no "
-                    f"route to the internet; its VPC is not in this input, so cwlint cannot "
+                    f"{describe_workload(workload)} runs in subnet {subnets}, which has "
+                    f"{route}; its VPC is not in this input, so cwlint cannot "
                     f"tell whether it has interface endpoints for "
                     + ", ".join(p.service for p in paths),
                     related,

@@ -22,6 +22,12 @@ class EndpointPrivateDnsDisabled(Rule):
     the endpoint that was created for them. (Endpoints for `ssm` and `ec2` are checked too
     when a workload in the VPC needs them.)
 
+    A Route 53 private hosted zone named after the service
+    (`monitoring.<region>.amazonaws.com`, `logs.<region>.amazonaws.com`), associated with
+    the workloads' VPCs and holding an alias record to the endpoint, does what private DNS
+    does: the shared-endpoint hub pattern, where one VPC's endpoints serve many VPCs. Such
+    an endpoint is not reported.
+
     **Why monitoring goes silent.** The endpoint exists, so the network looks done; the
     calls still time out trying to reach the public address.
 
@@ -60,7 +66,7 @@ class EndpointPrivateDnsDisabled(Rule):
                 yield Finding.at(location, self.id, INFO,
                                  f"cannot tell whether endpoint {endpoint.id} for {service} has "
                                  f"private DNS: {endpoint.private_dns.reason}")
-            elif endpoint.private_dns is False:
+            elif endpoint.private_dns is False and not _zone_resolves(model, endpoint, service):
                 yield Finding.at(
                     location, self.id, self.severity,
                     f"interface endpoint {endpoint.id} for {endpoint.service} has private DNS "
@@ -69,6 +75,16 @@ class EndpointPrivateDnsDisabled(Rule):
                     fix=f"Set PrivateDnsEnabled: true on {endpoint.id} "
                     "(Terraform: private_dns_enabled = true)",
                 )
+
+
+def _zone_resolves(model: Model, endpoint: Endpoint, service: str) -> bool:
+    """A private hosted zone for the service's name aliases this endpoint, or is
+    associated with its VPC and aliases an endpoint: the zone does what private DNS does."""
+    host = f"{service}.{model.region}.amazonaws.com"
+    return any(zone.serves(host) and (
+        endpoint.id in zone.alias_endpoints
+        or (endpoint.vpc is not None and endpoint.vpc in zone.vpcs and zone.alias_endpoints))
+        for zone in model.private_zones.values())
 
 
 def _checked_endpoints(model: Model) -> list[tuple[Endpoint, str]]:

@@ -72,8 +72,9 @@ class EndpointPolicyDenies(Rule):
             role = workload.role
             principal = (Principal("AWS", role.arn, model.account_id)  # type: ignore[arg-type]
                          if role is not None else None)
-            needed = [r for r in requirements(model, workload)
-                      if r.action.lower().startswith(SERVICE_PREFIX[path.service])]
+            # Calls only some agent configurations make (not certain) are not checked.
+            needed = [r for r in requirements(model, workload) if r.certain
+                      and r.action.lower().startswith(SERVICE_PREFIX[path.service])]
             for endpoint in path.endpoints:
                 if endpoint.policy is None:
                     continue

@@ -19,7 +19,11 @@ class EcsAwslogsDenied(Rule):
 
     The `awslogs` driver runs with the task's *execution* role (not the task role). The
     AWS managed `AmazonECSTaskExecutionRolePolicy` grants `logs:CreateLogStream` and
-    `logs:PutLogEvents`, but not `logs:CreateLogGroup`.
+    `logs:PutLogEvents`, but not `logs:CreateLogGroup`. The driver (Docker's
+    `daemon/logger/awslogs`, which Fargate uses too) calls `CreateLogStream` first and
+    `CreateLogGroup` only when the group does not exist, so with
+    `awslogs-create-group: "true"` a group declared in the same input needs no
+    `logs:CreateLogGroup`; one that is not declared does.
 
     **Why monitoring goes silent.** With `awslogs-create-group: "true"` and no
     CreateLogGroup the task fails to start; with no stream permissions the container runs
@@ -108,7 +112,9 @@ class EcsAwslogsDenied(Rule):
             needed += [Requirement("CWL021", action, stream,
                                    f"ship container {driver.container}'s logs", grant=grant)
                        for action in ("logs:CreateLogStream", "logs:PutLogEvents")]
-            if driver.create_group is True:
+            # The driver (moby daemon/logger/awslogs, Fargate too) calls CreateLogStream
+            # first and CreateLogGroup only when the group is missing.
+            if driver.create_group is True and model.log_group_named(driver.group) is None:
                 needed.append(Requirement("CWL021", "logs:CreateLogGroup",
                                           concat([arn, ":log-stream:"]),
                                           "create the group (awslogs-create-group)",

@@ -16,10 +16,11 @@ instance and launch template runs the CloudWatch agent (CWL005).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from cwlint.model import AgentConfig, MetricSignal, Model, Workload
+from cwlint.agent_config import agent_needs
+from cwlint.model import AgentConfig, LogsAgent, MetricSignal, Model, Workload
 from cwlint.rules.access import NAMESPACE_KEY, Access, check_access
 from cwlint.values import Partial, StrValue, Unknown, concat
 
@@ -28,7 +29,7 @@ AGENT_NAMESPACE = "CWAgent"
 STRICT_NAMESPACE = Unknown("the namespace it publishes to (strict mode: every Lambda "
                            "function publishes metrics)")
 STRICT_AGENT = "strict mode: every instance runs the CloudWatch agent"
-INSTANCE_KINDS = ("ec2-instance", "launch-template")
+INSTANCE_KINDS = ("ec2-instance", "launch-template", "launch-configuration")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Requirement:
     # The Resource a fix grants: a pattern that covers ``resource`` (the request ARN may
     # hold a made-up stream name); None when ``resource`` itself is what to grant.
     grant: StrValue | None = None
+    # False: needed only if a configuration cwlint cannot read asks for it, so a missing
+    # Allow is reported as info, never as an error.
+    certain: bool = True
 
     def grant_pattern(self) -> str:
         """The Resource to write in a fix; unknown parts of the name become ``*``."""
@@ -90,6 +94,8 @@ def requirements(model: Model, workload: Workload) -> list[Requirement]:
         agent = AgentConfig(STRICT_AGENT)
     if agent is not None:
         found.extend(_agent(model, workload, agent))
+    if workload.signals.logs_agent is not None:
+        found.extend(_logs_agent(model, workload.signals.logs_agent))
     return found
 
 
@@ -126,29 +132,59 @@ def _lambda_logs(model: Model, workload: Workload) -> list[Requirement]:
 
 
 def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Requirement]:
-    groups: list[StrValue] = list(agent.log_groups) or [
-        Unknown("the log groups named in the agent configuration")]
-    found = [_put_metric_data("CWL005", AGENT_NAMESPACE)]
-    for group in groups:
-        arn = log_group_arn(model, group)
-        streams = concat([arn, ":*"])
-        stream = concat([arn, ":log-stream:", Unknown("the agent's log stream name")])
-        named = (f"the log group {group}" if isinstance(group, str)
-                 else "the log groups of its agent configuration")
+    """What the CloudWatch agent calls (see :mod:`cwlint.agent_config`): exactly what its
+    configuration uses when the input holds it; otherwise what every configuration needs
+    (PutMetricData; CreateLogStream and PutLogEvents on groups written out in user data),
+    and the rest as requirements that are at most info."""
+    found: list[Requirement] = []
+    if agent.config is not None:
+        needs = agent_needs(agent.config)
+        where = f"its configuration: {agent.config_source}"
+        if needs.metrics_namespace is not None:
+            found.append(_put_metric_data(
+                "CWL005", needs.metrics_namespace,
+                purpose=f"publish metrics to namespace {_show(needs.metrics_namespace)} "
+                f"({where})"))
+        for target in needs.log_targets:
+            declared = isinstance(target.group, str) and (
+                model.log_group_named(target.group) is not None)
+            found += _agent_log_calls(model, target.group, where, create=not declared,
+                                      retention=target.retention)
+        if needs.describe_tags:
+            found.append(Requirement("CWL005", "ec2:DescribeTags", "*",
+                                     f"read the AutoScalingGroupName dimension it appends "
+                                     f"({where})"))
+        if needs.describe_volumes:
+            found.append(Requirement("CWL005", "ec2:DescribeVolumes", "*",
+                                     f"read the VolumeId dimension it appends ({where})"))
+    else:
+        found.append(_put_metric_data("CWL005", AGENT_NAMESPACE))
+        groups: list[StrValue] = list(agent.log_groups)
+        for group in groups:
+            found += _agent_log_calls(model, group, "named in its user data", create=False,
+                                      retention=False)
+        maybe = groups or [Unknown("the log groups named in the agent configuration")]
+        for group in maybe:
+            arn = log_group_arn(model, group)
+            named = (f"the log group {group}" if isinstance(group, str)
+                     else "the log groups of its agent configuration")
+            if not groups:
+                found += [replace(r, certain=False) for r in _agent_log_calls(
+                    model, group, "", create=False, retention=False)]
+            if isinstance(group, str) and model.log_group_named(group) is not None:
+                continue
+            found.append(Requirement(
+                "CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
+                f"create {named} if it does not exist (the agent configuration is not in "
+                "this input)", grant=concat([arn, ":*"]), certain=False))
         found += [
-            Requirement("CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
-                        f"create {named} (the agent always tries)", grant=streams),
-            Requirement("CWL005", "logs:CreateLogStream", stream,
-                        f"create log streams in {named}", grant=streams),
-            Requirement("CWL005", "logs:PutLogEvents", stream,
-                        f"write log events to {named}", grant=streams),
-            Requirement("CWL005", "logs:DescribeLogStreams", concat([arn, ":log-stream:"]),
-                        f"describe the log streams of {named}", grant=streams),
+            Requirement("CWL005", "ec2:DescribeTags", "*",
+                        "read an AutoScalingGroupName dimension, if the agent configuration "
+                        "(not in this input) appends one", certain=False),
+            Requirement("CWL005", "ec2:DescribeVolumes", "*",
+                        "read a VolumeId dimension, if the agent configuration (not in this "
+                        "input) appends one", certain=False),
         ]
-    found += [
-        Requirement("CWL005", "ec2:DescribeTags", "*", "read the instance's tags for dimensions"),
-        Requirement("CWL005", "ec2:DescribeVolumes", "*", "describe volumes for disk metrics"),
-    ]
     if agent.ssm_parameter is not None:
         name = agent.ssm_parameter
         # The ARN of parameter "/a/b" is ...:parameter/a/b, with one slash.
@@ -161,6 +197,67 @@ def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Require
                       trimmed])
         found.append(Requirement("CWL006", "ssm:GetParameter", arn,
                                  f"read its configuration from parameter {_show(name)}"))
+    return found
+
+
+def _agent_log_calls(model: Model, group: StrValue, where: str, create: bool,
+                     retention: bool) -> list[Requirement]:
+    """The CloudWatch agent's calls for one log group: CreateLogStream then PutLogEvents;
+    CreateLogGroup when the group is not declared; DescribeLogGroups and
+    PutRetentionPolicy with a retention setting."""
+    arn = log_group_arn(model, group)
+    streams = concat([arn, ":*"])
+    stream = concat([arn, ":log-stream:", Unknown("the agent's log stream name")])
+    named = (f"the log group {group}" if isinstance(group, str)
+             else "the log groups of its agent configuration")
+    suffix = f" ({where})" if where else ""
+    found = [
+        Requirement("CWL005", "logs:CreateLogStream", stream,
+                    f"create log streams in {named}{suffix}", grant=streams),
+        Requirement("CWL005", "logs:PutLogEvents", stream,
+                    f"write log events to {named}{suffix}", grant=streams),
+    ]
+    if create:
+        found.append(Requirement("CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
+                                 f"create {named}, which is not declared in this input"
+                                 f"{suffix}", grant=streams))
+    if retention:
+        found += [
+            Requirement("CWL005", "logs:DescribeLogGroups",
+                        f"arn:{model.partition}:logs:{model.region}:{model.account_id}"
+                        ":log-group::log-stream:",
+                        f"read the retention of {named} (retention_in_days){suffix}",
+                        grant=f"arn:{model.partition}:logs:{model.region}:{model.account_id}"
+                        ":log-group:*"),
+            Requirement("CWL005", "logs:PutRetentionPolicy", concat([arn, ":log-stream:"]),
+                        f"set the retention of {named} (retention_in_days){suffix}",
+                        grant=streams),
+        ]
+    return found
+
+
+def _logs_agent(model: Model, agent: LogsAgent) -> list[Requirement]:
+    """The legacy CloudWatch Logs agent (awslogs) calls CreateLogGroup, CreateLogStream,
+    PutLogEvents and DescribeLogStreams for every group it ships to."""
+    found: list[Requirement] = []
+    groups: list[StrValue] = list(agent.log_groups) or [
+        Unknown("the log groups of the awslogs configuration")]
+    for group in groups:
+        arn = log_group_arn(model, group)
+        streams = concat([arn, ":*"])
+        stream = concat([arn, ":log-stream:", Unknown("the awslogs log stream name")])
+        named = (f"the log group {group}" if isinstance(group, str)
+                 else "the log groups of its awslogs configuration")
+        found += [
+            Requirement("CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
+                        f"create {named} (the awslogs agent always tries)", grant=streams),
+            Requirement("CWL005", "logs:CreateLogStream", stream,
+                        f"create log streams in {named}", grant=streams),
+            Requirement("CWL005", "logs:PutLogEvents", stream,
+                        f"write log events to {named}", grant=streams),
+            Requirement("CWL005", "logs:DescribeLogStreams", concat([arn, ":log-stream:"]),
+                        f"describe the log streams of {named}", grant=streams),
+        ]
     return found
 
 

@@ -40,7 +40,8 @@ def describe_policy(standalone: StandalonePolicy) -> str:
 
 def describe_workload(workload: Workload) -> str:
     kinds = {"lambda": "Lambda function", "ec2-instance": "EC2 instance",
-             "launch-template": "launch template", "ecs-task": "ECS task definition"}
+             "launch-template": "launch template",
+             "launch-configuration": "launch configuration", "ecs-task": "ECS task definition"}
     return f"{kinds.get(workload.kind, workload.kind)} {workload.id}"
 
 
@@ -72,8 +73,13 @@ def missing_findings(
             continue
         mine = [c for c in checked_requirements(model, workload)
                 if c.requirement.rule_id == rule_id and select(c)]
-        missing = [c for c in mine if c.access.verdict is Verdict.MISSING]
-        unknown = [c for c in mine if c.access.verdict is Verdict.UNKNOWN]
+        missing = [c for c in mine if c.access.verdict is Verdict.MISSING
+                   and c.requirement.certain]
+        unknown = [c for c in mine if c.access.verdict is Verdict.UNKNOWN
+                   and c.requirement.certain]
+        # Calls that only some configurations make: reported as info when not allowed.
+        maybe = [c for c in mine if not c.requirement.certain
+                 and c.access.verdict is not Verdict.ALLOWED]
         location = workload.location.at(workload.role_line)
         role = workload.role.id
         if missing:
@@ -102,13 +108,22 @@ def missing_findings(
                 f"{actions}: " + "; ".join(reasons),
                 role_related(workload),
             )
+        if maybe:
+            needs = "; ".join(f"{c.requirement.action} to {c.requirement.purpose}"
+                              for c in maybe)
+            yield Finding.at(
+                location, rule_id, INFO,
+                f"role {role} of {describe_workload(workload)} may need, depending on a "
+                f"configuration cwlint cannot read: {needs}",
+                role_related(workload),
+            )
 
 
 def _roleless(model: Model, workload: Workload, rule_id: str, severity: str,
               report_no_profile: bool, advice: str) -> Iterable[Finding]:
     """A workload with requirements but no role: no instance profile, or a role that
     could not be linked."""
-    needed = [r for r in requirements(model, workload) if r.rule_id == rule_id]
+    needed = [r for r in requirements(model, workload) if r.rule_id == rule_id and r.certain]
     if not needed:
         return
     actions = ", ".join(sorted({r.action for r in needed}))

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from cwlint.agent_config import config_in_texts, config_value
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy_document
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
@@ -35,6 +36,7 @@ from cwlint.model import (
     AttachedPolicy,
     Location,
     LogGroup,
+    LogsAgent,
     MetricSignal,
     Model,
     Role,
@@ -48,9 +50,11 @@ from cwlint.signals import (
     calls_logs_api,
     calls_put_metric_data,
     emf_namespace_variables,
+    logs_agent_groups,
     metric_namespace_variables,
     namespaces_in_code,
     runs_cloudwatch_agent,
+    runs_logs_agent,
 )
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.plan import reference_parts
@@ -568,11 +572,12 @@ class TerraformBuilder:
 
     def instances(self) -> None:
         launched_in = self.network.auto_scaling_subnets()
-        for resource in self.of_type("aws_instance", "aws_launch_template"):
-            is_template = resource.type == "aws_launch_template"
-            kind = "launch-template" if is_template else "ec2-instance"
+        kinds = {"aws_instance": "ec2-instance", "aws_launch_template": "launch-template",
+                 "aws_launch_configuration": "launch-configuration"}
+        for resource in self.of_type(*kinds):
+            kind = kinds[resource.type]
             workload = Workload(resource.address, kind, resource.location)
-            self.link_instance_profile(workload, resource, is_template)
+            self.link_instance_profile(workload, resource, kind == "launch-template")
             texts = self.user_data(resource)
             signals = Signals(metrics=self.declared_namespaces(resource))
             agent_declared = str(self.tags(resource).get(AGENT_TAG, "")).lower() == "true"
@@ -583,9 +588,32 @@ class TerraformBuilder:
                     else "its user data installs the CloudWatch agent",
                     ssm_parameter=agent_ssm_parameter(texts),
                     log_groups=list(agent_log_groups(plain_texts)))
+                self.agent_config(signals.agent, texts)
+            if runs_logs_agent(plain_texts):
+                signals.logs_agent = LogsAgent(
+                    "its user data runs the CloudWatch Logs agent (awslogs)",
+                    logs_agent_groups(plain_texts))
             workload.signals = signals
             self.network.place_instance(workload, resource, launched_in.get(resource.address))
             self.model.workloads.append(workload)
+
+    def agent_config(self, agent: AgentConfig, texts: list[StrValue]) -> None:
+        """The agent's configuration when the input holds it: the value of the
+        ``aws_ssm_parameter`` it fetches, else JSON its user data writes."""
+        if agent.ssm_parameter is not None:
+            for resource in self.of_type("aws_ssm_parameter"):
+                if self.attribute(resource, "name") == agent.ssm_parameter:
+                    value = resource.body.get("value")
+                    if value in (None, ""):
+                        value = resource.body.get("insecure_value")
+                    agent.config = config_value(value)
+                    agent.config_source = f"the value of {resource.address}"
+                    break
+            return  # a configuration in Parameter Store not in this input stays unknown
+        found = config_in_texts(texts)
+        if found is not None:
+            agent.config = found
+            agent.config_source = "written by its user data"
 
     def user_data(self, resource: TfResource) -> list[StrValue]:
         texts: list[StrValue] = []

@@ -23,6 +23,7 @@ from cwlint.model import (
     Endpoint,
     Location,
     Placement,
+    PrivateZone,
     Route,
     RouteTable,
     SecurityGroup,
@@ -120,6 +121,49 @@ class NetworkBuilder:
         self.route_tables()
         self.security_groups()
         self.endpoints()
+        self.private_zones()
+
+    def private_zones(self) -> None:
+        """Route 53 private hosted zones (``vpc`` blocks and
+        ``aws_route53_zone_association``) and the endpoints their alias records name."""
+        def zone_id(resource: TfResource, attribute: str) -> str | None:
+            return resource.address if resource.type == "aws_route53_zone" else None
+
+        for resource in self.b.of_type("aws_route53_zone"):
+            vpcs = [self.vpc_of(block) for block in resource.body.blocks("vpc")]
+            if not vpcs:
+                continue  # a public zone
+            self.model.private_zones[resource.address] = PrivateZone(
+                resource.address, resource.location, text(resource.body.get("name", "")),
+                [v for v in vpcs if v is not None])
+        for resource in self.b.of_type("aws_route53_zone_association"):
+            zone = self.b.link_one(resource.body, "zone_id", zone_id, ["aws_route53_zone"],
+                                   "hosted zone")
+            vpc = self.vpc_of(resource.body)
+            if isinstance(zone, str) and zone in self.model.private_zones and vpc is not None:
+                self.model.private_zones[zone].vpcs.append(vpc)
+        for resource in self.b.of_type("aws_route53_record"):
+            zone = self.b.link_one(resource.body, "zone_id", zone_id, ["aws_route53_zone"],
+                                   "hosted zone")
+            if not isinstance(zone, str) or zone not in self.model.private_zones:
+                continue
+            for alias in resource.body.blocks("alias"):
+                endpoint = self.alias_endpoint(alias)
+                if endpoint is not None:
+                    self.model.private_zones[zone].alias_endpoints.append(endpoint)
+
+    def alias_endpoint(self, alias: Block) -> StrValue | None:
+        """The endpoint an alias names: its address when it is an endpoint of the input
+        (``dns_entry[0].dns_name``), Unknown for a literal ``vpce-...`` name, else None."""
+        linked = self.b.link_one(
+            alias, "name", lambda r, _a: r.address if r.type == "aws_vpc_endpoint" else None,
+            ["aws_vpc_endpoint"], "VPC endpoint")
+        if isinstance(linked, str):
+            return linked
+        value = alias.get("name")
+        if isinstance(value, str) and ".vpce.amazonaws.com" in value and "vpce-" in value:
+            return Unknown(f"endpoint {value} is not in this input")
+        return None
 
     def vpcs(self) -> None:
         for resource in self.b.of_type("aws_vpc"):
@@ -145,7 +189,9 @@ class NetworkBuilder:
             cidr = resource.body.get("cidr_block")
             self.model.subnets[resource.address] = Subnet(
                 resource.address, resource.location, self.vpc_of(resource.body),
-                text(cidr) if cidr not in (None, "") else None)
+                text(cidr) if cidr not in (None, "") else None,
+                map_public_ip=flag(resource.body.get("map_public_ip_on_launch"), False,
+                                   f"map_public_ip_on_launch of {resource.address}"))
 
     def route_tables(self) -> None:
         for resource in self.b.of_type("aws_default_route_table"):
@@ -399,11 +445,47 @@ class NetworkBuilder:
             subnets = self.subnets_of(body, "subnet_id")
         if body.get("vpc_security_group_ids") not in (None, "", []):
             groups = self.groups(body, "vpc_security_group_ids")
+        if resource.type == "aws_launch_configuration" and body.get("security_groups") not in (
+                None, "", []):
+            groups = self.groups(body, "security_groups")
         if subnets_from_groups:
             subnets = subnets_from_groups
         if not subnets:
             return  # the default VPC, whose subnets reach the internet
-        workload.placement = Placement(subnets, groups, None)
+        workload.placement = Placement(subnets, groups, None,
+                                       public_ip=self.public_ip(resource, primary))
+
+    def public_ip(self, resource: TfResource, primary: Block | None) -> bool | Unknown | None:
+        """Whether the instance gets a public IP: an Elastic IP of the input, else its
+        (primary interface's) associate_public_ip_address when the configuration sets it,
+        else None: the subnet's map_public_ip_on_launch decides."""
+        if resource.type == "aws_instance" and self.has_elastic_ip(resource):
+            return True
+        if resource.type == "aws_launch_template":
+            holder, set_here = primary, primary is not None
+        else:
+            holder, set_here = resource.body, self.b.setting(
+                resource, "associate_public_ip_address") is not None
+        value = holder.get("associate_public_ip_address") if holder is not None else None
+        if not set_here or value is None or value == "":
+            return None
+        if resource.type == "aws_instance" and isinstance(value, Unknown) and (
+                resource.is_set("associate_public_ip_address") is None):
+            return None  # a plan without configuration: the provider computed it
+        return flag(value, None, f"associate_public_ip_address of {resource.address}")
+
+    def has_elastic_ip(self, instance: TfResource) -> bool:
+        def is_instance(resource: TfResource, attribute: str) -> str | None:
+            return resource.address if resource.type == "aws_instance" else None
+
+        for eip in self.b.of_type("aws_eip", "aws_eip_association"):
+            key = "instance" if eip.type == "aws_eip" else "instance_id"
+            if eip.body.get(key) in (None, "") and not eip.body.refs.get(key):
+                continue
+            if self.b.link_one(eip.body, key, is_instance, ["aws_instance"],
+                               "instance") == instance.address:
+                return True
+        return False
 
     def auto_scaling_subnets(self) -> dict[str, list[StrValue]]:
         """Launch template address -> the subnets of the Auto Scaling groups using it."""
@@ -412,9 +494,19 @@ class NetworkBuilder:
         def template(resource: TfResource, attribute: str) -> str | None:
             return resource.address if resource.type == "aws_launch_template" else None
 
+        def configuration(resource: TfResource, attribute: str) -> str | None:
+            return resource.address if resource.type == "aws_launch_configuration" else None
+
         for resource in self.b.of_type("aws_autoscaling_group"):
             specs: list[tuple[Block, tuple[str, ...]]] = [
                 (b, ("id", "name")) for b in resource.body.blocks("launch_template")]
+            if resource.body.get("launch_configuration") not in (None, "") and resource.body.get(
+                    "vpc_zone_identifier") not in (None, "", []):
+                linked = self.b.link_one(resource.body, "launch_configuration", configuration,
+                                         ["aws_launch_configuration"], "launch configuration")
+                if isinstance(linked, str) and linked in self.b.by_address:
+                    found.setdefault(linked, []).extend(
+                        self.subnets_of(resource.body, "vpc_zone_identifier"))
             for policy in resource.body.blocks("mixed_instances_policy"):
                 for launch in policy.blocks("launch_template"):
                     specs += [(s, ("launch_template_id", "launch_template_name"))
@@ -430,6 +522,17 @@ class NetworkBuilder:
                         found.setdefault(linked, []).extend(subnets)
                         break
         return found
+
+
+def flag(value: Any, default: bool | None, what: str) -> bool | Unknown:
+    """A boolean argument; ``default`` when not set; Unknown when not known statically."""
+    if value is None or value == "":
+        return default if default is not None else Unknown(f"{what} is not set")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return Unknown(f"{what} is not known statically")
 
 
 def _is_set(value: Any) -> bool:

@@ -15,7 +15,8 @@ What is read:
   links a function to a role whose ARN is unknown, and which arguments the configuration
   sets at all (a security group without ``egress`` blocks has no egress in Terraform).
 
-The AWS provider stores ``aws_instance.user_data`` as a SHA-1 hash; when the
+The AWS provider stores ``user_data`` of ``aws_instance`` and ``aws_launch_configuration``
+as a SHA-1 hash; when the
 configuration gives the script as a constant, the script is used instead.
 """
 
@@ -164,7 +165,7 @@ def _resource(raw: Mapping[str, Any], change: Mapping[str, Any] | None,
     merged = _mark_unknown(values if isinstance(values, Mapping) else {}, unknown, address)
     expressions = config.expressions(module, mode, rtype, name)
     body = _block(merged, expressions, module, config, address)
-    if rtype == "aws_instance":
+    if rtype in ("aws_instance", "aws_launch_configuration"):
         _restore_user_data(body, expressions)
     configured = frozenset(expressions) if expressions is not None else None
     if configured is not None:  # computed values the configuration leaves to the provider

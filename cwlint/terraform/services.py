@@ -26,6 +26,7 @@ from cwlint.model import (
 )
 from cwlint.signals import metric_namespace_variables
 from cwlint.terraform.builder import text
+from cwlint.terraform.network import flag
 from cwlint.terraform.resources import TfResource
 from cwlint.terraform.values import json_document
 from cwlint.values import StrValue, Unknown
@@ -164,9 +165,12 @@ class ServiceBuilder:
             network = resource.body.first("network_configuration")
             if not isinstance(linked, str) or linked not in tasks or network is None:
                 continue
-            tasks[linked].placement = Placement(self.b.network.subnets_of(network, "subnets"),
-                                                self.b.network.groups(network, "security_groups"),
-                                                None)
+            # awsvpc tasks get a public IP only with assign_public_ip = true (default false).
+            tasks[linked].placement = Placement(
+                self.b.network.subnets_of(network, "subnets"),
+                self.b.network.groups(network, "security_groups"), None,
+                public_ip=flag(network.get("assign_public_ip"), False,
+                               f"assign_public_ip of {resource.address}"))
 
     # --- OAM and alarms ------------------------------------------------------------------
 
