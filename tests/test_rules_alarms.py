@@ -22,6 +22,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
     "cwl040/near-miss-metric-filter": [],
     "cwl040/near-miss-glue-namespace": [],
     "cwl040/pass-insufficient-data-action": [],
+    "cwl041/fail-log-group-aws-prefix": [
+        ("CWL041", "error", "AppLogs", "aws_cloudwatch_log_group.app"),
+        ("CWL041", "error", "Worker", "aws_ecs_task_definition.worker")],
+    "cwl041/near-miss-aws-lambda-slash": [],
+    "cwl041/near-miss-kendra-index-role": [],
 }
 
 TWINS = ("template.yaml", "terraform", "plan.json")

@@ -97,7 +97,7 @@ CLOUDFORMATION_TYPES: dict[str, tuple[str, ...]] = {
     "CWL021": ("AWS::ECS::TaskDefinition",),
     "CWL030": ("AWS::Oam::Sink", "AWS::Oam::Link"),
     "CWL040": ("AWS::CloudWatch::Alarm",),
-    "CWL041": (*_WORKLOADS, *_POLICY_BEARING, "AWS::CloudWatch::Alarm"),
+    "CWL041": (*_WORKLOADS, *_POLICY_BEARING, "AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup"),
 }
 
 _TF_LAMBDA = ("aws_lambda_function",)
@@ -126,7 +126,8 @@ TERRAFORM_TYPES: dict[str, tuple[str, ...]] = {
     "CWL021": ("aws_ecs_task_definition",),
     "CWL030": ("aws_oam_sink", "aws_oam_link"),
     "CWL040": ("aws_cloudwatch_metric_alarm",),
-    "CWL041": (*_TF_WORKLOADS, *_TF_POLICY_BEARING, "aws_cloudwatch_metric_alarm"),
+    "CWL041": (*_TF_WORKLOADS, *_TF_POLICY_BEARING, "aws_cloudwatch_metric_alarm",
+               "aws_cloudwatch_log_group"),
 }
 
 #: A Terraform address: module calls, then ``[data.]TYPE.NAME``, each with an optional
