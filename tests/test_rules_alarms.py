@@ -27,6 +27,22 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ("CWL041", "error", "Worker", "aws_ecs_task_definition.worker")],
     "cwl041/near-miss-aws-lambda-slash": [],
     "cwl041/near-miss-kendra-index-role": [],
+    "cwl042/fail-aws-managed-key": [
+        ("CWL042", "error", "AlarmTopic", "aws_sns_topic.alarms")],
+    "cwl042/fail-key-policy-root-only": [
+        ("CWL042", "error", "AlarmTopic", "aws_sns_topic.alarms")],
+    "cwl042/fail-topic-policy-events-only": [
+        ("CWL042", "error", "AlarmTopic", "aws_sns_topic.alarms")],
+    "cwl042/pass-key-and-topic-policy": [],
+    "cwl042/near-miss-managed-key-no-alarm": [],
+    "cwl043/fail-aws-metric-case": [
+        ("CWL043", "warning", "ErrorsAlarm", "aws_cloudwatch_metric_alarm.errors")],
+    # the alarm's metric has no publisher in the input, so CWL040 sees it too
+    "cwl043/fail-filter-name-watched": [
+        ("CWL040", "warning", "ErrorAlarm", "aws_cloudwatch_metric_alarm.errors"),
+        ("CWL043", "warning", "ErrorAlarm", "aws_cloudwatch_metric_alarm.errors")],
+    "cwl043/near-miss-filter-metric": [],
+    "cwl043/pass-aws-metric": [],
 }
 
 TWINS = ("template.yaml", "terraform", "plan.json")
@@ -59,3 +75,23 @@ def test_scenario(scenario: str, twin: str) -> None:
         assert wanted
     else:
         assert not wanted
+
+
+def test_related_names_the_alarms_and_the_near_miss() -> None:
+    (topic,) = scan(FIXTURES / "cwl042" / "fail-aws-managed-key" / "template.yaml")
+    assert "CpuAlarm" in topic["message"] and "alias/aws/sns" in topic["message"]
+    assert [r["resource"] for r in topic["related"]] == ["CpuAlarm"]
+    found = [f for f in scan(FIXTURES / "cwl043" / "fail-filter-name-watched" / "terraform")
+             if f["rule_id"] == "CWL043"]
+    assert "ErrorCount" in found[0]["message"]
+    assert [r["resource"] for r in found[0]["related"]] == [
+        "aws_cloudwatch_log_metric_filter.errors"]
+
+
+def test_the_metric_catalogue_covers_aws_namespaces_by_name_only() -> None:
+    from cwlint.rules.cwl043_alarm_metric_not_published import metric_catalogue
+
+    catalogue = metric_catalogue()
+    assert len(catalogue) >= 50 and all(ns.startswith("AWS/") for ns in catalogue)
+    assert {"Errors", "Invocations", "Throttles", "Duration"} <= catalogue["AWS/Lambda"]
+    assert "ApproximateAgeOfOldestMessage" in catalogue["AWS/SQS"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from cwlint.cfn.intrinsics import NO_VALUE
+from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.model import (
     Alarm,
     AlarmMetric,
@@ -296,10 +296,25 @@ class ServiceCollector:
                 topic = self.b.linked(item, SNS_TOPIC)
                 if topic is None:
                     continue
-                if policy is None:
-                    policy = self.b.parse(props.get("PolicyDocument"),
+                if policy is None:  # a Ref to a topic is its ARN, which the model can build
+                    policy = self.b.parse(self.refs_as_strings(props.get("PolicyDocument")),
                                           f"topic policy {logical_id}", location)
                 self.model.sns_topics[topic].policies.append((policy, location))
+
+    def refs_as_strings(self, node: Any) -> Any:
+        """``node`` resolved, with each resource reference as the string it stands for
+        (partly known or unknown when it cannot be built)."""
+        resolved = self.b.resolve(node)
+
+        def convert(value: Any) -> Any:
+            if isinstance(value, ResourceRef):
+                return self.b.resolver.as_string(value)
+            if isinstance(value, Mapping):
+                return {k: convert(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [convert(v) for v in value]
+            return value
+        return convert(resolved)
 
     def topic_key(self, node: Any) -> StrValue:
         """A key of this input (through an alias of this input too), else the text."""
