@@ -45,7 +45,8 @@ OUR_IDS = {cls.id for cls in CLASSES}
 
 
 def fixtures() -> list[Path]:
-    files = [*sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml")), DEMO]
+    files = [*sorted((ROOT / "fixtures" / "cfn").rglob("*.yaml")), DEMO,
+             *sorted(ROOT.glob("fixtures/cwl[0-9]*/*/template.yaml"))]  # the new layout
     return [f for f in files if f.parent.name != "loader"]
 
 

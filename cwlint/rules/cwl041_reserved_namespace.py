@@ -55,7 +55,7 @@ class ReservedNamespace(Rule):
 
     id = "CWL041"
     name = "reserved-namespace"
-    title = "Metric namespace begins with the reserved AWS/ prefix"
+    title = "Metric namespace or log group name begins with the reserved AWS/ prefix"
     severity = ERROR
 
     def subjects(self, model: Model) -> Iterable[str]:
