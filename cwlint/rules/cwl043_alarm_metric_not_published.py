@@ -97,7 +97,8 @@ class AlarmMetricNotPublished(Rule):
             yield Finding.at(
                 alarm.location, self.id, self.severity,
                 f"alarm {alarm.id} watches {name} in {namespace}, a metric AWS does not "
-                f"publish there; metric names are case-sensitive: did you mean {near[0]}?",
+                f"publish there; it publishes {near[0]} (metric names must match exactly, "
+                "letter case included)",
                 fix=f"Set the alarm's metric name to {near[0]}")
         else:
             yield Finding.at(
