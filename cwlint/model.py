@@ -56,6 +56,7 @@ class Role:
     # from outside the input): the role may hold more permissions than the model shows.
     unresolved: list[Unknown] = field(default_factory=list)
     implicit: bool = False  # a role SAM creates for a function
+    trust: Policy | None = None  # its trust policy, when the input has it
 
 
 @dataclass
@@ -214,12 +215,52 @@ class OamLink:
 
 
 @dataclass
+class AlarmMetric:
+    """One metric an alarm watches (its own, or one a metric-math query reads)."""
+
+    namespace: StrValue
+    name: StrValue
+
+
+@dataclass
 class Alarm:
     id: str
     location: Location
     namespaces: list[StrValue]  # of the metric, or of every metric in a math expression
     treat_missing_data: StrValue | None
     treat_missing_data_line: int | None = None
+    metrics: list[AlarmMetric] = field(default_factory=list)
+    # True, False, or Unknown when the list is not known statically
+    insufficient_data_actions: bool | Unknown = False
+    # The SNS topics of this input that its actions (alarm, OK, insufficient data) notify
+    topics: list[str] = field(default_factory=list)
+    arn: StrValue = ""
+    actions_line: int | None = None
+
+
+@dataclass
+class MetricFilter:
+    """A log metric filter: it publishes each transformation's metric when a line matches."""
+
+    id: str
+    location: Location
+    name: StrValue  # the filter's own name (not a metric name)
+    log_group: StrValue
+    metrics: list[AlarmMetric] = field(default_factory=list)
+
+
+@dataclass
+class SnsTopic:
+    """An SNS topic; ``kms_key`` is None (not encrypted), the id of a key of this input,
+    the key id, ARN or alias text when the key is not in the input, or Unknown.
+    ``policies`` are the topic policies of the input that name it."""
+
+    id: str
+    location: Location
+    arn: StrValue
+    kms_key: StrValue | None = None
+    kms_line: int | None = None
+    policies: list[tuple[Policy, Location]] = field(default_factory=list)
 
 
 @dataclass
@@ -353,6 +394,8 @@ class Model:
     oam_links: dict[str, OamLink] = field(default_factory=dict)
     alarms: dict[str, Alarm] = field(default_factory=dict)
     private_zones: dict[str, PrivateZone] = field(default_factory=dict)
+    metric_filters: dict[str, MetricFilter] = field(default_factory=dict)
+    sns_topics: dict[str, SnsTopic] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results

@@ -484,3 +484,34 @@ def test_readme_pre_commit_entry_runs(tmp_path: Path) -> None:
     failed = set(re.findall(r"Check: (CKV_CWL_\d+): .*\n\s*FAILED for resource: (\S+)", output))
     assert {("CKV_CWL_002", "AWS::Lambda::Function.OrdersFunction"),
             ("CKV_CWL_001", "aws_lambda_function.orders")} <= failed
+
+
+# --- the new fixture layout: fixtures/cwlNNN/<scenario>/{terraform/,plan.json} ----------
+
+LAYOUT_RULES = sorted(p for p in (ROOT / "fixtures").glob("cwl[0-9]*") if p.is_dir())
+
+
+def layout_findings(targets: list[Path]) -> Counter[tuple[str, str, str]]:
+    found: Counter[tuple[str, str, str]] = Counter()
+    for target in targets:
+        found.update(finding_key(f) for f in terraform_findings(target))
+    return found
+
+
+@pytest.mark.parametrize("rule_dir", LAYOUT_RULES, ids=[p.name for p in LAYOUT_RULES])
+def test_new_layout_terraform_failures_are_exactly_cwlint_scan_findings(rule_dir: Path
+                                                                        ) -> None:
+    got = Counter(record_key(r) for r in records(
+        checkov("-d", rule_dir, "--framework", "terraform", "--check", "CKV_CWL_*")))
+    wanted = layout_findings(sorted(rule_dir.glob("*/terraform")))
+    assert got == wanted
+
+
+def test_new_layout_plan_failures_are_exactly_cwlint_scan_findings() -> None:
+    plans = sorted(p for rule_dir in LAYOUT_RULES for p in rule_dir.glob("*/plan.json"))
+    flags = [x for plan in plans for x in ("-f", str(plan))]
+    got = Counter(record_key(r) for r in records(
+        checkov(*flags, "--framework", "terraform_plan", "--check", "CKV_CWL_*")))
+    wanted = layout_findings(plans)
+    assert got == wanted
+    assert {key[1] for key in wanted} >= {"CKV_CWL_042", "CKV_CWL_043"}

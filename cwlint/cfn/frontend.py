@@ -266,6 +266,10 @@ class _Builder:
                 name=self.resolver.as_string(self.resolver.ref(logical_id)),
                 arn=self.resolver.as_string(self.resolver.get_att(logical_id, "Arn")),
             )
+            if "AssumeRolePolicyDocument" in props:
+                role.trust = self.parse(props["AssumeRolePolicyDocument"],
+                                        f"trust policy of {logical_id}", role.location,
+                                        require_resource=False)
             self.add_inline_policies(role, props.get("Policies"), "Policies")
             for index, item in enumerate(_as_list(props.get("ManagedPolicyArns"))):
                 location = self.location(logical_id, "ManagedPolicyArns", index)

@@ -495,6 +495,9 @@ class Resolver:
     def _sns_topic_arn(self, logical_id: str, depth: int) -> StrValue:
         return self._arn("sns", [self._name(logical_id, "TopicName", depth)])
 
+    def _alarm_arn(self, logical_id: str, depth: int) -> StrValue:
+        return self._arn("cloudwatch", ["alarm:", self._name(logical_id, "AlarmName", depth)])
+
     def _sqs_queue_arn(self, logical_id: str, depth: int) -> StrValue:
         return self._arn("sqs", [self._name(logical_id, "QueueName", depth)])
 
@@ -822,6 +825,7 @@ _ARN_BUILDERS: dict[tuple[str, str | None], Callable[[Resolver, str, int], StrVa
     ("AWS::Oam::Link", "Arn"): Resolver._oam_link_arn,
     ("AWS::SNS::Topic", "TopicArn"): Resolver._sns_topic_arn,
     ("AWS::SQS::Queue", "Arn"): Resolver._sqs_queue_arn,
+    ("AWS::CloudWatch::Alarm", "Arn"): Resolver._alarm_arn,
     ("AWS::S3::Bucket", "Arn"): Resolver._s3_bucket_arn,
 }
 

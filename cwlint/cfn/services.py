@@ -7,16 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from cwlint.cfn.intrinsics import NO_VALUE
+from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.model import (
     Alarm,
+    AlarmMetric,
     KmsKey,
     LogDriver,
+    MetricFilter,
     MetricSignal,
     OamLink,
     OamSink,
     Placement,
     Role,
+    SnsTopic,
     Workload,
 )
 from cwlint.signals import metric_namespace_variables
@@ -29,6 +32,9 @@ KMS_KEY = "AWS::KMS::Key"
 ROLE = "AWS::IAM::Role"
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 OAM_SINK = "AWS::Oam::Sink"
+SNS_TOPIC = "AWS::SNS::Topic"
+KMS_ALIAS = "AWS::KMS::Alias"
+ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
 
 
 class ServiceCollector:
@@ -41,6 +47,8 @@ class ServiceCollector:
         self.kms_keys()
         self.log_group_keys()
         self.oam()
+        self.sns_topics()
+        self.metric_filters()
         self.alarms()
 
     def collect_workloads(self) -> None:
@@ -206,16 +214,124 @@ class ServiceCollector:
         for logical_id, _ in self.b.of_type("AWS::CloudWatch::Alarm"):
             props = self.b.properties(logical_id)
             namespaces: list[StrValue] = []
+            metrics: list[AlarmMetric] = []
             if "Namespace" in props:
                 namespaces.append(self.b.string(props["Namespace"]))
-            metrics = self.b.taken_branches(props.get("Metrics"))
-            for query in metrics if isinstance(metrics, list) else []:
+                metrics.append(AlarmMetric(namespaces[-1], self.metric_name(props)))
+            queries = self.b.taken_branches(props.get("Metrics"))
+            for query in queries if isinstance(queries, list) else []:
                 stat = query.get("MetricStat") if isinstance(query, Mapping) else None
                 metric = stat.get("Metric") if isinstance(stat, Mapping) else None
                 if isinstance(metric, Mapping) and "Namespace" in metric:
                     namespaces.append(self.b.string(metric["Namespace"]))
+                    metrics.append(AlarmMetric(namespaces[-1], self.metric_name(metric)))
             treat = (self.b.string(props["TreatMissingData"]) if "TreatMissingData" in props
                      else None)
-            self.model.alarms[logical_id] = Alarm(
-                logical_id, self.b.location(logical_id), namespaces, treat,
-                self.b.loaded.property_line(logical_id, "TreatMissingData"))
+            alarm = Alarm(logical_id, self.b.location(logical_id), namespaces, treat,
+                          self.b.loaded.property_line(logical_id, "TreatMissingData"),
+                          metrics,
+                          arn=self.b.resolver.as_string(
+                              self.b.resolver.get_att(logical_id, "Arn")))
+            self.alarm_actions(alarm, props)
+            self.model.alarms[logical_id] = alarm
+
+    def metric_name(self, props: Mapping[str, Any]) -> StrValue:
+        if "MetricName" not in props:
+            return Unknown("the metric has no MetricName")
+        return self.b.string(props["MetricName"])
+
+    def alarm_actions(self, alarm: Alarm, props: Mapping[str, Any]) -> None:
+        """The topics the alarm notifies, and whether it acts on INSUFFICIENT_DATA."""
+        if self.b.resolve(props.get("ActionsEnabled", True)) in (False, "false", "False"):
+            return
+        for key in ALARM_ACTIONS:
+            if key not in props:
+                continue
+            node = self.b.taken_branches(props[key])
+            resolved = self.b.resolve(node)
+            if key == "InsufficientDataActions":
+                alarm.insufficient_data_actions = (
+                    bool(resolved) if isinstance(resolved, list)
+                    else Unknown("InsufficientDataActions is not known statically"))
+            for item in node if isinstance(node, list) else [node]:
+                topic = self.b.linked(item, SNS_TOPIC)
+                if topic is not None and topic not in alarm.topics:
+                    alarm.topics.append(topic)
+                    alarm.actions_line = alarm.actions_line or self.b.loaded.property_line(
+                        alarm.id, key)
+
+    def metric_filters(self) -> None:
+        for logical_id, _ in self.b.of_type("AWS::Logs::MetricFilter"):
+            props = self.b.properties(logical_id)
+            name = (self.b.string(props["FilterName"]) if "FilterName" in props
+                    else Unknown(f"generated name of resource {logical_id}"))
+            found = MetricFilter(logical_id, self.b.location(logical_id), name,
+                                 self.b.string(props.get("LogGroupName")))
+            transformations = self.b.taken_branches(props.get("MetricTransformations"))
+            for item in transformations if isinstance(transformations, list) else []:
+                if isinstance(item, Mapping):
+                    found.metrics.append(AlarmMetric(
+                        self.b.string(item.get("MetricNamespace")),
+                        self.b.string(item.get("MetricName"))))
+            if not isinstance(transformations, list):
+                found.metrics.append(AlarmMetric(
+                    Unknown("MetricTransformations is not known statically"),
+                    Unknown("MetricTransformations is not known statically")))
+            self.model.metric_filters[logical_id] = found
+
+    # --- SNS -----------------------------------------------------------------------------
+
+    def sns_topics(self) -> None:
+        for logical_id, _ in self.b.of_type(SNS_TOPIC):
+            props = self.b.properties(logical_id)
+            topic = SnsTopic(logical_id, self.b.location(logical_id),
+                             self.b.resolver.as_string(self.b.resolver.get_att(logical_id,
+                                                                              "TopicArn")))
+            if "KmsMasterKeyId" in props:
+                node = self.b.taken_branches(props["KmsMasterKeyId"])
+                if self.b.resolve(node) is not NO_VALUE:
+                    topic.kms_key = self.topic_key(node)
+                    topic.kms_line = self.b.loaded.property_line(logical_id, "KmsMasterKeyId")
+            self.model.sns_topics[logical_id] = topic
+        for logical_id, _ in self.b.of_type("AWS::SNS::TopicPolicy",
+                                            "AWS::SNS::TopicInlinePolicy"):
+            props = self.b.properties(logical_id)
+            node = self.b.taken_branches(props.get("Topics", props.get("TopicArn")))
+            location = self.b.location(logical_id)
+            policy = None
+            for item in node if isinstance(node, list) else [node]:
+                topic = self.b.linked(item, SNS_TOPIC)
+                if topic is None:
+                    continue
+                if policy is None:  # a Ref to a topic is its ARN, which the model can build
+                    policy = self.b.parse(self.refs_as_strings(props.get("PolicyDocument")),
+                                          f"topic policy {logical_id}", location)
+                self.model.sns_topics[topic].policies.append((policy, location))
+
+    def refs_as_strings(self, node: Any) -> Any:
+        """``node`` resolved, with each resource reference as the string it stands for
+        (partly known or unknown when it cannot be built)."""
+        resolved = self.b.resolve(node)
+
+        def convert(value: Any) -> Any:
+            if isinstance(value, ResourceRef):
+                return self.b.resolver.as_string(value)
+            if isinstance(value, Mapping):
+                return {k: convert(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [convert(v) for v in value]
+            return value
+        return convert(resolved)
+
+    def topic_key(self, node: Any) -> StrValue:
+        """A key of this input (through an alias of this input too), else the text."""
+        key = self.b.linked(node, KMS_KEY)
+        if key is not None:
+            return key
+        alias = self.b.linked(node, KMS_ALIAS)
+        if alias is not None:
+            target = self.b.linked(self.b.properties(alias).get("TargetKeyId"), KMS_KEY)
+            if target is not None:
+                return target
+            return Unknown(f"the target of KMS alias {alias} is not in this template")
+        return self.b.string(node)

@@ -98,7 +98,9 @@ CLOUDFORMATION_TYPES: dict[str, tuple[str, ...]] = {
     "CWL021": ("AWS::ECS::TaskDefinition",),
     "CWL030": ("AWS::Oam::Sink", "AWS::Oam::Link"),
     "CWL040": ("AWS::CloudWatch::Alarm",),
-    "CWL041": (*_WORKLOADS, *_POLICY_BEARING, "AWS::CloudWatch::Alarm"),
+    "CWL041": (*_WORKLOADS, *_POLICY_BEARING, "AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup"),
+    "CWL042": ("AWS::SNS::Topic",),
+    "CWL043": ("AWS::CloudWatch::Alarm",),
 }
 
 _TF_LAMBDA = ("aws_lambda_function",)
@@ -127,7 +129,10 @@ TERRAFORM_TYPES: dict[str, tuple[str, ...]] = {
     "CWL021": ("aws_ecs_task_definition",),
     "CWL030": ("aws_oam_sink", "aws_oam_link"),
     "CWL040": ("aws_cloudwatch_metric_alarm",),
-    "CWL041": (*_TF_WORKLOADS, *_TF_POLICY_BEARING, "aws_cloudwatch_metric_alarm"),
+    "CWL041": (*_TF_WORKLOADS, *_TF_POLICY_BEARING, "aws_cloudwatch_metric_alarm",
+               "aws_cloudwatch_log_group"),
+    "CWL042": ("aws_sns_topic",),
+    "CWL043": ("aws_cloudwatch_metric_alarm",),
 }
 
 #: A Terraform address: module calls, then ``[data.]TYPE.NAME``, each with an optional

@@ -26,6 +26,8 @@ from cwlint.rules.cwl021_ecs_awslogs_denied import EcsAwslogsDenied
 from cwlint.rules.cwl030_oam_sharing_incomplete import OamSharingIncomplete
 from cwlint.rules.cwl040_alarm_silent_on_missing_data import AlarmSilentOnMissingData
 from cwlint.rules.cwl041_reserved_namespace import ReservedNamespace
+from cwlint.rules.cwl042_alarm_topic_unusable import AlarmTopicUnusable
+from cwlint.rules.cwl043_alarm_metric_not_published import AlarmMetricNotPublished
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MetricsPublishDenied,
@@ -46,6 +48,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     OamSharingIncomplete,
     AlarmSilentOnMissingData,
     ReservedNamespace,
+    AlarmTopicUnusable,
+    AlarmMetricNotPublished,
 )
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in ALL_RULES}

@@ -5,21 +5,40 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import WARNING, Finding
+from cwlint.iam.tri import Tri
 from cwlint.model import Alarm, Model
+from cwlint.rules.alarm_metrics import (
+    AGENT_NAMESPACES,
+    aws_service_namespace,
+    from_metric_filter,
+)
 from cwlint.rules.base import Rule
 
 SILENT = ("missing", "notBreaching", "ignore")
 
 
 class AlarmSilentOnMissingData(Rule):
-    """An alarm on a custom-namespace metric treats missing data as `missing` (the
-    default), `notBreaching` or `ignore`, so it stays quiet when publishing breaks.
+    """An alarm on a metric that someone must publish continuously treats missing data as
+    `missing` (the default), `notBreaching` or `ignore`, and has no insufficient-data
+    action, so it stays quiet when publishing breaks.
 
-    Metrics in `AWS/...` namespaces are published by AWS; a custom metric exists only
-    while the workload publishes it. When the role, the namespace, the endpoint or the
-    agent breaks, the datapoints stop, and such an alarm goes to INSUFFICIENT_DATA (or
-    stays OK) instead of ALARM. Metric-math alarms (`Metrics`) are checked on every
-    metric they read.
+    In scope are the metrics whose absence means a publisher broke: a custom namespace (a
+    workload's, or one no resource of the input explains), the CloudWatch agent's
+    (`CWAgent` by default), a Synthetics canary's (`CloudWatchSynthetics`), Container
+    Insights (`ContainerInsights`, `ECS/ContainerInsights`) and Lambda Insights
+    (`LambdaInsights`). When the role, the namespace, the endpoint or the agent breaks,
+    the datapoints stop, and such an alarm goes to INSUFFICIENT_DATA (or stays OK) instead
+    of ALARM. Metric-math alarms (`Metrics`) are checked on every metric they read.
+
+    Out of scope, because missing data there is normal:
+
+    * namespaces AWS services publish on their own schedule (`AWS/...`, and the unprefixed
+      `Glue`, `WAF`, `AmazonMWAA`, `ApplicationSignals`): many publish only when there is
+      activity;
+    * a metric a log metric filter of the input produces (`AWS::Logs::MetricFilter`,
+      `aws_cloudwatch_log_metric_filter`): it has a datapoint only when a log line matches,
+      so `notBreaching` is right there;
+    * an alarm with insufficient-data actions: the missing data already notifies someone.
 
     **Why monitoring goes silent.** Exactly when publishing breaks, nobody is paged.
 
@@ -39,25 +58,27 @@ class AlarmSilentOnMissingData(Rule):
         # no TreatMissingData: missing
     ```
 
-    **Fix (CloudFormation).** `TreatMissingData: breaching`.
+    **Fix (CloudFormation).** `TreatMissingData: breaching`, or an
+    `InsufficientDataActions` entry.
 
     **Fix (Terraform).** `treat_missing_data = "breaching"` on the
-    `aws_cloudwatch_metric_alarm`.
+    `aws_cloudwatch_metric_alarm`, or `insufficient_data_actions`.
     """
 
     id = "CWL040"
     name = "alarm-silent-on-missing-data"
-    title = "Alarm on a custom metric stays quiet when the metric stops"
+    title = "Alarm on a continuously published metric stays quiet when the metric stops"
     severity = WARNING
 
     def subjects(self, model: Model) -> Iterable[str]:
-        """The alarms on a metric of a custom namespace."""
-        return [a.location.resource for a in model.alarms.values() if _custom(a)]
+        """The alarms without insufficient-data actions on a metric whose absence means
+        its publisher broke."""
+        return [a.location.resource for a in model.alarms.values() if _watched(model, a)]
 
     def check(self, model: Model) -> Iterable[Finding]:
         for alarm in model.alarms.values():
-            custom = _custom(alarm)
-            if not custom:
+            watched = _watched(model, alarm)
+            if not watched:
                 continue
             treat = alarm.treat_missing_data
             if treat is not None and (not isinstance(treat, str) or treat not in SILENT):
@@ -66,13 +87,29 @@ class AlarmSilentOnMissingData(Rule):
             yield Finding.at(
                 alarm.location.at(alarm.treat_missing_data_line if treat is not None else None),
                 self.id, self.severity,
-                f"alarm {alarm.id} on custom namespace {', '.join(sorted(set(custom)))} treats "
-                f"missing data as {shown}: it will not fire when publishing stops",
+                f"alarm {alarm.id} on {', '.join(watched)} treats missing data as {shown} and "
+                "has no insufficient-data action: it will not fire when publishing stops",
                 fix=f"Set TreatMissingData: breaching on {alarm.id} "
-                "(Terraform: treat_missing_data = \"breaching\")",
+                "(Terraform: treat_missing_data = \"breaching\"), or add an insufficient-data "
+                "action",
             )
 
 
-def _custom(alarm: Alarm) -> list[str]:
-    """The alarm's namespaces that are not AWS services' own."""
-    return [n for n in alarm.namespaces if isinstance(n, str) and not n.startswith("AWS/")]
+def _watched(model: Model, alarm: Alarm) -> list[str]:
+    """The alarm's metrics whose absence means their publisher broke (empty when it
+    notifies on INSUFFICIENT_DATA, or may)."""
+    if alarm.insufficient_data_actions is not False:
+        return []
+    found: list[str] = []
+    for metric in alarm.metrics:
+        if not isinstance(metric.namespace, str) or aws_service_namespace(metric.namespace):
+            continue
+        if from_metric_filter(model, metric) is not Tri.NO:
+            continue
+        kind = "namespace" if metric.namespace in AGENT_NAMESPACES else "custom namespace"
+        shown = f"{kind} {metric.namespace}"
+        if isinstance(metric.name, str):
+            shown += f" (metric {metric.name})"
+        if shown not in found:
+            found.append(shown)
+    return found

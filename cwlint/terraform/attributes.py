@@ -44,9 +44,9 @@ def computed_attribute(mode: str, rtype: str, attribute: str, get: Getter, addre
     arn_of = _ARNS.get(rtype)
     if arn_of is None:
         return None
-    name_attribute = "function_name" if rtype == "aws_lambda_function" else "name"
+    name_attribute = _NAME_ATTRIBUTES.get(rtype, "name")
     name = _name(get, address, name_attribute)
-    if attribute == "arn" or (attribute == "id" and rtype == "aws_iam_policy"):
+    if attribute == "arn" or (attribute == "id" and rtype in _ID_IS_ARN):
         return arn_of(env, get, name)
     if attribute in (name_attribute, "id"):
         return name
@@ -89,6 +89,19 @@ def _parameter_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
                    name])
 
 
+def _sns_topic_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
+    return concat([f"arn:{env.partition}:sns:{env.region}:{env.account_id}:", name])
+
+
+def _alarm_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
+    return concat([f"arn:{env.partition}:cloudwatch:{env.region}:{env.account_id}:alarm:",
+                   name])
+
+
+_NAME_ATTRIBUTES = {"aws_lambda_function": "function_name",
+                    "aws_cloudwatch_metric_alarm": "alarm_name"}
+_ID_IS_ARN = ("aws_iam_policy", "aws_sns_topic")
+
 _ARNS: dict[str, Callable[[Environment, Getter, StrValue], StrValue]] = {
     "aws_iam_role": _iam_arn("role"),
     "aws_iam_policy": _iam_arn("policy"),
@@ -96,6 +109,8 @@ _ARNS: dict[str, Callable[[Environment, Getter, StrValue], StrValue]] = {
     "aws_cloudwatch_log_group": _log_group_arn,
     "aws_lambda_function": _lambda_arn,
     "aws_ssm_parameter": _parameter_arn,
+    "aws_sns_topic": _sns_topic_arn,
+    "aws_cloudwatch_metric_alarm": _alarm_arn,
 }
 
 

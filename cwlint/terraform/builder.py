@@ -343,6 +343,10 @@ class TerraformBuilder:
             body = resource.body
             role = Role(resource.address, resource.location, text(self.attribute(resource, "name")),
                         text(self.attribute(resource, "arn")))
+            if body.get("assume_role_policy") not in (None, ""):
+                role.trust = self.document(body["assume_role_policy"],
+                                           f"trust policy of {resource.address}",
+                                           resource.location, require_resource=False)
             self.inline_policies(role, resource)
             arns = body.get("managed_policy_arns")
             if isinstance(arns, list):

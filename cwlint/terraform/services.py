@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from cwlint.model import (
     Alarm,
+    AlarmMetric,
     KmsKey,
     LogDriver,
+    MetricFilter,
     MetricSignal,
     OamLink,
     OamSink,
     Placement,
+    SnsTopic,
     Workload,
 )
 from cwlint.signals import metric_namespace_variables
@@ -29,7 +32,7 @@ from cwlint.terraform.builder import text
 from cwlint.terraform.network import flag
 from cwlint.terraform.resources import TfResource
 from cwlint.terraform.values import json_document
-from cwlint.values import StrValue, Unknown
+from cwlint.values import Partial, StrValue, Unknown
 
 if TYPE_CHECKING:
     from cwlint.terraform.builder import TerraformBuilder
@@ -53,6 +56,8 @@ class ServiceBuilder:
         self.kms_keys()
         self.log_group_keys()
         self.oam()
+        self.sns_topics()
+        self.metric_filters()
         self.alarms()
 
     def collect_workloads(self) -> None:
@@ -205,16 +210,99 @@ class ServiceBuilder:
         for resource in self.b.of_type("aws_cloudwatch_metric_alarm"):
             body = resource.body
             namespaces: list[StrValue] = []
+            metrics: list[AlarmMetric] = []
             if body.get("namespace") not in (None, ""):
                 namespaces.append(text(body["namespace"]))
+                metrics.append(AlarmMetric(namespaces[-1], _metric_name(body)))
             for query in body.blocks("metric_query"):
                 for metric in query.blocks("metric"):
                     if metric.get("namespace") not in (None, ""):
                         namespaces.append(text(metric["namespace"]))
+                        metrics.append(AlarmMetric(namespaces[-1], _metric_name(metric)))
             treat = body.get("treat_missing_data")
             if resource.is_set("treat_missing_data") is False or treat in (None, ""):
                 treat_value: StrValue | None = None
             else:
                 treat_value = text(treat)
-            self.model.alarms[resource.address] = Alarm(resource.address, resource.location,
-                                                        namespaces, treat_value)
+            alarm = Alarm(resource.address, resource.location, namespaces, treat_value,
+                          metrics=metrics, arn=text(self.b.attribute(resource, "arn")))
+            self.alarm_actions(alarm, resource)
+            self.model.alarms[resource.address] = alarm
+
+    def alarm_actions(self, alarm: Alarm, resource: TfResource) -> None:
+        """The topics the alarm notifies, and whether it acts on INSUFFICIENT_DATA."""
+        body = resource.body
+        if body.get("actions_enabled") is False:
+            return
+        for key in ("alarm_actions", "ok_actions", "insufficient_data_actions"):
+            value = body.get(key)
+            if key == "insufficient_data_actions":
+                alarm.insufficient_data_actions = (
+                    Unknown("insufficient_data_actions is known only after apply")
+                    if isinstance(value, (Unknown, Partial)) else bool(value))
+            if value in (None, "", []):
+                continue
+            for topic in self.b.link_list(body, key, self.b.typed("aws_sns_topic"),
+                                          ["aws_sns_topic"], "SNS topic"):
+                if isinstance(topic, str) and topic in self.model.sns_topics and \
+                        topic not in alarm.topics:
+                    alarm.topics.append(topic)
+
+    def metric_filters(self) -> None:
+        for resource in self.b.of_type("aws_cloudwatch_log_metric_filter"):
+            body = resource.body
+            found = MetricFilter(resource.address, resource.location, text(body.get("name")),
+                                 text(body.get("log_group_name")))
+            for transformation in body.blocks("metric_transformation"):
+                found.metrics.append(AlarmMetric(text(transformation.get("namespace")),
+                                                 text(transformation.get("name"))))
+            self.model.metric_filters[resource.address] = found
+
+    # --- SNS -----------------------------------------------------------------------------
+
+    def sns_topics(self) -> None:
+        topic_of = self.b.typed("aws_sns_topic")
+        for resource in self.b.of_type("aws_sns_topic"):
+            body = resource.body
+            topic = SnsTopic(resource.address, resource.location,
+                             text(self.b.attribute(resource, "arn")))
+            if body.get("kms_master_key_id") not in (None, ""):
+                topic.kms_key = self.topic_key(body)
+            if body.get("policy") not in (None, ""):
+                topic.policies.append((self.b.document(
+                    body["policy"], f"policy of {resource.address}", resource.location),
+                    resource.location))
+            self.model.sns_topics[resource.address] = topic
+        for resource in self.b.of_type("aws_sns_topic_policy"):
+            linked = self.b.link_one(resource.body, "arn", topic_of, ["aws_sns_topic"],
+                                     "SNS topic")
+            if isinstance(linked, str) and linked in self.model.sns_topics and \
+                    resource.body.get("policy") not in (None, ""):
+                self.model.sns_topics[linked].policies.append((self.b.document(
+                    resource.body["policy"], f"topic policy {resource.address}",
+                    resource.location), resource.location))
+
+    def topic_key(self, body: Any) -> StrValue:
+        """A key of this input (through an alias of this input too), else the text."""
+        def key_or_alias(resource: TfResource, attribute: str) -> str | None:
+            if resource.type in ("aws_kms_key", "aws_kms_alias"):
+                return resource.address
+            return None
+
+        linked = self.b.link_one(body, "kms_master_key_id", key_or_alias,
+                                 ["aws_kms_key", "aws_kms_alias"], "KMS key")
+        if isinstance(linked, str) and linked in self.b.by_address and \
+                self.b.by_address[linked].type == "aws_kms_alias":
+            alias = self.b.by_address[linked]
+            target = self.b.link_one(alias.body, "target_key_id", self.key_id,
+                                     ["aws_kms_key"], "KMS key")
+            return target if target is not None else Unknown(
+                f"the target of KMS alias {linked} is not set")
+        if isinstance(linked, Unknown) and isinstance(body.get("kms_master_key_id"), str):
+            return str(body["kms_master_key_id"])  # a key or alias from outside the input
+        return linked if linked is not None else Unknown("the KMS key is not known")
+
+
+def _metric_name(block: Any) -> StrValue:
+    name = block.get("metric_name")
+    return text(name) if name not in (None, "") else Unknown("the metric has no metric_name")
