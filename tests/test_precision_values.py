@@ -29,7 +29,7 @@ CASES: dict[str, dict[str, Expected]] = {
         "terraform": {("CWL020", "info", "aws_cloudwatch_log_group.app")},
         "plan.json": {("CWL020", "info", "aws_cloudwatch_log_group.app")},
     },
-    "cwl020/near-miss-global-principal-describe-only": {
+    "cwl020/fail-global-principal-describe-only": {
         "template.yaml": {("CWL020", "error", "AppLogGroup")},
         "terraform": {("CWL020", "error", "aws_cloudwatch_log_group.app")},
         "plan.json": {("CWL020", "error", "aws_cloudwatch_log_group.app")},
@@ -64,7 +64,7 @@ CASES: dict[str, dict[str, Expected]] = {
         "terraform": {("CWL030", "info", "aws_oam_sink.monitoring")},
         "plan.json": {("CWL030", "info", "aws_oam_sink.monitoring")},
     },
-    "cwl030/near-miss-org-id-traces-only": {
+    "cwl030/fail-org-id-traces-only": {
         "template.yaml": {("CWL030", "error", "Sink")},
         "terraform": {("CWL030", "error", "aws_oam_sink.monitoring")},
         "plan.json": {("CWL030", "error", "aws_oam_sink.monitoring")},
@@ -123,7 +123,7 @@ CASES: dict[str, dict[str, Expected]] = {
     },
     # conditions that exclude each other: impossible branches are not analysed
     "cwl004/pass-exclusive-conditions": {"template.yaml": set()},
-    "cwl004/near-miss-conditions-both-false": {
+    "cwl004/fail-conditions-both-false": {
         "template.yaml": {("CWL004", "error", "OrdersFunction")},
     },
 }
