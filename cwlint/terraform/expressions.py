@@ -267,15 +267,14 @@ class Evaluator:
         """``templatefile``: the template's text rendered with only ``variables`` (and
         functions) in scope, as Terraform renders it."""
         # imported here: plan inputs evaluate expressions without loading the HCL parser
-        from cwlint.terraform.hcl import parse_expression
+        from cwlint.terraform.hcl import parse_template
         from cwlint.terraform.syntax import HclError
-        from cwlint.terraform.templates import parse_template
 
         try:
-            parts = parse_template(text, 1, False, parse_expression)
+            template = parse_template(text, 1)
         except HclError as exc:
             return Unknown(f"templatefile() cannot parse its template ({exc})")
-        return self._Template(Template(1, parts), Scope(_TemplateNames(), dict(variables)))
+        return self._Template(template, Scope(_TemplateNames(), dict(variables)))
 
     def _Unary(self, expr: Unary, scope: Scope) -> Any:
         value = plain(self.evaluate(expr.operand, scope))
