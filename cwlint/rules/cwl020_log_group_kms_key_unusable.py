@@ -122,8 +122,8 @@ class LogGroupKmsKeyUnusable(Rule):
                 location, self.id, INFO,
                 f"the key policy of {key.id} admits {GLOBAL_LOGS_PRINCIPAL} but not the "
                 f"regional {service} that AWS documents for log group {group.id}: cannot "
-                "tell whether CloudWatch Logs can use the key", related,
-                f"Name {service} in the key policy of {key.id}")
+                f"tell whether CloudWatch Logs can use the key (naming {service} too "
+                "removes the doubt)", related)
         elif denied:
             yield Finding.at(
                 location, self.id, self.severity,
