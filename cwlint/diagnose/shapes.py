@@ -198,7 +198,7 @@ _WRITERS = (("cloudwatch-agent", _first('EWID"', _AGENT)),
             ("cloudformation", _first("CURHAcs", _CLOUDFORMATION)))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=1)  # the text being parsed
 def _writer_marks(text: str) -> dict[str, tuple[list[int], list[int]]]:
     marks: dict[str, tuple[list[int], list[int]]] = {}
     for name, pattern in _WRITERS:
