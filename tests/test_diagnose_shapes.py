@@ -495,6 +495,13 @@ def test_rule_ids_are_designed_and_registered_or_marked() -> None:
             assert registered.name == name, rule_id
 
 
+def test_every_service_error_prints() -> None:
+    from cwlint.diagnose.incident import PROBLEMS
+    from cwlint.diagnose.report import _PROBLEM_WORDS
+
+    assert set(PROBLEMS) == set(_PROBLEM_WORDS)
+
+
 def test_statement_fix_renders_service_and_aws_principals() -> None:
     fix = statement_fix("x", {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/r"},
                               "Action": "sns:Publish", "Resource": TOPIC})
