@@ -108,3 +108,25 @@ def test_service_errors_through_the_command(entry_id: str) -> None:
     text = cwlint("-", stdin=entry["message"])
     assert text.returncode == 0, text.stderr
     assert f"1) {entry['expect']['top']} " in text.stdout
+
+
+def test_spliced_messages_never_break_the_reports() -> None:
+    """Halves of two messages glued together (as a paste cut short gives): whatever is
+    recognised prints, in both formats."""
+    import random
+
+    from cwlint.diagnose.diagnosis import diagnose
+    from cwlint.diagnose.report import to_json, to_text
+
+    messages = [e["message"] for e in ENTRIES]
+    rng = random.Random(7)
+    found = 0
+    for _ in range(400):
+        first, second = rng.choice(messages), rng.choice(messages)
+        text = (first[:rng.randrange(len(first) + 1)] + rng.choice(["", "\n", '"', "...", " "])
+                + second[rng.randrange(len(second) + 1):])
+        result = diagnose(text)
+        to_text(result)
+        json.loads(to_json(result, {"source": "argument", "file": None}))
+        found += len(result.diagnoses)
+    assert found > 100

@@ -109,6 +109,22 @@ def test_ecs_reason_cut_after_the_principal() -> None:
     assert "app-exec-role" in diagnosis.causes[0].summary
 
 
+@pytest.mark.parametrize("text", [
+    "failed to create Cloudwatch log stream: operation error CloudWatch Logs: CreateLogStream, "
+    "https response error StatusCode: 400, RequestID: r, api error AccessDeniedException: User: "
+    "arn:aws:sts::xxxx:assumed-role/app-exec-role/0123456789abcdef...",
+    "An error occurred (AccessDeniedException) when calling the CreateLogStream operation: User: "
+    "arn:aws:sts::xxxx:assumed-role/app-exec-role/0123456789abcdef...",
+])
+def test_a_message_cut_after_the_principal_behind_an_envelope(text: str) -> None:
+    incident = one(text).incident
+    assert isinstance(incident, AccessDenied)
+    assert incident.action == "logs:CreateLogStream"
+    assert incident.principal is not None
+    assert (incident.principal.role_name, incident.principal.session) == ("app-exec-role",
+                                                                          "0123456789abcdef")
+
+
 def test_ecs_session_named_after_an_instance_is_still_ecs() -> None:
     text = ("CannotStartContainerError: Error response from daemon: failed to initialize logging "
             "driver: failed to create Cloudwatch log stream: AccessDeniedException: "
@@ -477,6 +493,13 @@ def test_rule_ids_are_designed_and_registered_or_marked() -> None:
             assert rule_id in NOT_YET_REGISTERED, rule_id
         else:
             assert registered.name == name, rule_id
+
+
+def test_every_service_error_prints() -> None:
+    from cwlint.diagnose.incident import PROBLEMS
+    from cwlint.diagnose.report import _PROBLEM_WORDS
+
+    assert set(PROBLEMS) == set(_PROBLEM_WORDS)
 
 
 def test_statement_fix_renders_service_and_aws_principals() -> None:

@@ -89,7 +89,9 @@ def find_carried(text: str, taken: Spans) -> list[Match]:
 
 
 def _ecs_cut_short(text: str) -> list[Match]:
-    out = []
+    out: list[Match] = []
+    if "loudwatch log" not in text and "LOUDWATCH LOG" not in text:
+        return out
     for match in _ECS_CUT.finditer(text):
         operation = "CreateLogStream" if match["what"].lower() == "stream" else "CreateLogGroup"
         env = envelope(text, match.start(), match.end())
@@ -105,7 +107,9 @@ def _ecs_cut_short(text: str) -> list[Match]:
 
 
 def _http_403(text: str) -> list[Match]:
-    out = []
+    out: list[Match] = []
+    if "Action=" not in text:
+        return out
     for match in _HTTP_403.finditer(text):
         service = "cloudwatch" if match["endpoint"] == "monitoring" else "logs"
         action = actions.canonical(f"{service}:{match['op']}")

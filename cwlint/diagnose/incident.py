@@ -24,6 +24,8 @@ ALARM_ACTION_FAILED = "alarm_action_failed"
 DELIVERY_POLICY_MISSING = "log_delivery_policy_missing"
 APIGATEWAY_ROLE_MISSING = "apigateway_logs_role_missing"
 LOG_GROUP_MISSING = "log_group_missing"
+PROBLEMS = (KMS_KEY_UNUSABLE, RESERVED_LOG_GROUP, ALARM_ACTION_FAILED, DELIVERY_POLICY_MISSING,
+            APIGATEWAY_ROLE_MISSING, LOG_GROUP_MISSING)
 # Why an alarm action failed, when the message says.
 TOPIC_KEY = "topic_key"
 TOPIC_POLICY = "topic_policy"

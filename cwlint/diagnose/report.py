@@ -21,6 +21,9 @@ _PROBLEM_WORDS = {
     "log_group_kms_key_unusable": "log group KMS key unusable",
     "reserved_log_group": "reserved log group name",
     "alarm_action_failed": "alarm action failed",
+    "log_delivery_policy_missing": "log delivery refused by the log group's resource policy",
+    "apigateway_logs_role_missing": "API Gateway logging role not set",
+    "log_group_missing": "log group does not exist",
 }
 _FAILURE_WORDS = {
     "connect_timeout": "connect timeout",
@@ -83,7 +86,8 @@ def _headline(number: int, incident: AccessDenied | NetworkFailure | ServiceErro
     sources = f"  [{', '.join(incident.sources)}]" if incident.sources else ""
     if isinstance(incident, ServiceError):
         on = incident.resource or incident.log_group
-        return f"{number}. {_PROBLEM_WORDS[incident.problem]}{f': {on}' if on else ''}{sources}"
+        words = _PROBLEM_WORDS.get(incident.problem, incident.problem)
+        return f"{number}. {words}{f': {on}' if on else ''}{sources}"
     if isinstance(incident, AccessDenied):
         code = incident.error_code or "AccessDenied"
         on = f" on {incident.resource}" if incident.resource else ""

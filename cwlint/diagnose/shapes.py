@@ -32,6 +32,8 @@ what it found.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -115,7 +117,6 @@ def envelope(text: str, start: int, end: int, floor: int = 0) -> Envelope:
     end of the previous message) is read."""
     before = text[max(floor, start - BEFORE):start]
     after = text[end:end + AFTER]
-    around = before + text[start:end] + after
     sources: list[str] = []
     code = operation = service = request_id = None
     status: int | None = None
@@ -174,23 +175,47 @@ def envelope(text: str, start: int, end: int, floor: int = 0) -> Envelope:
             code = bare["code"]
             if not sources:
                 sources.append("sdk")
-    if _AGENT.search(around):
-        sources.append("cloudwatch-agent")
-    if _LAMBDA.search(around):
-        sources.append("lambda")
-    if _ECS.search(around):
-        sources.append("ecs")
-    if _FIRELENS.search(around):
-        sources.append("firelens")
-    if _FLUENT_BIT.search(around):
-        sources.append("fluent-bit")
-    if _CLOUDTRAIL.search(around):
-        sources.append("cloudtrail")
-    if _TERRAFORM.search(around):
-        sources.append("terraform")
-    if _CLOUDFORMATION.search(around):
-        sources.append("cloudformation")
+    lo, hi = max(floor, start - BEFORE), end + AFTER
+    sources += [name for name, _ in _WRITERS if _marked(text, name, lo, hi)]
     return Envelope(tuple(dict.fromkeys(sources)), code, operation, service, status, request_id)
+
+
+# Who wrote the text around a message: each marker is found once per text (a long log holds
+# thousands of messages) and looked up by position.
+def _first(chars: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` tried only where one of the characters its matches begin with stands: an
+    alternation is otherwise tried in full at every position of a long log."""
+    return re.compile(rf"(?=[{re.escape(chars)}])(?:{pattern.pattern})", pattern.flags)
+
+
+_WRITERS = (("cloudwatch-agent", _first('EWID"', _AGENT)),
+            ("lambda", _first('[ISR/"', _LAMBDA)),
+            ("ecs", _first('fCRa"', _ECS)),
+            ("firelens", _first("Ffl", _FIRELENS)),
+            ("fluent-bit", _first("[Ff", _FLUENT_BIT)),
+            ("cloudtrail", _CLOUDTRAIL),
+            ("terraform", _first("Ew*.Tt", _TERRAFORM)),
+            ("cloudformation", _first("CURHAcs", _CLOUDFORMATION)))
+
+
+@functools.lru_cache(maxsize=1)  # the text being parsed
+def _writer_marks(text: str) -> dict[str, tuple[list[int], list[int]]]:
+    marks: dict[str, tuple[list[int], list[int]]] = {}
+    for name, pattern in _WRITERS:
+        found = list(pattern.finditer(text))
+        marks[name] = ([m.start() for m in found], [m.end() for m in found])
+    return marks
+
+
+def _marked(text: str, name: str, lo: int, hi: int) -> bool:
+    """Whether a ``name`` marker lies wholly within ``text[lo:hi]``."""
+    starts, ends = _writer_marks(text)[name]
+    index = bisect.bisect_left(starts, lo)
+    while index < len(starts) and starts[index] < hi:
+        if ends[index] <= hi:
+            return True
+        index += 1
+    return False
 
 
 def _looks_like_code(word: str) -> bool:
