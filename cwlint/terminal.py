@@ -72,10 +72,13 @@ class Progress:
     def _run(self) -> None:
         if self._stop.wait(self.delay):
             return
+        drawn = None
         while not self._stop.is_set():
-            if self.state is not None:
-                self._write("\r\033[K" + line(*self.state, _columns(self.stream) - 1))
+            state = self.state
+            if state is not None and state != drawn:  # redrawn only when it changes
+                self._write("\r\033[K" + line(*state, _columns(self.stream) - 1))
                 self.shown = True
+                drawn = state
             self._stop.wait(self.interval)
 
     def _write(self, text: str) -> None:
