@@ -14,8 +14,8 @@ from cwlint.columns import template_columns
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = "fixtures/demo/orders-service.yaml"
 JSON_TEMPLATE = "fixtures/cfn/loader/plain.json"
-HCL_MODULE = ROOT / "fixtures/terraform/hcl/cwl001-fail-env-namespace"
-PLAN = "fixtures/terraform/plan/cwl001-fail-env-namespace.json"
+HCL_MODULE = ROOT / "fixtures/cwl001/fail-env-namespace/terraform"
+PLAN = "fixtures/cwl001/fail-env-namespace/plan.json"
 
 
 def cwlint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

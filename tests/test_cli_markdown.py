@@ -20,7 +20,7 @@ from cwlint.rules import DOCUMENTED_BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = "fixtures/demo/orders-service.yaml"
-CLEAN = "fixtures/cfn/cwl001/pass-env-namespace.yaml"
+CLEAN = "fixtures/cwl001/pass-env-namespace/template.yaml"
 
 
 def cwlint(*args: str) -> subprocess.CompletedProcess[str]:
@@ -106,8 +106,8 @@ def test_demo_report_structure_and_links() -> None:
 
 
 def test_deterministic() -> None:
-    first = cwlint("scan", "--format", "markdown", DEMO, "fixtures/terraform/plan").stdout
-    assert first == cwlint("scan", "--format", "markdown", "fixtures/terraform/plan",
+    first = cwlint("scan", "--format", "markdown", DEMO, "fixtures/cwl003").stdout
+    assert first == cwlint("scan", "--format", "markdown", "fixtures/cwl003",
                            DEMO).stdout
 
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["fixtures/demo", "fixtures/gate",
-          "fixtures/terraform/plan/cwl001-fail-env-namespace.json"]
+          "fixtures/cwl001/fail-env-namespace/plan.json"]
 
 
 def cwlint(*args: str) -> subprocess.CompletedProcess[str]:

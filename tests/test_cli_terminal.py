@@ -111,7 +111,8 @@ def many_inputs(tmp_path: Path) -> Path:
     tree = tmp_path / "tree"
     for copy in range(3):
         shutil.copytree(ROOT / "fixtures/cfn", tree / f"cfn{copy}")
-        shutil.copytree(ROOT / "fixtures/terraform/hcl", tree / f"hcl{copy}")
+        shutil.copytree(ROOT / "fixtures/cwl010", tree / f"cwl010-{copy}")
+        shutil.copytree(ROOT / "fixtures/gate", tree / f"gate{copy}")  # warnings after the scan
     return tree
 
 
