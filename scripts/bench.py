@@ -20,7 +20,11 @@ What it measures, in one run (progress goes to stderr, the tables to stdout):
    module directory (``--kind hcl``), ``--scale-kinds`` choosing which; for those, parse
    is reading the input into resources (the plan's JSON and ``plan_resources``, or the
    ``.tf`` files and module evaluation).
-3. **Profile**: cProfile of the largest scale case (the hot spots by own time and the
+3. **Terraform**: ``checkov -d MODULE --framework terraform`` against ``cwlint scan
+   MODULE`` on a real Terraform repository of the corpus (terraform-aws-lambda, every
+   module directory in it), and, from section 2, each size's Terraform module directory
+   against the plan JSON of the same stack (wall time ratio, and the module's peak RSS).
+4. **Profile**: cProfile of the largest scale case (the hot spots by own time and the
    cwlint functions by cumulative time), what imports cost at start-up, and how much
    of the scan is Python's cyclic garbage collector.
 
@@ -64,6 +68,10 @@ TARGET_SPEEDUP = 10.0
 TARGET_10K_SECONDS = 2.0
 TARGET_10K_MB = 300.0
 TARGET_10K_1K_RATIO = 12.0
+#: Targets from the "Terraform as users install it and write it" issue.
+TARGET_CHECKOV_SPEEDUP = 50.0
+TARGET_HCL_PLAN_RATIO = 1.5
+DEFAULT_TF_MODULE = Path("/work/shared/corpus/tf/terraform-aws-modules__terraform-aws-lambda")
 
 
 def log(message: str) -> None:
@@ -614,7 +622,113 @@ def scale_one(args: argparse.Namespace, workdir: Path, cwlint: str, kind: str,
     return result
 
 
-# --- 3. profile -----------------------------------------------------------------------
+# --- 3. terraform ---------------------------------------------------------------------
+
+
+@dataclass
+class TerraformResults:
+    """checkov and cwlint on one Terraform repository (``tf_files`` ``.tf`` files)."""
+
+    module: Path
+    tf_files: int
+    cwlint: ToolRun
+    checkov: ToolRun | None
+    checkov_note: str = ""
+
+
+def checkov_output(run: Run, label: str, into: ToolRun) -> None:
+    """Check one ``checkov -o json`` run (exit 1 means failed checks)."""
+    into.returncodes.add(run.returncode)
+    if run.returncode not in (0, 1):
+        into.problems.append(f"{label}: exit code {run.returncode}: {_tail(run.stderr)}")
+    try:
+        report = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        into.problems.append(f"{label}: stdout is not JSON: {_tail(run.stdout or run.stderr)}")
+        return
+    for part in report if isinstance(report, list) else [report]:
+        summary = part.get("summary", {}) if isinstance(part, dict) else {}
+        into.results += int(summary.get("failed", 0)) + int(summary.get("passed", 0))
+        into.errors += int(summary.get("parsing_errors", 0))
+
+
+def bench_terraform(args: argparse.Namespace, workdir: Path) -> TerraformResults | None:
+    """Section 3: checkov against cwlint on a Terraform repository."""
+    module = args.tf_module
+    if not module.is_dir():
+        log(f"terraform: no module at {module}: section skipped")
+        return None
+    tf_files = sum(1 for _ in module.rglob("*.tf"))
+    cwlint = tool("cwlint")
+    log(f"terraform: {module.name} ({tf_files} .tf files)")
+    ours = measure_tool("cwlint terraform", [[cwlint, "scan", "--format", "json",
+                                              str(module)]],
+                        args.repeats, workdir, cwlint_output)
+    checkov = Path(args.checkov)
+    if args.skip_checkov or not checkov.exists():
+        note = "skipped" if args.skip_checkov else f"no checkov at {checkov} (make install-checkov)"
+        return TerraformResults(module, tf_files, ours, None, note)
+    theirs = measure_tool("checkov terraform", [[str(checkov), "-d", str(module), "--framework",
+                                                 "terraform", "--quiet", "--compact", "-o",
+                                                 "json"]],
+                          args.checkov_repeats, workdir, checkov_output)
+    return TerraformResults(module, tf_files, ours, theirs)
+
+
+def terraform_table(t: TerraformResults | None, scale: list[ScaleResult],
+                    args: argparse.Namespace) -> list[str]:
+    """Markdown for section 3."""
+    lines = ["### Terraform", ""]
+    if t is not None:
+        lines += [
+            f"`{t.module.name}` of the corpus ({t.tf_files} `.tf` files, every module "
+            "directory in it), each tool as a fresh process over the whole repository; "
+            f"median of {args.repeats} (cwlint) and {args.checkov_repeats} (checkov) runs.",
+            "",
+            "| run | wall | CPU | peak RSS | results |",
+            "|---|---:|---:|---:|---:|",
+            f"| `cwlint scan --format json` | {seconds(t.cwlint.wall)} | "
+            f"{cpu_seconds(t.cwlint.cpu)} | {megabytes(t.cwlint.peak_mb)} | "
+            f"{t.cwlint.results} findings |",
+        ]
+        if t.checkov is not None:
+            lines.append(f"| `checkov -d --framework terraform` | {seconds(t.checkov.wall)} | "
+                         f"{cpu_seconds(t.checkov.cpu)} | {megabytes(t.checkov.peak_mb)} | "
+                         f"{t.checkov.results} checks |")
+            ratio = t.checkov.wall / t.cwlint.wall
+            by_cpu = ""
+            if t.checkov.cpu and t.cwlint.cpu:
+                by_cpu = f", {t.checkov.cpu / t.cwlint.cpu:.0f}× by CPU"
+            met = verdict(ratio >= TARGET_CHECKOV_SPEEDUP)
+            lines += ["", f"checkov / cwlint: {ratio:.0f}× by wall time{by_cpu} (target ≥ "
+                      f"{TARGET_CHECKOV_SPEEDUP:.0f}×: {met})."]
+        else:
+            lines += ["", f"checkov: {t.checkov_note}."]
+    plans = {r.resources: r for r in scale if r.kind == "plan"}
+    pairs = [(r, plans[r.resources]) for r in scale if r.kind == "hcl" and r.resources in plans]
+    if pairs:
+        lines += ["", "The generated stack as a module directory (HCL) against its plan JSON "
+                  "(section 2's runs):", "", "| resources | HCL wall | plan wall | HCL / plan "
+                  "| HCL CPU / plan CPU | HCL peak RSS |", "|---:|---:|---:|---:|---:|---:|"]
+        for hcl, plan in pairs:
+            cpu_ratio = (f"{hcl.cli.cpu / plan.cli.cpu:.2f}" if hcl.cli.cpu and plan.cli.cpu
+                         else "?")
+            lines.append(f"| {hcl.resources:,} | {seconds(hcl.cli.wall)} | "
+                         f"{seconds(plan.cli.wall)} | {hcl.cli.wall / plan.cli.wall:.2f} | "
+                         f"{cpu_ratio} | {megabytes(hcl.cli.peak_mb)} |")
+        big_hcl, big_plan = pairs[-1]
+        ratio = big_hcl.cli.wall / big_plan.cli.wall
+        checks = [f"{big_hcl.resources:,} resources: HCL / plan {ratio:.2f} (target ≤ "
+                  f"{TARGET_HCL_PLAN_RATIO}: {verdict(ratio <= TARGET_HCL_PLAN_RATIO)})"]
+        if big_hcl.cli.peak_mb is not None:
+            met = verdict(big_hcl.cli.peak_mb < TARGET_10K_MB)
+            checks.append(f"HCL peak {megabytes(big_hcl.cli.peak_mb)} (target < "
+                          f"{TARGET_10K_MB:.0f} MB: {met})")
+        lines += ["", "Targets: " + "; ".join(checks) + "."]
+    return lines
+
+
+# --- 4. profile -----------------------------------------------------------------------
 
 
 def profile_mode(path: str, out: str) -> int:
@@ -926,9 +1040,14 @@ def profile_tables(p: ProfileResults, args: argparse.Namespace) -> list[str]:
 
 
 def problems_section(corpus: CorpusResults | None, scale: list[ScaleResult],
-                     profile: ProfileResults | None) -> list[str]:
+                     profile: ProfileResults | None,
+                     terraform: TerraformResults | None = None) -> list[str]:
     """Markdown listing crashes, internal errors and failed measurements (if any)."""
     problems: list[str] = []
+    if terraform is not None:
+        problems += [f"terraform cwlint: {p}" for p in terraform.cwlint.problems]
+        if terraform.checkov is not None:
+            problems += [f"terraform checkov: {p}" for p in terraform.checkov.problems]
     if corpus is not None:
         for label, run in (("cwlint sample", corpus.cwlint), ("cfn-lint sample", corpus.cfn_lint),
                            ("cwlint whole corpus", corpus.full)):
@@ -1001,7 +1120,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="do not scan the whole corpus")
     parser.add_argument("--skip-corpus", action="store_true", help="skip section 1")
     parser.add_argument("--skip-scale", action="store_true", help="skip section 2")
-    parser.add_argument("--skip-profile", action="store_true", help="skip section 3")
+    parser.add_argument("--skip-terraform", action="store_true", help="skip section 3")
+    parser.add_argument("--tf-module", type=Path, default=DEFAULT_TF_MODULE,
+                        help=f"the Terraform repository of section 3 (default "
+                        f"{DEFAULT_TF_MODULE})")
+    parser.add_argument("--checkov", default=str(PROJECT / ".venv-checkov" / "bin" / "checkov"),
+                        help="checkov for section 3 (default: .venv-checkov's)")
+    parser.add_argument("--checkov-repeats", type=int, default=1,
+                        help="checkov runs in section 3 (default 1: minutes each)")
+    parser.add_argument("--skip-checkov", action="store_true", help="do not run checkov")
+    parser.add_argument("--skip-profile", action="store_true", help="skip section 4")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep generated templates and the profile here "
                         "(default: a temporary directory, removed afterwards)")
@@ -1037,6 +1165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workdir.mkdir(parents=True, exist_ok=True)
         corpus = None if args.skip_corpus else bench_corpus(args, workdir)
         scale = [] if args.skip_scale else bench_scale(args, workdir)
+        terraform = None if args.skip_terraform else bench_terraform(args, workdir)
         profile = None if args.skip_profile else bench_profile(args, workdir, scale)
 
         lines = ["## Benchmark", "", *environment_lines(), ""]
@@ -1044,9 +1173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += [*corpus_table(corpus, args), ""]
         if scale:
             lines += [*scale_table(scale, args), ""]
+        if terraform is not None or any(r.kind == "hcl" for r in scale):
+            lines += [*terraform_table(terraform, scale, args), ""]
         if profile is not None:
             lines += [*profile_tables(profile, args), ""]
-        lines += problems_section(corpus, scale, profile)
+        lines += problems_section(corpus, scale, profile, terraform)
         lines += ["", run_footer(started, load_at_start)]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)

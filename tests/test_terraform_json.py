@@ -2,7 +2,9 @@
 with ``.tf`` files in one module, and the files Terraform does not read (``.example.tf``).
 
 The fixtures of ``fixtures/terraform/json/`` were checked with ``terraform validate``
-when they were written.
+when they were written; ``fixtures/terraform/plan-real/`` holds the plans real Terraform
+(1.11, AWS provider 5.100, offline) made of the new fixtures, with
+``scripts/terraform_plans.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from cwlint.terraform.attributes import Environment
 from cwlint.terraform.modules import read_configuration
@@ -105,3 +109,22 @@ def test_hidden_and_backup_files_are_not_configuration(tmp_path: Path) -> None:
     assert (code, report["errors"], report["summary"]["files"]) == (0, [], 0)
     assert [r.address for r in read_configuration(str(module), Environment()).resources] == [
         "aws_sqs_queue.q"]
+
+
+# --- plan twins made with real Terraform (scripts/terraform_plans.py) ------------------
+
+
+PLANS = ROOT / "fixtures" / "terraform" / "plan-real"
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS.glob("*.json")), ids=lambda p: p.stem)
+def test_a_module_and_its_real_plan_give_the_same_findings(plan: Path) -> None:
+    module = next(p for p in (ROOT / "fixtures" / "terraform").glob(f"*/{plan.stem}")
+                  if p.is_dir())
+    found = {}
+    for path in (module, plan):
+        _code, report = scan(path.relative_to(ROOT))
+        assert report["errors"] == []
+        found[path.suffix] = sorted((f["rule_id"], f["severity"], f["resource"])
+                                    for f in report["findings"])
+    assert found[".json"] == found[""]

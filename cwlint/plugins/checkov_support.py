@@ -346,16 +346,17 @@ def terraform_input(scanned_file: str, frame: FrameType | None = None) -> str | 
       ``TFDefinitionKey``), the chain of module calls that led there; its last caller is
       the root module, which ``cwlint scan`` analyses with the module's inputs. Without
       that key, the directory of the file.
-    * None for what cwlint does not read: ``.tf.json``, a module checkov downloaded into
+    * None for what cwlint does not read: a module checkov downloaded into
       ``.terraform/`` (cwlint never fetches modules: its resources are unknown, not
-      passed), a file that cannot be located.
+      passed), a file that cannot be located. (``.tf.json`` files are HCL modules'
+      files like ``.tf`` files.)
     """
     from cwlint.terraform.discovery import module_directory_of
 
     frame = frame or sys._getframe(1)
-    if scanned_file.endswith(".tf.json") or ".terraform" in re.split(r"[/\\]", scanned_file):
+    if ".terraform" in re.split(r"[/\\]", scanned_file):
         return None
-    if scanned_file.endswith(".json"):
+    if scanned_file.endswith(".json") and not scanned_file.endswith(".tf.json"):
         return resolve_scanned_file(scanned_file, frame)
     key = _definition_key(scanned_file, frame)
     path = root_module_file(key) if key is not None else resolve_scanned_file(scanned_file,

@@ -71,6 +71,9 @@ _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">="
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _LITERAL_SPECIAL = re.compile(r"\\|\$\$\{|%%\{")
 _HEREDOC_OPENING = re.compile(rb"<<(-?)([^\s]+)[ \t]*\r?\n")
+#: Expression children that are a whole expression when alone (no operator, no step).
+_SIMPLE_PRIMARIES = frozenset({"literal_value", "template_expr", "collection_value",
+                               "variable_expr", "function_call", "for_expr"})
 #: Tokens that say little about where an error is: the first other token is quoted.
 _STRUCTURAL = frozenset({"{", "}", "(", ")", "[", "]", "=", ",", ":", "block_start",
                          "block_end", "object_start", "object_end", "tuple_start",
@@ -297,7 +300,10 @@ class _Converter:
         """An ``expression`` node."""
         self.deeper(node)
         try:
-            return self.chain(_kids(node), node)
+            kids = _kids(node)
+            if len(kids) == 1 and kids[0].type in _SIMPLE_PRIMARIES:
+                return self.primary(kids[0])  # most expressions: no operator, no step
+            return self.chain(kids, node)
         finally:
             self.depth -= 1
 
@@ -448,6 +454,11 @@ class _Converter:
         """A quoted string: its parts between the opening and closing quotes."""
         kids = node.children
         start, end = kids[0].end_byte, kids[-1].start_byte
+        if len(kids) <= 3 and (len(kids) < 3 or kids[1].type == "template_literal"):
+            text = self.source[start:end].decode("utf-8", "surrogatepass")
+            if _LITERAL_SPECIAL.search(text) is None:  # most strings: literal text only
+                return Template(int(node.start_point[0]) + 1 + self.offset,
+                                (text,) if text else ())
         line = self.line(node)
         return Template(line, self.template_parts(kids[1:-1], start, end, quoted, line))
 
@@ -566,10 +577,9 @@ class _Converter:
     def call(self, node: Any) -> Expr:
         kids = node.named_children
         arguments = next((k for k in kids if k.type == "function_arguments"), None)
-        values = [] if arguments is None else [
-            k for k in arguments.named_children if k.type == "expression"]
-        expand = arguments is not None and any(
-            k.type == "ellipsis" for k in arguments.named_children)
+        parts = [] if arguments is None else arguments.named_children
+        values = [k for k in parts if k.type == "expression"]
+        expand = any(k.type == "ellipsis" for k in parts)
         return Call(self.line(node), self.text(kids[0]),
                     tuple(self.expression(v) for v in values), expand)
 
