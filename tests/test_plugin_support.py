@@ -347,7 +347,7 @@ def test_terraform_input_from_the_runner_frame(tmp_path: Path,
     downloaded.mkdir(parents=True)
     (downloaded / "main.tf").write_text("")
     monkeypatch.chdir(tmp_path)
-    assert terraform_input("/main.tf.json") is None
+    assert terraform_input("/main.tf.json") == "."  # Terraform JSON: its module, like .tf
     assert terraform_input("/.terraform/modules/iam/main.tf") is None  # never fetched
 
 
