@@ -126,7 +126,7 @@ def test_pre_commit_hook_blocks_a_bad_template(hook_source: tuple[Path, Path],
         assert name not in output
 
 
-LOCAL_MODULE = ROOT / "fixtures" / "terraform" / "hcl" / "module-local-app"
+LOCAL_MODULE = ROOT / "fixtures" / "terraform" / "module-local-app" / "terraform"
 
 
 def test_a_changed_child_module_file_is_analysed_through_its_caller(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ CLOUDFORMATION_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 _TF_LAMBDA = ("aws_lambda_function",)
-_TF_INSTANCES = ("aws_instance", "aws_launch_template")
+_TF_INSTANCES = ("aws_instance", "aws_launch_template", "aws_launch_configuration")
 _TF_WORKLOADS = (*_TF_LAMBDA, *_TF_INSTANCES, "aws_ecs_task_definition")
 _TF_POLICY_BEARING = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy")
 _TF_ENDPOINTS = ("aws_vpc_endpoint",)
