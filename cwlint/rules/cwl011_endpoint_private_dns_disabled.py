@@ -78,9 +78,7 @@ class EndpointPrivateDnsDisabled(Rule):
                         f"interface endpoint {endpoint.id} for {endpoint.service} has private "
                         "DNS disabled, so it is unused: the workloads that call "
                         f"{service} from its VPC reach the public endpoint through their "
-                        "internet route",
-                        fix=f"Set PrivateDnsEnabled: true on {endpoint.id} "
-                        "(Terraform: private_dns_enabled = true) to keep the traffic in the VPC",
+                        "internet route (private DNS would keep that traffic in the VPC)",
                     )
                     continue
                 yield Finding.at(
