@@ -395,6 +395,9 @@ class Model:
     alarms: dict[str, Alarm] = field(default_factory=dict)
     private_zones: dict[str, PrivateZone] = field(default_factory=dict)
     metric_filters: dict[str, MetricFilter] = field(default_factory=dict)
+    # Metric filters of the input that this Fn::If scenario leaves out (their Condition is
+    # false): the metrics they produce are still metric-filter metrics.
+    left_out_metric_filters: dict[str, MetricFilter] = field(default_factory=dict)
     sns_topics: dict[str, SnsTopic] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics

@@ -263,21 +263,30 @@ class ServiceCollector:
     def metric_filters(self) -> None:
         for logical_id, _ in self.b.of_type("AWS::Logs::MetricFilter"):
             props = self.b.properties(logical_id)
-            name = (self.b.string(props["FilterName"]) if "FilterName" in props
-                    else Unknown(f"generated name of resource {logical_id}"))
-            found = MetricFilter(logical_id, self.b.location(logical_id), name,
-                                 self.b.string(props.get("LogGroupName")))
-            transformations = self.b.taken_branches(props.get("MetricTransformations"))
-            for item in transformations if isinstance(transformations, list) else []:
-                if isinstance(item, Mapping):
-                    found.metrics.append(AlarmMetric(
-                        self.b.string(item.get("MetricNamespace")),
-                        self.b.string(item.get("MetricName"))))
-            if not isinstance(transformations, list):
+            self.model.metric_filters[logical_id] = self._metric_filter(logical_id, props)
+        for logical_id, resource in self.b.loaded.resources.items():
+            if (isinstance(resource, Mapping) and str(logical_id) not in self.b.resources
+                    and resource.get("Type") == "AWS::Logs::MetricFilter"):
+                props = resource.get("Properties")
+                self.model.left_out_metric_filters[str(logical_id)] = self._metric_filter(
+                    str(logical_id), props if isinstance(props, Mapping) else {})
+
+    def _metric_filter(self, logical_id: str, props: Mapping[str, Any]) -> MetricFilter:
+        name = (self.b.string(props["FilterName"]) if "FilterName" in props
+                else Unknown(f"generated name of resource {logical_id}"))
+        found = MetricFilter(logical_id, self.b.location(logical_id), name,
+                             self.b.string(props.get("LogGroupName")))
+        transformations = self.b.taken_branches(props.get("MetricTransformations"))
+        for item in transformations if isinstance(transformations, list) else []:
+            if isinstance(item, Mapping):
                 found.metrics.append(AlarmMetric(
-                    Unknown("MetricTransformations is not known statically"),
-                    Unknown("MetricTransformations is not known statically")))
-            self.model.metric_filters[logical_id] = found
+                    self.b.string(item.get("MetricNamespace")),
+                    self.b.string(item.get("MetricName"))))
+        if not isinstance(transformations, list):
+            found.metrics.append(AlarmMetric(
+                Unknown("MetricTransformations is not known statically"),
+                Unknown("MetricTransformations is not known statically")))
+        return found
 
     # --- SNS -----------------------------------------------------------------------------
 

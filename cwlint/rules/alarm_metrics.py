@@ -44,10 +44,14 @@ def filter_publishes(metric_filter: MetricFilter, metric: AlarmMetric) -> Tri:
     return result
 
 
-def from_metric_filter(model: Model, metric: AlarmMetric) -> Tri:
-    """Whether a log metric filter of the input publishes the metric."""
+def from_metric_filter(model: Model, metric: AlarmMetric, *, any_scenario: bool = False) -> Tri:
+    """Whether a log metric filter of the input publishes the metric; with
+    ``any_scenario``, also a filter this ``Fn::If`` scenario leaves out."""
     result = Tri.NO
-    for metric_filter in model.metric_filters.values():
+    filters = list(model.metric_filters.values())
+    if any_scenario:
+        filters += model.left_out_metric_filters.values()
+    for metric_filter in filters:
         found = filter_publishes(metric_filter, metric)
         if found is Tri.YES:
             return Tri.YES

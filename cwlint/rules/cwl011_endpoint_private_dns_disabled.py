@@ -28,6 +28,11 @@ class EndpointPrivateDnsDisabled(Rule):
     does: the shared-endpoint hub pattern, where one VPC's endpoints serve many VPCs. Such
     an endpoint is not reported.
 
+    When every workload of the input that calls the service from the endpoint's VPC has a
+    route to the internet from all its subnets (a NAT gateway, or an internet gateway and a
+    public IP), the SDK reaches the public endpoint through that route: the endpoint goes
+    unused but nothing goes silent, so the finding is info.
+
     **Why monitoring goes silent.** The endpoint exists, so the network looks done; the
     calls still time out trying to reach the public address.
 
@@ -67,6 +72,15 @@ class EndpointPrivateDnsDisabled(Rule):
                                  f"cannot tell whether endpoint {endpoint.id} for {service} has "
                                  f"private DNS: {endpoint.private_dns.reason}")
             elif endpoint.private_dns is False and not _zone_resolves(model, endpoint, service):
+                if _callers_reach_internet(model, endpoint, service):
+                    yield Finding.at(
+                        location, self.id, INFO,
+                        f"interface endpoint {endpoint.id} for {endpoint.service} has private "
+                        "DNS disabled, so it is unused: the workloads that call "
+                        f"{service} from its VPC reach the public endpoint through their "
+                        "internet route (private DNS would keep that traffic in the VPC)",
+                    )
+                    continue
                 yield Finding.at(
                     location, self.id, self.severity,
                     f"interface endpoint {endpoint.id} for {endpoint.service} has private DNS "
@@ -75,6 +89,16 @@ class EndpointPrivateDnsDisabled(Rule):
                     fix=f"Set PrivateDnsEnabled: true on {endpoint.id} "
                     "(Terraform: private_dns_enabled = true)",
                 )
+
+
+def _callers_reach_internet(model: Model, endpoint: Endpoint, service: str) -> bool:
+    """Workloads of the input call the service from the endpoint's VPC, and every one of
+    them has a route to the internet from all its subnets."""
+    callers = [p for p in service_paths(model) if p.service == service
+               and (endpoint in p.endpoints
+                    or (endpoint.vpc is not None and p.vpc == endpoint.vpc))]
+    return bool(callers) and all(p.reaches_internet and not p.isolated and not p.unknown
+                                 for p in callers)
 
 
 def _zone_resolves(model: Model, endpoint: Endpoint, service: str) -> bool:

@@ -37,7 +37,9 @@ class AlarmSilentOnMissingData(Rule):
       activity;
     * a metric a log metric filter of the input produces (`AWS::Logs::MetricFilter`,
       `aws_cloudwatch_log_metric_filter`): it has a datapoint only when a log line matches,
-      so `notBreaching` is right there;
+      so `notBreaching` is right there. That holds too where the filter's `Condition`
+      leaves it out and the alarm's does not: the metric is still one a filter produces
+      (the alarm then watches nothing in that case, which `notBreaching` does not change);
     * an alarm with insufficient-data actions: the missing data already notifies someone.
 
     **Why monitoring goes silent.** Exactly when publishing breaks, nobody is paged.
@@ -104,7 +106,7 @@ def _watched(model: Model, alarm: Alarm) -> list[str]:
     for metric in alarm.metrics:
         if not isinstance(metric.namespace, str) or aws_service_namespace(metric.namespace):
             continue
-        if from_metric_filter(model, metric) is not Tri.NO:
+        if from_metric_filter(model, metric, any_scenario=True) is not Tri.NO:
             continue
         kind = "namespace" if metric.namespace in AGENT_NAMESPACES else "custom namespace"
         shown = f"{kind} {metric.namespace}"

@@ -149,12 +149,13 @@ class TerraformBuilder:
     def identities(self, resource: TfResource) -> set[StrValue]:
         """Known ids, ARNs and names by which other resources may name this one; a partly
         known one (``"${var.env}-orders"``) names it when another value is the very same
-        text with the very same unknown pieces."""
+        text with the very same unknown pieces, and so does a wholly unknown one that is a
+        reference (``random_pet.this.id``): the same reference is the same name."""
         if resource.address not in self._identities:
             found: set[StrValue] = set()
             for key in ("id", "arn", "name", "function_name", "key_id"):
                 value = self.attribute(resource, key)
-                if (isinstance(value, str) and value) or isinstance(value, Partial):
+                if (isinstance(value, str) and value) or isinstance(value, (Partial, TfRef)):
                     found.add(value)
             self._identities[resource.address] = found
         return self._identities[resource.address]
@@ -231,7 +232,7 @@ class TerraformBuilder:
             match = self.by_identity(value, resolver, types,
                                      prefer=self.targets(None, refs, resolver))
             return match if match is not None else Unknown(f"{what} {value} is not in this input")
-        if isinstance(value, Partial):
+        if isinstance(value, (Partial, TfRef)):
             match = self.by_identity(value, resolver, types,
                                      prefer=self.targets(None, refs, resolver))
             if match is not None:
