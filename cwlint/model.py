@@ -151,6 +151,8 @@ class Workload:
     execution_role_unknown: Unknown | None = None
     execution_role_line: int | None = None
     log_drivers: list[LogDriver] = field(default_factory=list)
+    # ECS: FireLens outputs to CloudWatch Logs (written with the task role)
+    firelens_outputs: list[LogDriver] = field(default_factory=list)
     # ECS: Fargate tasks need the execution role for awslogs; on EC2 the agent falls back
     # to the container instance's role.
     fargate: bool = False
@@ -187,7 +189,9 @@ class KmsKey:
 
 @dataclass
 class LogDriver:
-    """An ECS container's ``awslogs`` log configuration."""
+    """An ECS container's ``awslogs`` log configuration, or its FireLens (``awsfirelens``)
+    output to CloudWatch Logs (Fluent Bit ``cloudwatch`` / ``cloudwatch_logs``:
+    ``log_group_name``, ``region``, ``auto_create_group``)."""
 
     container: str
     group: StrValue

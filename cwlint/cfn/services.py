@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
+from cwlint.firelens import firelens_output
 from cwlint.model import (
     Alarm,
     AlarmMetric,
@@ -151,6 +152,14 @@ class ServiceCollector:
                 create_group,
                 self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
                                             "LogConfiguration")))
+        if isinstance(config, Mapping) and config.get("LogDriver") == "awsfirelens" and \
+                isinstance(config.get("Options"), Mapping):
+            output = firelens_output(
+                name, config["Options"], self.model.region, self.b.resolver.as_string,
+                self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
+                                            "LogConfiguration"))
+            if output is not None:
+                workload.firelens_outputs.append(output)
         environment = self.b.resolve(container.get("Environment"))
         if isinstance(environment, list):
             variables = {e.get("Name"): e.get("Value") for e in environment

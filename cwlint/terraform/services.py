@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from cwlint.firelens import firelens_output
 from cwlint.model import (
     Alarm,
     AlarmMetric,
@@ -150,6 +151,11 @@ class ServiceBuilder:
                 else Unknown("the container sets no awslogs-group"),
                 text(options.get("awslogs-region", self.model.region)),
                 create_group, None))
+        if isinstance(config, Mapping) and config.get("logDriver") == "awsfirelens" and \
+                isinstance(config.get("options"), Mapping):
+            output = firelens_output(name, config["options"], self.model.region, text, None)
+            if output is not None:
+                workload.firelens_outputs.append(output)
         environment = container.get("environment")
         if isinstance(environment, list):
             variables = {e.get("name"): e.get("value") for e in environment
