@@ -268,6 +268,35 @@ class SnsTopic:
 
 
 @dataclass
+class LogResourcePolicy:
+    """A CloudWatch Logs resource policy (``AWS::Logs::ResourcePolicy``,
+    ``aws_cloudwatch_log_resource_policy``): it applies to every log group of the account
+    and region, whatever its ``Resource`` says."""
+
+    id: str
+    location: Location
+    policy: Policy
+
+
+@dataclass
+class LogDelivery:
+    """An AWS service writing to a log group on its own, admitted by a CloudWatch Logs
+    resource policy: ``service`` is ``eventbridge`` (a rule's log group target) or
+    ``route53`` (a query logging configuration). ``group_arn`` is the group's ARN without
+    a trailing ``:*``; ``group`` the id of that group when the input declares it.
+    ``source_arn`` is what ``aws:SourceArn`` holds when the service writes."""
+
+    id: str
+    location: Location
+    service: str
+    group_arn: StrValue
+    group: str | None = None
+    source_arn: StrValue = ""
+    line: int | None = None
+    what: str = ""  # how messages call it: "EventBridge rule", "EventBridge target", ...
+
+
+@dataclass
 class Route:
     """A route of a route table. ``target`` is the kind of next hop: ``internet-gateway``,
     ``nat-gateway``, ``nat-instance``, ``egress-only-internet-gateway``,
@@ -400,6 +429,8 @@ class Model:
     private_zones: dict[str, PrivateZone] = field(default_factory=dict)
     metric_filters: dict[str, MetricFilter] = field(default_factory=dict)
     sns_topics: dict[str, SnsTopic] = field(default_factory=dict)
+    log_resource_policies: list[LogResourcePolicy] = field(default_factory=list)
+    log_deliveries: list[LogDelivery] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
+from cwlint.cfn.log_delivery import collect_log_deliveries
 from cwlint.firelens import firelens_output
 from cwlint.model import (
     Alarm,
@@ -51,6 +52,7 @@ class ServiceCollector:
         self.sns_topics()
         self.metric_filters()
         self.alarms()
+        collect_log_deliveries(self.b)
 
     def collect_workloads(self) -> None:
         """ECS task definitions, after roles and the network are known."""

@@ -30,6 +30,7 @@ from cwlint.model import (
 )
 from cwlint.signals import metric_namespace_variables
 from cwlint.terraform.builder import text
+from cwlint.terraform.log_delivery import collect_log_deliveries
 from cwlint.terraform.network import flag
 from cwlint.terraform.resources import TfResource
 from cwlint.terraform.values import json_document
@@ -60,6 +61,7 @@ class ServiceBuilder:
         self.sns_topics()
         self.metric_filters()
         self.alarms()
+        collect_log_deliveries(self.b)
 
     def collect_workloads(self) -> None:
         """ECS task definitions, after roles and the network are known."""
