@@ -119,15 +119,17 @@ class LogDeliveryPolicyMissing(Rule):
                 "(the account may have one created elsewhere)", tuple(related), fix)
             return
         related += [Related.of(p.location) for p in model.log_resource_policies]
-        decisions = [_decision(delivery, model, principal) for principal in principals]
+        results = [_decision(delivery, model, principal) for principal in principals]
+        decisions = [decision for decision, _ in results]
         if ALLOWED in decisions:
             return
         if UNKNOWN in decisions:
+            reasons = sorted({r for _, found in results for r in found})
             yield Finding.at(
                 location, self.id, INFO,
                 f"cannot tell whether the CloudWatch Logs resource policies of this input let "
                 f"{' or '.join(principals)} write to log group {group} for {what} "
-                f"{delivery.id}", tuple(related))
+                f"{delivery.id}: " + "; ".join(reasons), tuple(related))
             return
         yield Finding.at(
             location, self.id, self.severity,
@@ -136,7 +138,8 @@ class LogDeliveryPolicyMissing(Rule):
             f"{' and '.join(ACTIONS)} on it", tuple(related), fix)
 
 
-def _decision(delivery: LogDelivery, model: Model, principal: str) -> str:
+def _decision(delivery: LogDelivery, model: Model, principal: str
+              ) -> tuple[str, tuple[str, ...]]:
     """ALLOWED when the policies together let ``principal`` call every action, UNKNOWN
     when they may, else the first denial."""
     context: dict[str, object] = {k: Unknown(f"{k} is known only at deployment")
@@ -149,15 +152,18 @@ def _decision(delivery: LogDelivery, model: Model, principal: str) -> str:
                      Unknown("the stream the service creates")])
     policies = [p.policy for p in model.log_resource_policies]
     results = set()
+    reasons: list[str] = []
     for action in ACTIONS:
         request = Request(action, stream, normalize_context(context),
                           Principal("Service", principal))
-        results.add(evaluate(request, policies).decision)
+        decision = evaluate(request, policies)
+        results.add(decision.decision)
+        reasons += decision.unknown_reasons
     if results == {ALLOWED}:
-        return ALLOWED
+        return ALLOWED, ()
     if results <= {ALLOWED, UNKNOWN}:
-        return UNKNOWN
-    return next(r for r in results if r not in (ALLOWED, UNKNOWN))
+        return UNKNOWN, tuple(reasons)
+    return next(r for r in results if r not in (ALLOWED, UNKNOWN)), ()
 
 
 def _show(delivery: LogDelivery, model: Model) -> str:
