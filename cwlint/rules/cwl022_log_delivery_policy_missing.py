@@ -170,6 +170,8 @@ def _show(delivery: LogDelivery, model: Model) -> str:
     if delivery.group is not None:
         name = model.log_groups[delivery.group].name
         return f"{delivery.group} ({_text(name)})"
+    if isinstance(delivery.group_arn, Unknown):
+        return f"whose ARN is not known statically ({delivery.group_arn.reason})"
     return _text(delivery.group_arn)
 
 
