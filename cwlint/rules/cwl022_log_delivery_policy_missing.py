@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, WARNING, Finding, Related
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
+from cwlint.iam.policy import Policy
 from cwlint.model import LogDelivery, Model
 from cwlint.rules.base import Rule
 from cwlint.values import StrValue, Unknown, concat
@@ -23,6 +24,10 @@ PRINCIPALS: dict[str, tuple[str, ...]] = {
 WHAT = {"eventbridge": "EventBridge rule", "route53": "Route 53 query logging configuration"}
 #: Keys that depend on the account the resources are deployed in: unknown at lint time.
 UNKNOWN_KEYS = ("aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths")
+STREAM_REASON = "the stream the service creates"
+#: A stream name standing for any the service may pick when the policies do not tell
+#: streams apart (CloudWatch Logs stream names contain no ':' and no '*').
+ANY_STREAM = "stream"
 
 
 class LogDeliveryPolicyMissing(Rule):
@@ -43,7 +48,11 @@ class LogDeliveryPolicyMissing(Rule):
     apply to the whole account and region; they are evaluated together as resource
     policies (`Principal`, `Resource`, conditions: `aws:SourceArn` is the rule's ARN, or
     unknown for a hosted zone; `aws:SourceAccount` and the organization keys are known
-    only at deployment, so a condition on them is never a denial). An error when the input
+    only at deployment, so a condition on them is never a denial). The stream the service
+    writes to is its own choice; stream names contain no `:` and no `*`, so when no
+    `Resource` of the policies names log streams every stream of the group is decided
+    alike (`arn:aws:logs:*:*:log-group:/aws/events/*` cannot reach another group through
+    the stream name). An error when the input
     has resource policies and none admits the service for this group; a warning when the
     input has none (the account may have one that was created elsewhere, such as by the
     console). Reported on the delivering resource (the rule, or in Terraform the
@@ -148,9 +157,27 @@ def _decision(delivery: LogDelivery, model: Model, principal: str
     context["aws:SourceArn"] = (source if isinstance(source, str) and source else
                                 source if isinstance(source, Unknown) else
                                 Unknown("the source ARN is not known statically"))
-    stream = concat([delivery.group_arn, ":log-stream:",
-                     Unknown("the stream the service creates")])
     policies = [p.policy for p in model.log_resource_policies]
+    stream_unknown = Unknown(STREAM_REASON)
+    found = _evaluate(delivery, policies, context, principal,
+                      concat([delivery.group_arn, ":log-stream:", stream_unknown]))
+    if found[0] == UNKNOWN and set(found[1]) == {STREAM_REASON} and \
+            not _names_streams(policies):
+        # Stream names hold no ':' or '*', and no Resource of these policies names a
+        # stream: any stream name the service picks is decided alike.
+        found = _evaluate(delivery, policies, context, principal,
+                          concat([delivery.group_arn, ":log-stream:", ANY_STREAM]))
+    return found
+
+
+def _names_streams(policies: list[Policy]) -> bool:
+    return any("log-stream:" in str(resource) for policy in policies
+               for statement in policy.statements
+               for resource in (statement.raw_resources or ()))
+
+
+def _evaluate(delivery: LogDelivery, policies: list[Policy], context: dict[str, object],
+              principal: str, stream: StrValue) -> tuple[str, tuple[str, ...]]:
     results = set()
     reasons: list[str] = []
     for action in ACTIONS:
