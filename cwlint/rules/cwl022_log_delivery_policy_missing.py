@@ -161,7 +161,7 @@ def _decision(delivery: LogDelivery, model: Model, principal: str
     stream_unknown = Unknown(STREAM_REASON)
     found = _evaluate(delivery, policies, context, principal,
                       concat([delivery.group_arn, ":log-stream:", stream_unknown]))
-    if found[0] == UNKNOWN and set(found[1]) == {STREAM_REASON} and \
+    if found[0] == UNKNOWN and STREAM_REASON in found[1] and \
             not _names_streams(policies):
         # Stream names hold no ':' or '*', and no Resource of these policies names a
         # stream: any stream name the service picks is decided alike.
