@@ -151,6 +151,8 @@ class Workload:
     execution_role_unknown: Unknown | None = None
     execution_role_line: int | None = None
     log_drivers: list[LogDriver] = field(default_factory=list)
+    # ECS: FireLens outputs to CloudWatch Logs (written with the task role)
+    firelens_outputs: list[LogDriver] = field(default_factory=list)
     # ECS: Fargate tasks need the execution role for awslogs; on EC2 the agent falls back
     # to the container instance's role.
     fargate: bool = False
@@ -187,7 +189,9 @@ class KmsKey:
 
 @dataclass
 class LogDriver:
-    """An ECS container's ``awslogs`` log configuration."""
+    """An ECS container's ``awslogs`` log configuration, or its FireLens (``awsfirelens``)
+    output to CloudWatch Logs (Fluent Bit ``cloudwatch`` / ``cloudwatch_logs``:
+    ``log_group_name``, ``region``, ``auto_create_group``)."""
 
     container: str
     group: StrValue
@@ -261,6 +265,35 @@ class SnsTopic:
     kms_key: StrValue | None = None
     kms_line: int | None = None
     policies: list[tuple[Policy, Location]] = field(default_factory=list)
+
+
+@dataclass
+class LogResourcePolicy:
+    """A CloudWatch Logs resource policy (``AWS::Logs::ResourcePolicy``,
+    ``aws_cloudwatch_log_resource_policy``): it applies to every log group of the account
+    and region, whatever its ``Resource`` says."""
+
+    id: str
+    location: Location
+    policy: Policy
+
+
+@dataclass
+class LogDelivery:
+    """An AWS service writing to a log group on its own, admitted by a CloudWatch Logs
+    resource policy: ``service`` is ``eventbridge`` (a rule's log group target) or
+    ``route53`` (a query logging configuration). ``group_arn`` is the group's ARN without
+    a trailing ``:*``; ``group`` the id of that group when the input declares it.
+    ``source_arn`` is what ``aws:SourceArn`` holds when the service writes."""
+
+    id: str
+    location: Location
+    service: str
+    group_arn: StrValue
+    group: str | None = None
+    source_arn: StrValue = ""
+    line: int | None = None
+    what: str = ""  # how messages call it: "EventBridge rule", "EventBridge target", ...
 
 
 @dataclass
@@ -399,6 +432,8 @@ class Model:
     # false): the metrics they produce are still metric-filter metrics.
     left_out_metric_filters: dict[str, MetricFilter] = field(default_factory=dict)
     sns_topics: dict[str, SnsTopic] = field(default_factory=dict)
+    log_resource_policies: list[LogResourcePolicy] = field(default_factory=list)
+    log_deliveries: list[LogDelivery] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a front end could not model
     strict: bool = False  # every Lambda function / instance must publish metrics
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results

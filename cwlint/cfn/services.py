@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
+from cwlint.cfn.log_delivery import collect_log_deliveries
+from cwlint.firelens import firelens_output
 from cwlint.model import (
     Alarm,
     AlarmMetric,
@@ -50,6 +52,7 @@ class ServiceCollector:
         self.sns_topics()
         self.metric_filters()
         self.alarms()
+        collect_log_deliveries(self.b)
 
     def collect_workloads(self) -> None:
         """ECS task definitions, after roles and the network are known."""
@@ -151,6 +154,14 @@ class ServiceCollector:
                 create_group,
                 self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
                                             "LogConfiguration")))
+        if isinstance(config, Mapping) and config.get("LogDriver") == "awsfirelens" and \
+                isinstance(config.get("Options"), Mapping):
+            output = firelens_output(
+                name, config["Options"], self.model.region, self.b.resolver.as_string,
+                self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
+                                            "LogConfiguration"))
+            if output is not None:
+                workload.firelens_outputs.append(output)
         environment = self.b.resolve(container.get("Environment"))
         if isinstance(environment, list):
             variables = {e.get("Name"): e.get("Value") for e in environment

@@ -32,7 +32,7 @@ RULE_NAMES: dict[str, str] = {
 # rule registry, so ``cwlint explain`` does not know them yet. A test checks that every
 # other id above is registered under the same name; remove an id from here once its rule
 # is registered.
-NOT_YET_REGISTERED: frozenset[str] = frozenset({"CWL022", "CWL023"})
+NOT_YET_REGISTERED: frozenset[str] = frozenset()
 
 
 def rule_name(rule_id: str | None) -> str | None:

@@ -23,6 +23,8 @@ from cwlint.rules.cwl013_workload_egress_blocked import WorkloadEgressBlocked
 from cwlint.rules.cwl014_endpoint_policy_denies import EndpointPolicyDenies
 from cwlint.rules.cwl020_log_group_kms_key_unusable import LogGroupKmsKeyUnusable
 from cwlint.rules.cwl021_ecs_awslogs_denied import EcsAwslogsDenied
+from cwlint.rules.cwl022_log_delivery_policy_missing import LogDeliveryPolicyMissing
+from cwlint.rules.cwl023_firelens_logs_denied import FirelensLogsDenied
 from cwlint.rules.cwl030_oam_sharing_incomplete import OamSharingIncomplete
 from cwlint.rules.cwl040_alarm_silent_on_missing_data import AlarmSilentOnMissingData
 from cwlint.rules.cwl041_reserved_namespace import ReservedNamespace
@@ -45,6 +47,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EndpointPolicyDenies,
     LogGroupKmsKeyUnusable,
     EcsAwslogsDenied,
+    LogDeliveryPolicyMissing,
+    FirelensLogsDenied,
     OamSharingIncomplete,
     AlarmSilentOnMissingData,
     ReservedNamespace,

@@ -35,7 +35,7 @@ class ReservedNamespace(Rule):
 
     **Why monitoring goes silent.** Every PutMetricData call fails, often in a background
     flush whose error nobody reads; the log group cannot be created, so the stack fails or
-    the awslogs driver and the agent drop every event.
+    the awslogs driver, FireLens and the agent drop every event.
 
     **Failing example (CloudFormation).**
     ```yaml
@@ -108,8 +108,8 @@ class ReservedNamespace(Rule):
             yield from self._log_group(group.location.at(None), f"log group {group.id}",
                                        [group.name], "is named")
         for workload in model.workloads:
-            yield from self._log_group(workload.location,
-                                       describe_workload(workload).capitalize(),
+            described = describe_workload(workload)
+            yield from self._log_group(workload.location, described[:1].upper() + described[1:],
                                        _written_groups(model, workload), "writes to")
         for standalone in model.policies:
             if _service_only(model, standalone):
@@ -142,7 +142,7 @@ class ReservedNamespace(Rule):
 def _written_groups(model: Model, workload: Workload) -> list[StrValue]:
     """The log groups a workload writes to that the input does not declare (a declared
     group is reported once, on itself)."""
-    names: list[StrValue] = [d.group for d in workload.log_drivers]
+    names: list[StrValue] = [d.group for d in workload.log_drivers + workload.firelens_outputs]
     if workload.log_group is not None:
         names.append(workload.log_group)
     if workload.signals.agent is not None:

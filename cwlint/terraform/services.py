@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from cwlint.firelens import firelens_output
 from cwlint.model import (
     Alarm,
     AlarmMetric,
@@ -29,6 +30,7 @@ from cwlint.model import (
 )
 from cwlint.signals import metric_namespace_variables
 from cwlint.terraform.builder import text
+from cwlint.terraform.log_delivery import collect_log_deliveries
 from cwlint.terraform.network import flag
 from cwlint.terraform.resources import TfResource
 from cwlint.terraform.values import json_document
@@ -59,6 +61,7 @@ class ServiceBuilder:
         self.sns_topics()
         self.metric_filters()
         self.alarms()
+        collect_log_deliveries(self.b)
 
     def collect_workloads(self) -> None:
         """ECS task definitions, after roles and the network are known."""
@@ -150,6 +153,11 @@ class ServiceBuilder:
                 else Unknown("the container sets no awslogs-group"),
                 text(options.get("awslogs-region", self.model.region)),
                 create_group, None))
+        if isinstance(config, Mapping) and config.get("logDriver") == "awsfirelens" and \
+                isinstance(config.get("options"), Mapping):
+            output = firelens_output(name, config["options"], self.model.region, text, None)
+            if output is not None:
+                workload.firelens_outputs.append(output)
         environment = container.get("environment")
         if isinstance(environment, list):
             variables = {e.get("name"): e.get("value") for e in environment
