@@ -107,12 +107,15 @@ def test_dumb_terminal_and_report_files_get_no_colour(tmp_path: Path) -> None:
 
 
 def many_inputs(tmp_path: Path) -> Path:
-    """A tree that takes cwlint well over a second to scan in one process."""
+    """A tree that takes cwlint well over a second to scan in one process: every rule
+    scenario, the CloudFormation feature fixtures and the gate's (whose suppressions warn
+    after the scan), three times."""
     tree = tmp_path / "tree"
     for copy in range(3):
+        for rule in sorted(ROOT.glob("fixtures/cwl[0-9]*")):
+            shutil.copytree(rule, tree / f"{rule.name}-{copy}")
         shutil.copytree(ROOT / "fixtures/cfn", tree / f"cfn{copy}")
-        shutil.copytree(ROOT / "fixtures/cwl010", tree / f"cwl010-{copy}")
-        shutil.copytree(ROOT / "fixtures/gate", tree / f"gate{copy}")  # warnings after the scan
+        shutil.copytree(ROOT / "fixtures/gate", tree / f"gate{copy}")
     return tree
 
 

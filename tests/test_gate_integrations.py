@@ -372,7 +372,9 @@ def test_action_installs_into_its_own_environment(action: dict[str, Any],
     assert first.stdout.strip().startswith("cwlint 0.1.0")
     shown = subprocess.run([str(venv / "bin" / "python"), "-c",
                             "import cwlint; print(cwlint.__file__)"],
-                           cwd=work, capture_output=True, text=True, check=True).stdout
+                           cwd=work, capture_output=True, text=True, check=True,
+                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+                           ).stdout
     assert shown.startswith(str(venv))  # installed there, not an editable link to a clone
     marker = venv / "kept"
     marker.write_text("")
