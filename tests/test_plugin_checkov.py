@@ -184,8 +184,11 @@ def test_demo_template() -> None:
     assert ("CKV_CWL_001", "AWS::Lambda::Function.OrdersFunction") in passed
     assert ("CKV_CWL_001", "AWS::EC2::Instance.ReportingInstance") not in passed
     assert not any(check in ("CKV_CWL_010", "CKV_CWL_013") for check, _ in passed)
-    assert not any(resource.startswith("AWS::Logs::LogGroup") and check != "CKV_CWL_020"
-                   for check, resource in passed)  # only resources a rule is about
+    # only resources a rule is about: a log group's key (CWL020) and name (CWL041)
+    assert not any(resource.startswith("AWS::Logs::LogGroup")
+                   and check not in ("CKV_CWL_020", "CKV_CWL_041")
+                   for check, resource in passed)
+    assert ("CKV_CWL_041", "AWS::Logs::LogGroup.OrdersLogGroup") in passed
 
 
 def test_a_pass_reads_as_what_the_check_ensures() -> None:
