@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cwlint.fixes import Fix
 from cwlint.model import Location
 
 ERROR = "error"
@@ -38,6 +39,8 @@ class Finding:
     related: tuple[Related, ...] = field(default=())
     fix: str | None = None
     column: int | None = None  # 1-based, in characters; added after the rules ran
+    # The fix as data (cwlint.fixes); ``fix`` is its text in the input's language.
+    fix_data: Fix | None = field(default=None, compare=False)
 
     @staticmethod
     def at(location: Location, rule_id: str, severity: str, message: str,

@@ -1,0 +1,119 @@
+"""Fixes as data: what a rule proposes, in no particular syntax.
+
+A rule builds a :class:`Fix` from the model: a list of changes (set an attribute of a
+resource, replace a literal, grant policy statements to a role, allow HTTPS from a
+group, or advice that is not a change) and its applicability. Everything else is done
+per input kind from that data:
+
+* the fix text a finding shows (``Finding.fix``) is rendered in the input's own
+  language: CloudFormation in the template's syntax, Terraform in HCL, a plan as
+  Terraform (the user edits the configuration, not the plan);
+* ``cwlint scan --fix`` / ``--diff`` turn the safe changes into byte-span edits of the
+  file that defines the resource, and only where the current value there is a literal
+  (never through an intrinsic, a variable or a module input);
+* SARIF ``fixes`` carry those edits as ``artifactChanges``.
+
+``field`` names are syntax-neutral; :data:`FIELDS` says how each is spelled in
+CloudFormation (a property path under ``Properties``) and in Terraform (an argument).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SAFE: Literal["safe"] = "safe"
+SUGGESTION: Literal["suggestion"] = "suggestion"
+Applicability = Literal["safe", "suggestion"]
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How one neutral field is written in each language."""
+
+    cloudformation: str  # the property under the resource's Properties
+    terraform: str  # the resource's argument
+
+
+#: Neutral field name -> its spelling. Extend it as rules need more fields.
+FIELDS: dict[str, Spelling] = {
+    "endpoint.private_dns": Spelling("PrivateDnsEnabled", "private_dns_enabled"),
+    "endpoint.security_groups": Spelling("SecurityGroupIds", "security_group_ids"),
+    "endpoint.policy": Spelling("PolicyDocument", "policy"),
+    "alarm.treat_missing_data": Spelling("TreatMissingData", "treat_missing_data"),
+    "alarm.namespace": Spelling("Namespace", "namespace"),
+    "alarm.metric_name": Spelling("MetricName", "metric_name"),
+    "log_group.name": Spelling("LogGroupName", "name"),
+    "ecs_task.execution_role": Spelling("ExecutionRoleArn", "execution_role_arn"),
+    "ecs_task.task_role": Spelling("TaskRoleArn", "task_role_arn"),
+    "instance.profile": Spelling("IamInstanceProfile", "iam_instance_profile"),
+    "oam_link.resource_types": Spelling("ResourceTypes", "resource_types"),
+}
+
+
+@dataclass(frozen=True)
+class SetValue:
+    """Set the scalar ``field`` of ``resource`` to ``value`` (add it when absent)."""
+
+    resource: str  # the finding's resource: a logical id or a Terraform address
+    field: str  # a key of FIELDS
+    value: str | bool | int
+
+
+@dataclass(frozen=True)
+class ReplaceLiteral:
+    """Replace the literal string ``old`` by ``new`` inside ``resource``'s definition
+    (a misspelled action, a bare log-group ARN that gains ``:*``)."""
+
+    resource: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class GrantStatements:
+    """IAM statements that ``target`` needs: a role, or a SAM function whose own
+    ``Policies`` receive them."""
+
+    target: str
+    statements: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class AllowHttpsIngress:
+    """An ingress rule on security group ``group``: TCP 443 from ``source`` (a security
+    group's id or address, or a CIDR)."""
+
+    group: str
+    source: str
+    port: int = 443
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What is not a change of one resource (create an endpoint, name your own
+    namespace). Syntax-neutral prose: it names no property and no argument; use a
+    field of FIELDS through a change instead when one is meant."""
+
+    text: str
+
+
+Change = SetValue | ReplaceLiteral | GrantStatements | AllowHttpsIngress | Advice
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rule's fix: its changes, and whether ``scan --fix`` may apply them.
+
+    ``applicability`` is :data:`SAFE` only when every change is a local edit of one
+    resource whose value is known (SetValue, ReplaceLiteral); the applier still checks
+    the source and downgrades to a suggestion where the value there is not a literal.
+    """
+
+    changes: tuple[Change, ...]
+    applicability: Applicability = SUGGESTION
+    alternatives: tuple[Advice, ...] = field(default=())  # "or add an insufficient-data action"
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability == SAFE
