@@ -409,6 +409,9 @@ class Model:
     """Everything front ends found in one input."""
 
     file: str
+    #: The input's language, for text a user reads (fixes, property names):
+    #: "cloudformation", "terraform" (HCL) or "plan" (a Terraform plan's JSON).
+    syntax: str = "cloudformation"
     region: str = "us-east-1"
     account_id: str = "123456789012"
     partition: str = "aws"

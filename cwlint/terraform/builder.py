@@ -76,8 +76,8 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]+")
 def build_model(tf: TerraformInput, env: Environment,
                 boundaries: BoundaryLookup | None = None) -> Model:
     """The model of one Terraform input."""
-    model = Model(file=tf.path, region=env.region, account_id=env.account_id,
-                  partition=env.partition)
+    model = Model(file=tf.path, syntax="terraform" if tf.kind == "hcl" else "plan",
+                  region=env.region, account_id=env.account_id, partition=env.partition)
     builder = TerraformBuilder(tf, model, env, boundaries)
     builder.build()
     return model
