@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -26,7 +26,9 @@ from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.cfn.network import NetworkCollector
 from cwlint.cfn.services import ServiceCollector
-from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn, managed_policy_document
+from cwlint.frontend.arns import lambda_log_group
+from cwlint.frontend.policies import attached_managed_policy
+from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
     AgentConfig,
@@ -53,7 +55,7 @@ from cwlint.signals import (
     runs_cloudwatch_agent,
     runs_logs_agent,
 )
-from cwlint.values import Partial, StrValue, Unknown, concat
+from cwlint.values import Partial, StrValue, Unknown
 
 ROLE = "AWS::IAM::Role"
 LAMBDA = "AWS::Lambda::Function"
@@ -102,18 +104,6 @@ def build_model(
 def sam_policy_templates() -> dict[str, Any]:
     data = resources.files("cwlint.data").joinpath("sam_policy_templates.json.gz").read_bytes()
     return json.loads(gzip.decompress(data))["templates"]
-
-
-@lru_cache(maxsize=256)
-def parsed_managed_policy(arn: str, partition: str) -> Policy | None:
-    """An AWS managed policy, parsed once per process (in the partition's ARN spelling)."""
-    document = managed_policy_document(arn)
-    if document is None:
-        return None
-    if partition != "aws":
-        document = json.loads(json.dumps(document).replace('"arn:aws:', f'"arn:{partition}:'))
-    name = arn.rsplit("/", 1)[-1]
-    return parse_policy(document, name)
 
 
 #: Configuration hook: the boundary document for a ``PermissionsBoundary`` ARN, or None.
@@ -219,10 +209,7 @@ class _Builder:
             return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
 
     def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
-        policy = parsed_managed_policy(arn, self.model.partition)
-        if policy is None:
-            return None
-        return AttachedPolicy(policy.name, "aws-managed", policy, location)
+        return attached_managed_policy(arn, self.model.partition, location)
 
     # --- build -------------------------------------------------------------------------
 
@@ -403,7 +390,7 @@ class _Builder:
             workload.log_group = (
                 self.resolver.as_string(group)
                 if group is not None
-                else concat(["/aws/lambda/", name])
+                else lambda_log_group(name)
             )
             workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
             code = _code_text(props, sam)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cwlint.cfn.loader import LoadedTemplate, TemplateError, is_sam, key_line
+from cwlint.frontend.arns import build_arn
 from cwlint.values import Partial, StrValue, Unknown, concat, render_scalar
 
 #: How deep expressions may nest (each mapping, list or function is one level).
@@ -451,7 +452,7 @@ class Resolver:
     def _arn(self, service: str, resource: list[Any], regional: bool = True) -> StrValue:
         region = self.region if regional else ""
         account = self.account_id
-        return concat([f"arn:{self.partition}:{service}:{region}:{account}:", *resource])
+        return build_arn(self.partition, service, region, account, *resource)
 
     def _iam_path(self, logical_id: str, depth: int) -> StrValue:
         properties = self._properties(logical_id)
@@ -503,7 +504,7 @@ class Resolver:
 
     def _s3_bucket_arn(self, logical_id: str, depth: int) -> StrValue:
         name = self._name(logical_id, "BucketName", depth)
-        return concat([f"arn:{self.partition}:s3:::", name])
+        return build_arn(self.partition, "s3", "", "", name)
 
     # --- Sub, Join, Select, Split ----------------------------------------------------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from cwlint.frontend.arns import log_group_arn
 from cwlint.model import LogDelivery, LogResourcePolicy
 from cwlint.values import Partial, StrValue, Unknown, concat
 
@@ -53,8 +54,8 @@ def _group(b: _Builder, node: Any) -> tuple[str | None, StrValue]:
     model = b.model
     group = b.linked(node, LOG_GROUP)
     if group is not None and group in model.log_groups:
-        return group, concat([f"arn:{model.partition}:logs:{model.region}:"
-                              f"{model.account_id}:log-group:", model.log_groups[group].name])
+        return group, log_group_arn(model.partition, model.region, model.account_id,
+                                    model.log_groups[group].name)
     return None, _without_star(b.string(node))
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cwlint.frontend.arns import build_arn, iam_arn, log_group_arn
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy, managed_policy_document
 from cwlint.terraform.values import after_apply, json_document, json_text
 from cwlint.values import Partial, StrValue, Unknown, concat
@@ -70,32 +71,30 @@ def _path(get: Getter) -> StrValue:
 
 def _iam_arn(kind: str) -> Callable[[Environment, Getter, StrValue], StrValue]:
     def arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
-        return concat([f"arn:{env.partition}:iam::{env.account_id}:{kind}", _path(get), name])
+        return iam_arn(env.partition, env.account_id, kind, _path(get), name)
     return arn
 
 
 def _log_group_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
-    return concat([f"arn:{env.partition}:logs:{env.region}:{env.account_id}:log-group:", name])
+    return log_group_arn(env.partition, env.region, env.account_id, name)
 
 
 def _lambda_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
-    return concat([f"arn:{env.partition}:lambda:{env.region}:{env.account_id}:function:", name])
+    return build_arn(env.partition, "lambda", env.region, env.account_id, "function:", name)
 
 
 def _parameter_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
     slash = "" if (isinstance(name, str) and name.startswith("/")) or (
         isinstance(name, Partial) and name.known_prefix().startswith("/")) else "/"
-    return concat([f"arn:{env.partition}:ssm:{env.region}:{env.account_id}:parameter", slash,
-                   name])
+    return build_arn(env.partition, "ssm", env.region, env.account_id, "parameter", slash, name)
 
 
 def _sns_topic_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
-    return concat([f"arn:{env.partition}:sns:{env.region}:{env.account_id}:", name])
+    return build_arn(env.partition, "sns", env.region, env.account_id, name)
 
 
 def _alarm_arn(env: Environment, get: Getter, name: StrValue) -> StrValue:
-    return concat([f"arn:{env.partition}:cloudwatch:{env.region}:{env.account_id}:alarm:",
-                   name])
+    return build_arn(env.partition, "cloudwatch", env.region, env.account_id, "alarm:", name)
 
 
 _NAME_ATTRIBUTES = {"aws_lambda_function": "function_name",

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cwlint.agent_config import config_in_texts, config_value
-from cwlint.iam.managed import is_aws_managed_arn, managed_policy_document
+from cwlint.frontend.arns import lambda_log_group
+from cwlint.frontend.policies import attached_managed_policy
+from cwlint.iam.managed import is_aws_managed_arn
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
     AgentConfig,
@@ -60,7 +61,7 @@ from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.plan import reference_parts
 from cwlint.terraform.resources import Block, TerraformInput, TfResource
 from cwlint.terraform.values import TfRef, json_document, refs_in
-from cwlint.values import Partial, StrValue, Unknown, concat
+from cwlint.values import Partial, StrValue, Unknown
 
 NAMESPACE_TAG = "cwlint:metrics-namespace"
 AGENT_TAG = "cwlint:agent"
@@ -299,14 +300,7 @@ class TerraformBuilder:
             return parse_policy(Unknown(f"policy {name} cannot be read ({exc})"), name)
 
     def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
-        document = managed_policy_document(arn)
-        if document is None:
-            return None
-        if self.model.partition != "aws":
-            document = json.loads(
-                json.dumps(document).replace('"arn:aws:', f'"arn:{self.model.partition}:'))
-        name = arn.rsplit("/", 1)[-1]
-        return AttachedPolicy(name, "aws-managed", parse_policy(document, name), location)
+        return attached_managed_policy(arn, self.model.partition, location)
 
     # --- build ---------------------------------------------------------------------------
 
@@ -516,7 +510,7 @@ class TerraformBuilder:
             logging = body.first("logging_config")
             group = logging.get("log_group") if logging is not None else None
             workload.log_group = (text(group) if group not in (None, "")
-                                  else concat(["/aws/lambda/", name]))
+                                  else lambda_log_group(name))
             workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
             code = self.inline_code(resource)
             workload.signals = self.function_signals(resource, code)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cwlint.frontend.arns import log_group_arn
 from cwlint.model import LogDelivery, LogResourcePolicy
 from cwlint.terraform.builder import text
 from cwlint.terraform.resources import TfResource
-from cwlint.values import Partial, StrValue, Unknown, concat
+from cwlint.values import Partial, StrValue, Unknown
 
 if TYPE_CHECKING:
     from cwlint.terraform.builder import TerraformBuilder
@@ -51,8 +52,8 @@ def _group(b: TerraformBuilder, resource: TfResource, key: str) -> tuple[str | N
     model = b.model
     group = b.link_one(resource.body, key, b.typed(LOG_GROUP), [LOG_GROUP], "log group")
     if isinstance(group, str) and group in model.log_groups:
-        return group, concat([f"arn:{model.partition}:logs:{model.region}:"
-                              f"{model.account_id}:log-group:", model.log_groups[group].name])
+        return group, log_group_arn(model.partition, model.region, model.account_id,
+                                    model.log_groups[group].name)
     arn = text(resource.body.get(key))
     if isinstance(arn, str) and arn.endswith(":*"):
         arn = arn[:-2]
