@@ -144,7 +144,6 @@ class Workload:
     log_group: StrValue | None = None
     log_group_declared: bool = False
     signals: Signals = field(default_factory=Signals)
-    properties: dict[str, Any] = field(default_factory=dict)
     placement: Placement | None = None  # None: not in a VPC (or not known to be)
     # ECS task definitions: the role the agent uses to ship logs and pull images.
     execution_role: Role | None = None

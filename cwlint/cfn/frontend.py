@@ -26,34 +26,25 @@ from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.cfn.network import NetworkCollector
 from cwlint.cfn.services import ServiceCollector
-from cwlint.frontend.arns import lambda_log_group
 from cwlint.frontend.policies import attached_managed_policy
+from cwlint.frontend.workloads import (
+    add_alarm_signal,
+    function_signals,
+    instance_signals,
+    is_custom_namespace,
+    set_function_log_group,
+)
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
-    AgentConfig,
     AttachedPolicy,
     Location,
     LogGroup,
-    LogsAgent,
     MetricSignal,
     Model,
     Role,
-    Signals,
     StandalonePolicy,
     Workload,
-)
-from cwlint.signals import (
-    agent_log_groups,
-    agent_ssm_parameter,
-    calls_logs_api,
-    calls_put_metric_data,
-    emf_namespace_variables,
-    logs_agent_groups,
-    metric_namespace_variables,
-    namespaces_in_code,
-    runs_cloudwatch_agent,
-    runs_logs_agent,
 )
 from cwlint.values import Partial, StrValue, Unknown
 
@@ -379,22 +370,19 @@ class _Builder:
                 if sam
                 else (self.properties(logical_id))
             )
-            workload = Workload(
-                logical_id, "lambda", self.location(logical_id), properties=dict(props)
-            )
+            workload = Workload(logical_id, "lambda", self.location(logical_id))
             self.link_function_role(workload, props, sam)
-            name = self.resolver.as_string(self.resolver.ref(logical_id))
-            workload.name = name
             logging = self.resolve(props.get("LoggingConfig", {}))
             group = logging.get("LogGroup") if isinstance(logging, Mapping) else None
-            workload.log_group = (
-                self.resolver.as_string(group)
-                if group is not None
-                else lambda_log_group(name)
-            )
-            workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
-            code = _code_text(props, sam)
-            workload.signals = self.function_signals(logical_id, props, code)
+            set_function_log_group(
+                workload, self.model,
+                self.resolver.as_string(group) if group is not None else None,
+                self.resolver.as_string(self.resolver.ref(logical_id)))
+            environment = self.resolve(props.get("Environment", {}))
+            workload.signals = function_signals(
+                self.declared_namespaces(logical_id, props),
+                environment.get("Variables") if isinstance(environment, Mapping) else None,
+                _code_text(props, sam), _str_value)
             self.network.place_function(workload, props)
             self.model.workloads.append(workload)
 
@@ -483,35 +471,6 @@ class _Builder:
             return
         role.unresolved.append(Unknown(f"policy {index} of {function_id} cannot be resolved"))
 
-    def function_signals(self, logical_id: str, props: Mapping[str, Any], code: str) -> Signals:
-        signals = Signals()
-        signals.metrics.extend(self.declared_namespaces(logical_id, props))
-        environment = self.resolve(props.get("Environment", {}))
-        variables = environment.get("Variables") if isinstance(environment, Mapping) else None
-        if isinstance(variables, Mapping):
-            for name, value in metric_namespace_variables(variables):
-                signals.metrics.append(
-                    MetricSignal(_str_value(value), f"environment variable {name}")
-                )
-            for name, value in emf_namespace_variables(variables):
-                signals.emf_namespaces.append(
-                    MetricSignal(_str_value(value), f"environment variable {name}")
-                )
-        if code and calls_put_metric_data(code):
-            # Literal namespaces in the code count even beside a variable or a declaration
-            # (a Globals variable may name another one); without any, the code most likely
-            # reads the namespace from a variable found above.
-            names: list[StrValue] = list(namespaces_in_code(code))
-            if not names and not signals.metrics:
-                names = [Unknown("the namespace its inline code publishes to")]
-            for namespace in names:
-                if not any(s.namespace == namespace for s in signals.metrics):
-                    signals.metrics.append(
-                        MetricSignal(namespace, "inline code calls PutMetricData")
-                    )
-        signals.calls_logs_api = bool(code) and calls_logs_api(code)
-        return signals
-
     def declared_namespaces(self, logical_id: str, props: Mapping[str, Any]) -> list[MetricSignal]:
         found = []
         metadata = self.resources[logical_id].get("Metadata")
@@ -535,65 +494,51 @@ class _Builder:
             props = self.properties(logical_id)
             data = props.get("LaunchTemplateData", {}) if is_template else props
             data = data if isinstance(data, Mapping) else {}
-            workload = Workload(logical_id, kind, self.location(logical_id), properties=dict(data))
+            workload = Workload(logical_id, kind, self.location(logical_id))
             self.link_instance_profile(workload, data, is_template)
             # Resolved first (Sub and Join put names together), then as written.
             texts: list[StrValue] = list(_resolved_strings(self.resolve(data.get("UserData"))))
             texts += _resolved_strings(self.resolve(resource.get("Metadata")))
             texts += _strings(data.get("UserData"))
             texts += _strings(resource.get("Metadata"))
-            signals = Signals(metrics=self.declared_namespaces(logical_id, data))
             metadata = resource.get("Metadata")
             declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
-            agent_declared = isinstance(declared, Mapping) and declared.get("agent") is True
-            plain = [t for t in texts if isinstance(t, str)]
             init = _cfn_init(metadata)
-            if agent_declared or runs_cloudwatch_agent(plain):
-                parameter = agent_ssm_parameter(texts)
-                signals.agent = AgentConfig(
-                    "Metadata.cwlint.agent"
-                    if agent_declared
-                    else "its user data or cfn-init configuration installs the CloudWatch agent",
-                    ssm_parameter=parameter,
-                    log_groups=list(agent_log_groups(plain)),
-                )
-                self.agent_config(signals.agent, data, init)
-            if runs_logs_agent(plain) or _init_runs_awslogs(init):
-                signals.logs_agent = LogsAgent(
-                    "its user data or cfn-init configuration runs the CloudWatch Logs agent "
-                    "(awslogs)", logs_agent_groups(plain))
+            signals = instance_signals(
+                self.declared_namespaces(logical_id, data), texts,
+                carriers="its user data or cfn-init configuration",
+                agent_declared_by="Metadata.cwlint.agent" if isinstance(declared, Mapping)
+                and declared.get("agent") is True else None,
+                logs_agent_elsewhere=_init_runs_awslogs(init),
+                parameter_value=self.parameter_value,
+                written_configs=self.written_agent_configs(data, init))
             workload.signals = signals
             path = {"launch-template": ("LaunchTemplateData",),
                     "launch-configuration": ()}.get(kind, ("SubnetId",))
             self.network.place_instance(workload, data, launched_in.get(logical_id), path)
             self.model.workloads.append(workload)
 
-    def agent_config(self, agent: AgentConfig, data: Mapping[str, Any],
-                     init: list[Mapping[str, Any]]) -> None:
-        """The agent's configuration when the template holds it: the value of the SSM
-        parameter it fetches, else JSON that user data or cfn-init writes."""
-        if agent.ssm_parameter is not None:
-            for logical_id, _ in self.of_type(SSM_PARAMETER):
-                name = self.resolver.as_string(self.resolver.ref(logical_id))
-                if name == agent.ssm_parameter:
-                    value = self.string(self.properties(logical_id).get("Value"))
-                    agent.config = config_value(value)
-                    agent.config_source = f"the value of SSM parameter {logical_id}"
-                    break
-            return  # a configuration in Parameter Store not in this template stays unknown
+    def parameter_value(self, name: StrValue) -> tuple[Any, str] | None:
+        """The value of the ``AWS::SSM::Parameter`` of the template named ``name``."""
+        for logical_id, _ in self.of_type(SSM_PARAMETER):
+            if self.resolver.as_string(self.resolver.ref(logical_id)) == name:
+                return (self.string(self.properties(logical_id).get("Value")),
+                        f"the value of SSM parameter {logical_id}")
+        return None
+
+    def written_agent_configs(self, data: Mapping[str, Any], init: list[Mapping[str, Any]]
+                              ) -> Iterator[tuple[dict[str, Any] | None, str]]:
+        """Agent configurations the template writes: files of ``AWS::CloudFormation::Init``,
+        then JSON its user data writes."""
         for config in init:
             files = config.get("files")
             for path, spec in files.items() if isinstance(files, Mapping) else ():
                 content = spec.get("content") if isinstance(spec, Mapping) else None
-                found = config_value(self.resolve(content)) if content is not None else None
-                if found is not None:
-                    agent.config = found
-                    agent.config_source = f"file {path} of AWS::CloudFormation::Init"
-                    return
-        found = config_in_texts(_resolved_strings(self.resolve(data.get("UserData"))))
-        if found is not None:
-            agent.config = found
-            agent.config_source = "written by its user data"
+                if content is not None:
+                    yield (config_value(self.resolve(content)),
+                           f"file {path} of AWS::CloudFormation::Init")
+        yield (config_in_texts(_resolved_strings(self.resolve(data.get("UserData")))),
+               "written by its user data")
 
     def link_instance_profile(
         self, workload: Workload, data: Mapping[str, Any], is_template: bool
@@ -636,19 +581,15 @@ class _Builder:
         for logical_id, _resource in self.of_type(ALARM):
             props = self.properties(logical_id)
             namespace = self.string(props.get("Namespace")) if "Namespace" in props else None
-            if not isinstance(namespace, str) or namespace.startswith("AWS/"):
+            if not is_custom_namespace(namespace):
                 continue
             for dimension in _as_list(props.get("Dimensions")):
                 if not isinstance(dimension, Mapping):
                     continue
                 for ref in self.resolver.resource_refs(dimension.get("Value")):
                     workload = by_id.get(ref.logical_id)
-                    if workload is not None and not any(
-                        s.namespace == namespace for s in workload.signals.metrics
-                    ):
-                        workload.signals.metrics.append(
-                            MetricSignal(namespace, f"alarm {logical_id}")
-                        )
+                    if workload is not None:
+                        add_alarm_signal(workload, namespace, logical_id)
 
 
 def _cfn_init(metadata: Any) -> list[Mapping[str, Any]]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
+from cwlint.frontend.public_ip import boolean, instance_public_ip
 from cwlint.model import (
     Endpoint,
     Placement,
@@ -102,12 +103,7 @@ class NetworkCollector:
 
     def flag(self, node: Any, what: str) -> bool | Unknown:
         """A boolean property (``true``/``"false"``...); Unknown when not known statically."""
-        value = self.b.resolve(self.b.taken_branches(node))
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        return Unknown(f"{what} is not known statically")
+        return boolean(self.b.resolve(self.b.taken_branches(node)), what)
 
     def private_zones(self) -> None:
         """Route 53 private hosted zones, their VPCs and the endpoints their alias records
@@ -297,14 +293,8 @@ class NetworkCollector:
         for logical_id, _ in self.b.of_type("AWS::EC2::VPCEndpoint"):
             props = self.b.properties(logical_id)
             kind = self.b.string(props.get("VpcEndpointType", "Gateway"))
-            dns = self.b.resolve(props.get("PrivateDnsEnabled", False))
-            private_dns: bool | Unknown
-            if isinstance(dns, bool):
-                private_dns = dns
-            elif isinstance(dns, str) and dns.lower() in ("true", "false"):
-                private_dns = dns.lower() == "true"
-            else:
-                private_dns = Unknown("PrivateDnsEnabled is not known statically")
+            private_dns = boolean(self.b.resolve(props.get("PrivateDnsEnabled", False)),
+                                  "PrivateDnsEnabled")
             location = self.b.location(logical_id)
             policy = None
             if "PolicyDocument" in props:
@@ -368,13 +358,12 @@ class NetworkCollector:
                   primary: Mapping[str, Any] | None) -> bool | Unknown | None:
         """Whether the instance gets a public IP: an Elastic IP of the template, else its
         (primary interface's) AssociatePublicIpAddress, else None: the subnet decides."""
-        if workload.kind == "ec2-instance" and self.has_elastic_ip(workload.id):
-            return True
         holder = data if workload.kind == "launch-configuration" else primary
-        if holder is not None and "AssociatePublicIpAddress" in holder:
-            return self.flag(holder["AssociatePublicIpAddress"],
-                             f"AssociatePublicIpAddress of {workload.id}")
-        return None
+        return instance_public_ip(
+            workload.kind == "ec2-instance" and self.has_elastic_ip(workload.id),
+            self.flag(holder["AssociatePublicIpAddress"],
+                      f"AssociatePublicIpAddress of {workload.id}")
+            if holder is not None and "AssociatePublicIpAddress" in holder else None)
 
     def has_elastic_ip(self, instance_id: str) -> bool:
         for logical_id, _ in self.b.of_type("AWS::EC2::EIP", "AWS::EC2::EIPAssociation"):

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.cfn.log_delivery import collect_log_deliveries
-from cwlint.firelens import firelens_output
+from cwlint.frontend.containers import ContainerSyntax, read_containers
 from cwlint.model import (
     Alarm,
     AlarmMetric,
     KmsKey,
-    LogDriver,
     MetricFilter,
-    MetricSignal,
     OamLink,
     OamSink,
     Placement,
@@ -24,7 +22,6 @@ from cwlint.model import (
     SnsTopic,
     Workload,
 )
-from cwlint.signals import metric_namespace_variables
 from cwlint.values import StrValue, Unknown
 
 if TYPE_CHECKING:
@@ -112,8 +109,7 @@ class ServiceCollector:
     def task_definitions(self) -> None:
         for logical_id, _ in self.b.of_type(TASK_DEFINITION):
             props = self.b.properties(logical_id)
-            workload = Workload(logical_id, "ecs-task", self.b.location(logical_id),
-                                properties=dict(props))
+            workload = Workload(logical_id, "ecs-task", self.b.location(logical_id))
             if "TaskRoleArn" in props:
                 workload.role, workload.role_unknown = self.role_of(props["TaskRoleArn"])
                 workload.role_line = self.b.loaded.property_line(logical_id, "TaskRoleArn")
@@ -125,52 +121,21 @@ class ServiceCollector:
                 props.get("ExecutionRoleArn"))
             workload.execution_role_line = self.b.loaded.property_line(logical_id,
                                                                        "ExecutionRoleArn")
-            containers = self.b.taken_branches(props.get("ContainerDefinitions"))
-            for index, container in enumerate(containers if isinstance(containers, list)
-                                              else []):
-                if isinstance(container, Mapping):
-                    self.container(workload, index, container)
-            if workload.log_drivers:
-                workload.log_group = workload.log_drivers[0].group
+            read_containers(workload, self.b.taken_branches(props.get("ContainerDefinitions")),
+                            self.container_syntax(logical_id), self.model.region)
             self.model.workloads.append(workload)
 
-    def container(self, workload: Workload, index: int, container: Mapping[str, Any]) -> None:
-        name = self.b.string(container.get("Name", f"container {index}"))
-        name = name if isinstance(name, str) else f"container {index}"
-        config = self.b.resolve(container.get("LogConfiguration"))
-        if isinstance(config, Mapping) and config.get("LogDriver") == "awslogs":
-            options = config.get("Options")
-            options = options if isinstance(options, Mapping) else {}
-            create = options.get("awslogs-create-group", "false")
-            create_group: bool | Unknown = (str(create).lower() == "true"
-                                            if isinstance(create, (str, bool))
-                                            else Unknown("awslogs-create-group"))
-            group = options.get("awslogs-group")
-            workload.log_drivers.append(LogDriver(
-                name,
-                self.b.resolver.as_string(group) if group is not None
-                else Unknown("the container sets no awslogs-group"),
-                self.b.resolver.as_string(options.get("awslogs-region", self.model.region)),
-                create_group,
-                self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
-                                            "LogConfiguration")))
-        if isinstance(config, Mapping) and config.get("LogDriver") == "awsfirelens" and \
-                isinstance(config.get("Options"), Mapping):
-            output = firelens_output(
-                name, config["Options"], self.model.region, self.b.resolver.as_string,
-                self.b.loaded.property_line(workload.id, "ContainerDefinitions", index,
-                                            "LogConfiguration"))
-            if output is not None:
-                workload.firelens_outputs.append(output)
-        environment = self.b.resolve(container.get("Environment"))
-        if isinstance(environment, list):
-            variables = {e.get("Name"): e.get("Value") for e in environment
-                         if isinstance(e, Mapping) and isinstance(e.get("Name"), str)}
-            for variable, value in metric_namespace_variables(variables):
-                namespace = value if isinstance(value, (str, Unknown)) else Unknown(
-                    f"the value of {variable}")
-                workload.signals.metrics.append(MetricSignal(
-                    namespace, f"environment variable {variable} of container {name}"))
+    def container_syntax(self, task_id: str) -> ContainerSyntax:
+        """Container definitions as a template writes them (``LogConfiguration``...)."""
+        def namespace(variable: str, value: Any) -> StrValue:
+            return value if isinstance(value, (str, Unknown)) else Unknown(
+                f"the value of {variable}")
+
+        return ContainerSyntax(
+            spell=lambda key: key[0].upper() + key[1:], resolve=self.b.resolve,
+            to_text=self.b.resolver.as_string, namespace=namespace,
+            line=lambda index: self.b.loaded.property_line(
+                task_id, "ContainerDefinitions", index, "LogConfiguration"))
 
     def ecs_services(self) -> None:
         tasks = {w.id: w for w in self.model.workloads if w.kind == "ecs-task"}

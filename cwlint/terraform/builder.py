@@ -24,38 +24,29 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from cwlint.agent_config import config_in_texts, config_value
-from cwlint.frontend.arns import lambda_log_group
+from cwlint.agent_config import config_in_texts
 from cwlint.frontend.policies import attached_managed_policy
+from cwlint.frontend.workloads import (
+    add_alarm_signal,
+    function_signals,
+    instance_signals,
+    is_custom_namespace,
+    set_function_log_group,
+)
 from cwlint.iam.managed import is_aws_managed_arn
 from cwlint.iam.policy import Policy, PolicyError, parse_policy
 from cwlint.model import (
-    AgentConfig,
     AttachedPolicy,
     Location,
     LogGroup,
-    LogsAgent,
     MetricSignal,
     Model,
     Role,
-    Signals,
     StandalonePolicy,
     Workload,
-)
-from cwlint.signals import (
-    agent_log_groups,
-    agent_ssm_parameter,
-    calls_logs_api,
-    calls_put_metric_data,
-    emf_namespace_variables,
-    logs_agent_groups,
-    metric_namespace_variables,
-    namespaces_in_code,
-    runs_cloudwatch_agent,
-    runs_logs_agent,
 )
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.plan import reference_parts
@@ -505,15 +496,16 @@ class TerraformBuilder:
             if workload.role is None and workload.role_unknown is not None and \
                     workload.role_unknown.reason == "no role is set":
                 workload.role_unknown = Unknown("the function has no role")
-            name = text(self.attribute(resource, "function_name"))
-            workload.name = name
             logging = body.first("logging_config")
             group = logging.get("log_group") if logging is not None else None
-            workload.log_group = (text(group) if group not in (None, "")
-                                  else lambda_log_group(name))
-            workload.log_group_declared = self.model.log_group_named(workload.log_group) is not None
-            code = self.inline_code(resource)
-            workload.signals = self.function_signals(resource, code)
+            set_function_log_group(workload, self.model,
+                                   text(group) if group not in (None, "") else None,
+                                   text(self.attribute(resource, "function_name")))
+            environment = body.first("environment")
+            workload.signals = function_signals(
+                self.declared_namespaces(resource),
+                environment.get("variables") if environment is not None else None,
+                self.inline_code(resource), text)
             self.network.place_function(workload, resource)
             self.model.workloads.append(workload)
 
@@ -534,27 +526,6 @@ class TerraformBuilder:
                     if isinstance(source.get("content"), str):
                         pieces.append(source["content"])
         return "\n".join(dict.fromkeys(pieces))
-
-    def function_signals(self, resource: TfResource, code: str) -> Signals:
-        signals = Signals(metrics=self.declared_namespaces(resource))
-        environment = resource.body.first("environment")
-        variables = environment.get("variables") if environment is not None else None
-        if isinstance(variables, Mapping):
-            for name, value in metric_namespace_variables(variables):
-                signals.metrics.append(MetricSignal(text(value), f"environment variable {name}"))
-            for name, value in emf_namespace_variables(variables):
-                signals.emf_namespaces.append(MetricSignal(text(value),
-                                                           f"environment variable {name}"))
-        if code and calls_put_metric_data(code):
-            names: list[StrValue] = list(namespaces_in_code(code))
-            if not names and not signals.metrics:
-                names = [Unknown("the namespace its inline code publishes to")]
-            for namespace in names:
-                if not any(s.namespace == namespace for s in signals.metrics):
-                    signals.metrics.append(MetricSignal(namespace,
-                                                        "inline code calls PutMetricData"))
-        signals.calls_logs_api = bool(code) and calls_logs_api(code)
-        return signals
 
     def declared_namespaces(self, resource: TfResource) -> list[MetricSignal]:
         tags = self.tags(resource)
@@ -578,41 +549,25 @@ class TerraformBuilder:
             workload = Workload(resource.address, kind, resource.location)
             self.link_instance_profile(workload, resource, kind == "launch-template")
             texts = self.user_data(resource)
-            signals = Signals(metrics=self.declared_namespaces(resource))
             agent_declared = str(self.tags(resource).get(AGENT_TAG, "")).lower() == "true"
-            plain_texts = [t for t in texts if isinstance(t, str)]
-            if agent_declared or runs_cloudwatch_agent(plain_texts):
-                signals.agent = AgentConfig(
-                    f"tag {AGENT_TAG}" if agent_declared
-                    else "its user data installs the CloudWatch agent",
-                    ssm_parameter=agent_ssm_parameter(texts),
-                    log_groups=list(agent_log_groups(plain_texts)))
-                self.agent_config(signals.agent, texts)
-            if runs_logs_agent(plain_texts):
-                signals.logs_agent = LogsAgent(
-                    "its user data runs the CloudWatch Logs agent (awslogs)",
-                    logs_agent_groups(plain_texts))
+            signals = instance_signals(
+                self.declared_namespaces(resource), texts, carriers="its user data",
+                agent_declared_by=f"tag {AGENT_TAG}" if agent_declared else None,
+                parameter_value=self.parameter_value,
+                written_configs=_lazy_written(texts))
             workload.signals = signals
             self.network.place_instance(workload, resource, launched_in.get(resource.address))
             self.model.workloads.append(workload)
 
-    def agent_config(self, agent: AgentConfig, texts: list[StrValue]) -> None:
-        """The agent's configuration when the input holds it: the value of the
-        ``aws_ssm_parameter`` it fetches, else JSON its user data writes."""
-        if agent.ssm_parameter is not None:
-            for resource in self.of_type("aws_ssm_parameter"):
-                if self.attribute(resource, "name") == agent.ssm_parameter:
-                    value = resource.body.get("value")
-                    if value in (None, ""):
-                        value = resource.body.get("insecure_value")
-                    agent.config = config_value(value)
-                    agent.config_source = f"the value of {resource.address}"
-                    break
-            return  # a configuration in Parameter Store not in this input stays unknown
-        found = config_in_texts(texts)
-        if found is not None:
-            agent.config = found
-            agent.config_source = "written by its user data"
+    def parameter_value(self, name: StrValue) -> tuple[Any, str] | None:
+        """The value of the ``aws_ssm_parameter`` of the input named ``name``."""
+        for resource in self.of_type("aws_ssm_parameter"):
+            if self.attribute(resource, "name") == name:
+                value = resource.body.get("value")
+                if value in (None, ""):
+                    value = resource.body.get("insecure_value")
+                return value, f"the value of {resource.address}"
+        return None
 
     def user_data(self, resource: TfResource) -> list[StrValue]:
         texts: list[StrValue] = []
@@ -657,16 +612,13 @@ class TerraformBuilder:
                 for metric in query.blocks("metric"):
                     queries.append((metric, metric.get("namespace")))
             for block, namespace in queries:
-                if not isinstance(namespace, str) or namespace.startswith("AWS/"):
+                if not is_custom_namespace(namespace):
                     continue
                 dimensions = block.get("dimensions")
                 for workload_id in self.targets(dimensions, block.refs.get("dimensions", ()),
                                                 lambda r, _a: r.address if r.address in by_id
                                                 else None):
-                    workload = by_id[workload_id]
-                    if not any(s.namespace == namespace for s in workload.signals.metrics):
-                        workload.signals.metrics.append(
-                            MetricSignal(namespace, f"alarm {resource.address}"))
+                    add_alarm_signal(by_id[workload_id], namespace, resource.address)
 
 
 def text(value: Any) -> StrValue:
@@ -680,6 +632,11 @@ def text(value: Any) -> StrValue:
     if value is None:
         return Unknown("the value is not set")
     return Unknown(f"a {type(value).__name__} where a string is expected")
+
+
+def _lazy_written(texts: list[StrValue]) -> Iterator[tuple[dict[str, Any] | None, str]]:
+    """The agent configuration the user data writes (read only when wanted)."""
+    yield config_in_texts(texts), "written by its user data"
 
 
 def _configured(value: Any) -> Any:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cwlint.frontend.public_ip import boolean, instance_public_ip
 from cwlint.model import (
     Endpoint,
     Location,
@@ -459,8 +460,13 @@ class NetworkBuilder:
         """Whether the instance gets a public IP: an Elastic IP of the input, else its
         (primary interface's) associate_public_ip_address when the configuration sets it,
         else None: the subnet's map_public_ip_on_launch decides."""
-        if resource.type == "aws_instance" and self.has_elastic_ip(resource):
-            return True
+        return instance_public_ip(
+            resource.type == "aws_instance" and self.has_elastic_ip(resource),
+            self.associate_public_ip(resource, primary))
+
+    def associate_public_ip(self, resource: TfResource, primary: Block | None
+                            ) -> bool | Unknown | None:
+        """``associate_public_ip_address`` when the configuration sets it, else None."""
         if resource.type == "aws_launch_template":
             holder, set_here = primary, primary is not None
         else:
@@ -528,11 +534,7 @@ def flag(value: Any, default: bool | None, what: str) -> bool | Unknown:
     """A boolean argument; ``default`` when not set; Unknown when not known statically."""
     if value is None or value == "":
         return default if default is not None else Unknown(f"{what} is not set")
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return Unknown(f"{what} is not known statically")
+    return boolean(value, what)
 
 
 def _is_set(value: Any) -> bool:

@@ -11,24 +11,20 @@ key policy may also come from ``aws_kms_key_policy`` and the sink policy from
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from cwlint.firelens import firelens_output
+from cwlint.frontend.containers import ContainerSyntax, read_containers
 from cwlint.model import (
     Alarm,
     AlarmMetric,
     KmsKey,
-    LogDriver,
     MetricFilter,
-    MetricSignal,
     OamLink,
     OamSink,
     Placement,
     SnsTopic,
     Workload,
 )
-from cwlint.signals import metric_namespace_variables
 from cwlint.terraform.builder import text
 from cwlint.terraform.log_delivery import collect_log_deliveries
 from cwlint.terraform.network import flag
@@ -46,6 +42,12 @@ def default_key_policy(partition: str, account_id: str) -> dict[str, Any]:
         "Sid": "Enable IAM User Permissions", "Effect": "Allow",
         "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
         "Action": "kms:*", "Resource": "*"}]}
+
+
+#: ``container_definitions`` JSON, spelt as the ECS API spells it.
+CONTAINER_SYNTAX = ContainerSyntax(spell=lambda key: key, resolve=lambda value: value,
+                                   to_text=text, namespace=lambda _variable, value: text(value),
+                                   line=lambda _index: None)
 
 
 class ServiceBuilder:
@@ -127,44 +129,8 @@ class ServiceBuilder:
                 containers = json_document(body.get("container_definitions"))
             except ValueError:
                 containers = Unknown("container_definitions is not valid JSON")
-            for index, container in enumerate(containers if isinstance(containers, list)
-                                              else []):
-                if isinstance(container, Mapping):
-                    self.container(workload, index, container)
-            if workload.log_drivers:
-                workload.log_group = workload.log_drivers[0].group
+            read_containers(workload, containers, CONTAINER_SYNTAX, self.model.region)
             self.model.workloads.append(workload)
-
-    def container(self, workload: Workload, index: int, container: Mapping[str, Any]) -> None:
-        name = container.get("name")
-        name = name if isinstance(name, str) else f"container {index}"
-        config = container.get("logConfiguration")
-        if isinstance(config, Mapping) and config.get("logDriver") == "awslogs":
-            options = config.get("options")
-            options = options if isinstance(options, Mapping) else {}
-            create = options.get("awslogs-create-group", "false")
-            create_group: bool | Unknown = (str(create).lower() == "true"
-                                            if isinstance(create, (str, bool))
-                                            else Unknown("awslogs-create-group"))
-            group = options.get("awslogs-group")
-            workload.log_drivers.append(LogDriver(
-                name,
-                text(group) if group is not None
-                else Unknown("the container sets no awslogs-group"),
-                text(options.get("awslogs-region", self.model.region)),
-                create_group, None))
-        if isinstance(config, Mapping) and config.get("logDriver") == "awsfirelens" and \
-                isinstance(config.get("options"), Mapping):
-            output = firelens_output(name, config["options"], self.model.region, text, None)
-            if output is not None:
-                workload.firelens_outputs.append(output)
-        environment = container.get("environment")
-        if isinstance(environment, list):
-            variables = {e.get("name"): e.get("value") for e in environment
-                         if isinstance(e, Mapping) and isinstance(e.get("name"), str)}
-            for variable, value in metric_namespace_variables(variables):
-                workload.signals.metrics.append(MetricSignal(
-                    text(value), f"environment variable {variable} of container {name}"))
 
     def ecs_services(self) -> None:
         tasks = {w.id: w for w in self.model.workloads if w.kind == "ecs-task"}
