@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from cwlint.cfn.frontend import build_model
+from cwlint.cfn.builder import build_model
 from cwlint.cfn.intrinsics import Resolver
 from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
 from cwlint.cfn.scenarios import analyse_scenarios, possible_combinations, relevant_conditions

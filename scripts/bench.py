@@ -517,7 +517,10 @@ def phases_mode(path: str, no_gc: bool, kind: str = "cfn") -> int:
     try:
         start = time.perf_counter()
         from cwlint import engine
-        from cwlint.cfn.frontend import build_model
+        try:
+            from cwlint.cfn.builder import build_model
+        except ImportError:  # engines before the front-end layer
+            from cwlint.cfn.frontend import build_model  # type: ignore[no-redef]
         from cwlint.cfn.loader import load_template
 
         report["import"] = time.perf_counter() - start

@@ -12,12 +12,12 @@ from cwlint.model import LogDelivery, LogResourcePolicy
 from cwlint.values import Partial, StrValue, Unknown, concat
 
 if TYPE_CHECKING:
-    from cwlint.cfn.frontend import _Builder
+    from cwlint.cfn.builder import CloudFormationBuilder
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 
 
-def collect_log_deliveries(b: _Builder) -> None:
+def collect_log_deliveries(b: CloudFormationBuilder) -> None:
     model = b.model
     for logical_id, _ in b.of_type("AWS::Logs::ResourcePolicy"):
         props = b.properties(logical_id)
@@ -49,7 +49,7 @@ def collect_log_deliveries(b: _Builder) -> None:
             b.loaded.property_line(logical_id, "QueryLoggingConfig")))
 
 
-def _group(b: _Builder, node: Any) -> tuple[str | None, StrValue]:
+def _group(b: CloudFormationBuilder, node: Any) -> tuple[str | None, StrValue]:
     """The log group of the input ``node`` names, and the group's ARN without ``:*``."""
     model = b.model
     group = b.linked(node, LOG_GROUP)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.cfn.log_delivery import collect_log_deliveries
+from cwlint.frontend.builder import ServiceSteps
 from cwlint.frontend.containers import ContainerSyntax, read_containers
 from cwlint.model import (
     Alarm,
@@ -25,7 +26,7 @@ from cwlint.model import (
 from cwlint.values import StrValue, Unknown
 
 if TYPE_CHECKING:
-    from cwlint.cfn.frontend import _Builder
+    from cwlint.cfn.builder import CloudFormationBuilder
 
 KMS_KEY = "AWS::KMS::Key"
 ROLE = "AWS::IAM::Role"
@@ -36,25 +37,13 @@ KMS_ALIAS = "AWS::KMS::Alias"
 ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
 
 
-class ServiceCollector:
-    def __init__(self, builder: _Builder) -> None:
+class ServiceBuilder(ServiceSteps):
+    def __init__(self, builder: CloudFormationBuilder) -> None:
         self.b = builder
         self.model = builder.model
 
-    def collect(self) -> None:
-        """Keys, log group encryption, OAM and alarms (before workloads)."""
-        self.kms_keys()
-        self.log_group_keys()
-        self.oam()
-        self.sns_topics()
-        self.metric_filters()
-        self.alarms()
+    def log_deliveries(self) -> None:
         collect_log_deliveries(self.b)
-
-    def collect_workloads(self) -> None:
-        """ECS task definitions, after roles and the network are known."""
-        self.task_definitions()
-        self.ecs_services()
 
     # --- KMS -----------------------------------------------------------------------------
 

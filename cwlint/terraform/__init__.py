@@ -15,7 +15,7 @@ the same Terraform addresses.
   ``prior_state``, ``configuration``);
 * :mod:`~cwlint.terraform.attributes` writes the computed attributes whose shape is known
   (ARNs from names, ``aws_iam_policy_document.json``);
-* :mod:`~cwlint.terraform.builder`, :mod:`~cwlint.terraform.network` and
+* :mod:`~cwlint.terraform.builder`, :mod:`~cwlint.terraform.vpcs` and
   :mod:`~cwlint.terraform.services` build the model;
 * :mod:`~cwlint.terraform.discovery` and :mod:`~cwlint.terraform.scan` plug it into
   :mod:`cwlint.engine`.

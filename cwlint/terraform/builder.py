@@ -10,7 +10,7 @@ Identity (this module): roles with ``inline_policy`` blocks, ``managed_policy_ar
 through ``data "aws_iam_policy"``). Workloads: ``aws_lambda_function`` (role, name,
 ``logging_config``, environment, tags, inline code of a ``data "archive_file"``),
 ``aws_instance`` and ``aws_launch_template`` (instance profile, user data, tags). The
-network (:mod:`cwlint.terraform.network`) and the services
+network (:mod:`cwlint.terraform.vpcs`) and the services
 (:mod:`cwlint.terraform.services`: KMS, ECS, OAM, alarms) have their own modules.
 
 References are linked three ways, in order: a :class:`~cwlint.terraform.values.TfRef`
@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from cwlint.agent_config import config_in_texts
+from cwlint.frontend.builder import ModelBuilder
 from cwlint.frontend.policies import attached_managed_policy
 from cwlint.frontend.workloads import (
     add_alarm_signal,
@@ -75,7 +76,7 @@ def build_model(tf: TerraformInput, env: Environment,
     return model
 
 
-class TerraformBuilder:
+class TerraformBuilder(ModelBuilder):
     def __init__(self, tf: TerraformInput, model: Model, env: Environment,
                  boundaries: BoundaryLookup | None = None) -> None:
         self.tf = tf
@@ -92,11 +93,11 @@ class TerraformBuilder:
         self._identities: dict[str, set[StrValue]] = {}
         self._by_type: dict[tuple[str, str], list[tuple[int, TfResource]]] | None = None
         self._by_identity: dict[StrValue, list[TfResource]] | None = None
-        from cwlint.terraform.network import NetworkBuilder
         from cwlint.terraform.services import ServiceBuilder
+        from cwlint.terraform.vpcs import VpcBuilder
 
-        self.network = NetworkBuilder(self)
-        self.services = ServiceBuilder(self)
+        self.network: VpcBuilder = VpcBuilder(self)
+        self.services: ServiceBuilder = ServiceBuilder(self)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -295,20 +296,13 @@ class TerraformBuilder:
 
     # --- build ---------------------------------------------------------------------------
 
-    def build(self) -> None:
-        self.log_groups()
+    def identity(self) -> None:
         self.managed_policies()
         self.roles()
         self.role_policies()
         self.attachments()
         self.exclusive_policies()
         self.instance_profiles()
-        self.network.collect()
-        self.services.collect()
-        self.functions()
-        self.instances()
-        self.services.collect_workloads()
-        self.alarm_signals()
 
     def log_groups(self) -> None:
         for resource in self.of_type("aws_cloudwatch_log_group"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cwlint.frontend.builder import ServiceSteps
 from cwlint.frontend.containers import ContainerSyntax, read_containers
 from cwlint.model import (
     Alarm,
@@ -27,9 +28,9 @@ from cwlint.model import (
 )
 from cwlint.terraform.builder import text
 from cwlint.terraform.log_delivery import collect_log_deliveries
-from cwlint.terraform.network import flag
 from cwlint.terraform.resources import TfResource
 from cwlint.terraform.values import json_document
+from cwlint.terraform.vpcs import flag
 from cwlint.values import Partial, StrValue, Unknown
 
 if TYPE_CHECKING:
@@ -50,25 +51,13 @@ CONTAINER_SYNTAX = ContainerSyntax(spell=lambda key: key, resolve=lambda value: 
                                    line=lambda _index: None)
 
 
-class ServiceBuilder:
+class ServiceBuilder(ServiceSteps):
     def __init__(self, builder: TerraformBuilder) -> None:
         self.b = builder
         self.model = builder.model
 
-    def collect(self) -> None:
-        """Keys, log group encryption, OAM and alarms (before workloads)."""
-        self.kms_keys()
-        self.log_group_keys()
-        self.oam()
-        self.sns_topics()
-        self.metric_filters()
-        self.alarms()
+    def log_deliveries(self) -> None:
         collect_log_deliveries(self.b)
-
-    def collect_workloads(self) -> None:
-        """ECS task definitions, after roles and the network are known."""
-        self.task_definitions()
-        self.ecs_services()
 
     # --- KMS -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
+from cwlint.frontend.builder import VpcSteps
 from cwlint.frontend.public_ip import boolean, instance_public_ip
 from cwlint.model import (
     Endpoint,
@@ -29,7 +30,7 @@ from cwlint.model import (
 from cwlint.values import StrValue, Unknown
 
 if TYPE_CHECKING:
-    from cwlint.cfn.frontend import _Builder
+    from cwlint.cfn.builder import CloudFormationBuilder
 
 VPC = "AWS::EC2::VPC"
 SUBNET = "AWS::EC2::Subnet"
@@ -54,8 +55,8 @@ GATEWAY_TYPES = {"AWS::EC2::InternetGateway": "internet-gateway",
                  "AWS::EC2::VPNGateway": "vpn-gateway"}
 
 
-class NetworkCollector:
-    def __init__(self, builder: _Builder) -> None:
+class VpcBuilder(VpcSteps):
+    def __init__(self, builder: CloudFormationBuilder) -> None:
         self.b = builder
         self.model = builder.model
 
@@ -92,14 +93,6 @@ class NetworkCollector:
         return [f for f in found if f is not None]
 
     # --- resources -----------------------------------------------------------------------
-
-    def collect(self) -> None:
-        self.vpcs()
-        self.subnets()
-        self.route_tables()
-        self.security_groups()
-        self.endpoints()
-        self.private_zones()
 
     def flag(self, node: Any, what: str) -> bool | Unknown:
         """A boolean property (``true``/``"false"``...); Unknown when not known statically."""

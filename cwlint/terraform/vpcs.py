@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cwlint.frontend.builder import VpcSteps
 from cwlint.frontend.public_ip import boolean, instance_public_ip
 from cwlint.model import (
     Endpoint,
@@ -62,7 +63,7 @@ GATEWAY_TYPES = {"aws_internet_gateway": "internet-gateway", "aws_vpn_gateway": 
                  "aws_egress_only_internet_gateway": "egress-only-internet-gateway"}
 
 
-class NetworkBuilder:
+class VpcBuilder(VpcSteps):
     def __init__(self, builder: TerraformBuilder) -> None:
         self.b = builder
         self.model = builder.model
@@ -115,14 +116,6 @@ class NetworkBuilder:
         return self.b.link_one(block, key, self.vpc_id, ["aws_vpc"], "VPC")
 
     # --- resources -------------------------------------------------------------------------
-
-    def collect(self) -> None:
-        self.vpcs()
-        self.subnets()
-        self.route_tables()
-        self.security_groups()
-        self.endpoints()
-        self.private_zones()
 
     def private_zones(self) -> None:
         """Route 53 private hosted zones (``vpc`` blocks and

@@ -24,8 +24,9 @@ from typing import Any
 from cwlint.agent_config import config_in_texts, config_value
 from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
-from cwlint.cfn.network import NetworkCollector
-from cwlint.cfn.services import ServiceCollector
+from cwlint.cfn.services import ServiceBuilder
+from cwlint.cfn.vpcs import VpcBuilder
+from cwlint.frontend.builder import ModelBuilder
 from cwlint.frontend.policies import attached_managed_policy
 from cwlint.frontend.workloads import (
     add_alarm_signal,
@@ -85,7 +86,7 @@ def build_model(
     model = Model(
         file=loaded.path, region=region, account_id=account_id, partition=resolver.partition
     )
-    builder = _Builder(loaded, resolver, model)
+    builder = CloudFormationBuilder(loaded, resolver, model)
     builder.external_boundaries = boundaries
     builder.build()
     return model
@@ -101,7 +102,7 @@ def sam_policy_templates() -> dict[str, Any]:
 BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
 
-class _Builder:
+class CloudFormationBuilder(ModelBuilder):
     external_boundaries: BoundaryLookup | None = None
 
     def __init__(self, loaded: LoadedTemplate, resolver: Resolver, model: Model) -> None:
@@ -121,8 +122,8 @@ class _Builder:
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
-        self.network = NetworkCollector(self)
-        self.services = ServiceCollector(self)
+        self.network: VpcBuilder = VpcBuilder(self)
+        self.services: ServiceBuilder = ServiceBuilder(self)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -204,30 +205,20 @@ class _Builder:
 
     # --- build -------------------------------------------------------------------------
 
-    def build(self) -> None:
-        self.collect_log_groups()
-        self.collect_managed_policies()
-        self.collect_roles()
-        self.attach_policy_resources()
-        self.collect_instance_profiles()
-        self.network.collect()
-        self.services.collect()
-        self.collect_functions()
-        self.collect_instances()
-        self.services.collect_workloads()
-        self.collect_alarm_signals()
-        # The collectors point back at the builder; drop them so that a template's objects
-        # are freed by reference counting alone (the command line runs with few collections).
-        del self.network, self.services
+    def identity(self) -> None:
+        self.managed_policies()
+        self.roles()
+        self.policy_resources()
+        self.instance_profiles()
 
-    def collect_log_groups(self) -> None:
+    def log_groups(self) -> None:
         for logical_id, _resource in self.of_type(LOG_GROUP):
             name = self.resolver.as_string(self.resolver.ref(logical_id))
             self.model.log_groups[logical_id] = LogGroup(
                 logical_id, self.location(logical_id), name
             )
 
-    def collect_managed_policies(self) -> None:
+    def managed_policies(self) -> None:
         for logical_id, _resource in self.of_type(MANAGED_POLICY):
             props = self.properties(logical_id)
             location = self.location(logical_id)
@@ -235,7 +226,7 @@ class _Builder:
             self.managed[logical_id] = AttachedPolicy(logical_id, "managed", policy, location)
             self.model.policies.append(StandalonePolicy(policy, location))
 
-    def collect_roles(self) -> None:
+    def roles(self) -> None:
         for logical_id, _resource in self.of_type(ROLE):
             props = self.properties(logical_id)
             role = Role(
@@ -333,7 +324,7 @@ class _Builder:
             found.extend(r for r in self.model.roles.values() if r.name == value)
         return found
 
-    def attach_policy_resources(self) -> None:
+    def policy_resources(self) -> None:
         for logical_id, resource in self.of_type(POLICY, ROLE_POLICY):
             props = self.properties(logical_id)
             location = self.location(logical_id)
@@ -351,7 +342,7 @@ class _Builder:
                 if attached not in role.policies:
                     role.policies.append(attached)
 
-    def collect_instance_profiles(self) -> None:
+    def instance_profiles(self) -> None:
         for logical_id, _resource in self.of_type(INSTANCE_PROFILE):
             roles = self.properties(logical_id).get("Roles")
             linked = self.roles_named(roles)
@@ -362,7 +353,7 @@ class _Builder:
 
     # --- workloads ---------------------------------------------------------------------
 
-    def collect_functions(self) -> None:
+    def functions(self) -> None:
         for logical_id, resource in self.of_type(LAMBDA, SAM_FUNCTION):
             sam = resource.get("Type") == SAM_FUNCTION
             props = (
@@ -483,7 +474,7 @@ class _Builder:
                 found.append(MetricSignal(_str_value(value), f"tag {NAMESPACE_TAG}", True))
         return found
 
-    def collect_instances(self) -> None:
+    def instances(self) -> None:
         launched_in = self.network.auto_scaling_subnets()
         kinds = {INSTANCE: "ec2-instance", LAUNCH_TEMPLATE: "launch-template",
                  LAUNCH_CONFIGURATION: "launch-configuration"}
@@ -576,7 +567,7 @@ class _Builder:
         else:
             workload.role_unknown = Unknown("its instance profile is not in this template")
 
-    def collect_alarm_signals(self) -> None:
+    def alarm_signals(self) -> None:
         by_id = {w.id: w for w in self.model.workloads}
         for logical_id, _resource in self.of_type(ALARM):
             props = self.properties(logical_id)
