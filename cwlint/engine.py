@@ -15,33 +15,27 @@ here too: a suppressed finding moves from :attr:`ScanResult.findings` to
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from cwlint.cfn.builder import build_model
-from cwlint.cfn.intrinsics import Resolver
-from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
-from cwlint.cfn.scenarios import analyse_scenarios, possible_combinations, relevant_conditions
-from cwlint.columns import place_in_template, terraform_column, with_columns
+from cwlint.cfn.frontend import CloudFormationFrontEnd, template_findings
+from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding, InputError
+from cwlint.frontend.protocol import Discovery, FrontEnd, Input, InputFailure, RunRules
 from cwlint.iam.policy import Policy
 from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
 from cwlint.pathfilter import PathFilter
 from cwlint.rules import ALL_RULES, DOCUMENTED, DOCUMENTED_BY_ID
 from cwlint.rules.base import Rule
-from cwlint.suppressions import Notice, Suppressed, cfn_suppressions
-from cwlint.terraform import discovery as terraform  # Terraform inputs (cwlint.terraform)
+from cwlint.suppressions import Notice, Suppressed
+from cwlint.terraform.frontend import TerraformFrontEnd
 
-TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", ".terraform",
                        "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 
-#: Text that any CloudFormation template contains: a file found by walking a directory
-#: that cannot be parsed and holds none of it (a Helm chart, a multi-document Kubernetes
-#: manifest, a tsconfig.json with comments) is skipped, not reported as unreadable.
-_CFN_MARKER = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless"
-                         r"|[\"']?\bType[\"']?\s*:\s*[\"']?[A-Za-z0-9]+::[A-Za-z0-9]")
+#: The front ends, in the order they are asked: the first that claims an input reads it
+#: (Terraform's module directories and plans first; CloudFormation takes what is left).
+FRONT_ENDS: tuple[FrontEnd, ...] = (TerraformFrontEnd(), CloudFormationFrontEnd())
 
 #: Looks up a permissions boundary document by the ARN a role names (configuration).
 BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
@@ -86,12 +80,6 @@ class ScanResult:
     scanned: list[str] = field(default_factory=list)  # the templates analysed, in order
 
 
-@dataclass(frozen=True)
-class Input:
-    path: str
-    explicit: bool  # named on the command line, not found by walking a directory
-
-
 @dataclass
 class InputOutcome:
     """What one input produced."""
@@ -107,48 +95,27 @@ class InputOutcome:
 
 def discover(paths: Sequence[str], exclude: PathFilter | None = None,
              skip_unrecognized: bool = False) -> tuple[list[Input], list[InputError]]:
+    """The inputs under ``paths``, as the front ends find them (:data:`FRONT_ENDS`)."""
     inputs: list[Input] = []
     errors: list[InputError] = []
-    repositories: dict[str, list[str]] = {}  # repository root -> its module directories
+    context = Discovery(exclude, skip_unrecognized, lambda root: _walk(root, exclude))
     for path in paths:
         if exclude is not None and exclude.excluded(path):
             continue
         if os.path.isdir(path):
-            walked = terraform.drop_called_modules(list(_walk(path, exclude)), path)
+            walked = list(_walk(path, exclude))
+            for front_end in FRONT_ENDS:
+                walked = front_end.after_walk(walked, path)
             inputs.extend(Input(p, False) for p in walked)
         elif os.path.exists(path):
-            if terraform.is_tf_like(path):  # Terraform: a .tf file is its module
-                if terraform.is_ignored_name(path):
-                    continue  # .example.tf: not configuration, as for Terraform
-                path = terraform.module_directory_of(path)
-                roots: list[str] = []
-                repository = _repository_of(path)
-                if repository is not None:
-                    if repository not in repositories:
-                        repositories[repository] = [
-                            p for p in _walk(repository, exclude) if os.path.isdir(p)]
-                    roots = terraform.calling_roots(path, repositories[repository])
-                inputs.extend(Input(p, not skip_unrecognized) for p in roots or [path])
-                continue
-            if skip_unrecognized and not path.endswith(TEMPLATE_SUFFIXES):
-                continue
-            inputs.append(Input(path, not skip_unrecognized))
+            for front_end in FRONT_ENDS:
+                named = front_end.named(path, context)
+                if named is not None:
+                    inputs.extend(named)
+                    break
         else:
             errors.append(InputError(path, "no such file or directory"))
     return _unique(inputs), errors
-
-
-def _repository_of(directory: str) -> str | None:
-    """The root of the git repository holding ``directory`` (the nearest directory above
-    it with a ``.git``), spelt relative to it when it is relative; None outside one."""
-    current = directory
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.normpath(os.path.join(current, os.pardir))
-        if os.path.abspath(parent) == os.path.abspath(current):
-            return None
-        current = parent
 
 
 def _unique(inputs: list[Input]) -> list[Input]:
@@ -168,13 +135,9 @@ def _walk(root: str, exclude: PathFilter | None = None) -> Iterable[str]:
         subdirectories[:] = sorted(
             d for d in subdirectories if d not in SKIPPED_DIRECTORIES
             and not (exclude is not None and exclude.excluded(os.path.join(directory, d))))
-        if terraform.has_tf_files(files):  # Terraform: a directory of .tf files is one input
-            yield directory
-        for name in sorted(files):
-            path = os.path.join(directory, name)
-            if name.endswith(TEMPLATE_SUFFIXES) and not terraform.is_tf_like(name) and not (
-                    exclude and exclude.excluded(path)):
-                yield path
+        names = sorted(files)
+        for front_end in FRONT_ENDS:
+            yield from front_end.found_in(directory, names, exclude)
 
 
 #: Told, as the scan goes, how many of how many inputs are done and which one is next.
@@ -255,74 +218,56 @@ def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputE
     return outcome.findings, outcome.error, outcome.files
 
 
-def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
-    """Everything one input produces: findings, suppressed findings, notices, or an error."""
-    if terraform.is_terraform_input(item.path):  # Terraform HCL or plan: cwlint.terraform
-        from cwlint.terraform.scan import scan_terraform  # imported for Terraform inputs only
+def front_end_of(path: str) -> FrontEnd:
+    """The front end that reads the input ``path``."""
+    return next(f for f in FRONT_ENDS if f.claims(path))
 
-        return _placed(scan_terraform(item, options))
+
+def scan_one(item: Input, options: ScanOptions) -> InputOutcome:
+    """Everything one input produces: findings, suppressed findings, notices, or an error.
+
+    The one pipeline, whatever the syntax: the front end reads the input and builds its
+    models, the rules run on each, configured severities apply, the front end places the
+    findings, and the inline suppressions of its files set some aside."""
+    front_end = front_end_of(item.path)
     try:
-        loaded = load_template(item.path)
-    except TemplateError as exc:
-        if not item.explicit and not _mentions_cloudformation(item.path):
-            return InputOutcome()
-        return InputOutcome(error=InputError(item.path, exc.message, exc.line), files=1)
-    if not loaded.looks_like_cloudformation():
-        if item.explicit:
-            return InputOutcome(error=InputError(
-                item.path, "not a CloudFormation template, Terraform configuration or "
-                "Terraform plan"), files=1)
-        return InputOutcome()
+        source = front_end.read(item, options)
+    except InputFailure as exc:
+        return InputOutcome(error=exc.error, files=1)
+    if source is None:
+        return InputOutcome()  # found by walking, and not an input after all
     try:
         subjects: Subjects | None = {} if options.collect_subjects else None
-        findings = apply_severity(analyse_template(loaded, options, subjects),
-                                  options.severity)
-        findings = place_in_template(findings, loaded.template)
-        index, notices = cfn_suppressions(loaded, _source_text(item.path))
+        findings = front_end.analyse(source, options, rule_runner(options, subjects))
+        findings = front_end.place(apply_severity(findings, options.severity), source)
+        index, notices = front_end.suppressions(source)
         kept, suppressed = index.apply(findings)
         return InputOutcome(kept, suppressed, notices, files=1, analysed=True,
                             subjects=subjects)
-    except TemplateError as exc:
-        return InputOutcome(error=InputError(item.path, exc.message, exc.line), files=1)
+    except InputFailure as exc:
+        return InputOutcome(error=exc.error, files=1)
     except RecursionError:
-        return InputOutcome(error=InputError(item.path, "the template nests too deeply to "
-                                             "analyse"), files=1)
-    except Exception as exc:  # a bug must not hide the other files' findings
+        return InputOutcome(error=InputError(
+            item.path, f"the {front_end.what} nests too deeply to analyse"), files=1)
+    except Exception as exc:  # a bug must not hide the other inputs' findings
         return InputOutcome(error=InputError(item.path, f"internal error while analysing: "
                                              f"{type(exc).__name__}: {exc}"), files=1)
-
-
-def _placed(outcome: InputOutcome) -> InputOutcome:
-    """A Terraform input's outcome with the columns of its findings (HCL only)."""
-    outcome.findings = with_columns(outcome.findings, terraform_column)
-    outcome.suppressed = [replace(s, finding=with_columns([s.finding], terraform_column)[0])
-                          for s in outcome.suppressed]
-    return outcome
 
 
 def analyse_template(loaded: LoadedTemplate, options: ScanOptions,
                      subjects: Subjects | None = None) -> list[Finding]:
     """Every finding of one decoded template, across its ``Fn::If`` scenarios; with a
-    ``subjects`` mapping, also what each rule examined in any scenario."""
-    resolver = Resolver(loaded, region=options.region, account_id=options.account_id)
-    resolver.evaluate_conditions()  # a cyclic condition is an error for the whole file
+    ``subjects`` mapping, also what each rule examined in any scenario (the cfn-lint
+    plugin's way in: cfn-lint has decoded the template already)."""
+    return template_findings(loaded, options, rule_runner(options, subjects))
 
-    def analyse(overrides: dict[str, bool] | None) -> list[Finding]:
-        if options.boundaries is None:
-            model = build_model(loaded, options.region, options.account_id, overrides)
-        else:
-            model = build_model(loaded, options.region, options.account_id, overrides,
-                                boundaries=options.boundaries)
+
+def rule_runner(options: ScanOptions, subjects: Subjects | None = None) -> RunRules:
+    """The engine's part of an analysis: a model configured, then the rules run on it."""
+    def run(model: Model) -> list[Finding]:
         configure_model(model, options)
         return run_rules(model, options.rules, subjects)
-
-    def possible(chosen: list[str]) -> set[tuple[bool, ...]] | None:
-        return possible_combinations(
-            loaded, lambda values: Resolver(loaded, region=options.region,
-                                            account_id=options.account_id,
-                                            parameter_values=values), chosen)
-
-    return analyse_scenarios(relevant_conditions(loaded, resolver), analyse, possible)
+    return run
 
 
 def configure_model(model: Model, options: ScanOptions) -> None:
@@ -371,25 +316,3 @@ def apply_severity(findings: list[Finding], overrides: Sequence[tuple[str, str]]
             finding = replace(finding, severity=severity)
         changed.append(finding)
     return changed
-
-
-def _source_text(path: str) -> str:
-    """The template's text for comment-based suppressions (already read once by the
-    loader, so it is readable)."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
-            return handle.read(MAX_FILE_BYTES)
-    except OSError:
-        return ""
-
-
-def _mentions_cloudformation(path: str) -> bool:
-    """Could this unparsable file be a CloudFormation template? (see _CFN_MARKER)"""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES)
-    except OSError:
-        return True  # unreadable: report it
-    if b"\x00" in data:
-        return False
-    return _CFN_MARKER.search(data.decode("utf-8", errors="replace")) is not None

@@ -559,7 +559,10 @@ def terraform_phases(path: str, no_gc: bool, kind: str) -> int:
         from cwlint import engine
         from cwlint.terraform.attributes import Environment
         from cwlint.terraform.builder import build_model
-        from cwlint.terraform.scan import read_input
+        try:
+            from cwlint.terraform.frontend import read_input
+        except ImportError:  # engines before the front-end layer
+            from cwlint.terraform.scan import read_input  # type: ignore[no-redef]
 
         report["import"] = time.perf_counter() - start
         options = engine.ScanOptions()

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cwlint.cfn.loader import LoadedTemplate, TemplateError, is_sam, key_line
-from cwlint.frontend.arns import build_arn
+from cwlint.frontend.arns import build_arn, partition_for_region
 from cwlint.values import Partial, StrValue, Unknown, concat, render_scalar
 
 #: How deep expressions may nest (each mapping, list or function is one level).
@@ -90,22 +90,6 @@ class _NoValue:
 
 #: ``Ref: AWS::NoValue``: the key or list item holding it is removed from its parent.
 NO_VALUE = _NoValue()
-
-
-def partition_for_region(region: str) -> str:
-    """The AWS partition of a region name (``cn-north-1`` is in ``aws-cn``)."""
-    prefixes = (
-        ("cn-", "aws-cn"),
-        ("us-gov-", "aws-us-gov"),
-        ("us-isob-", "aws-iso-b"),
-        ("us-iso-", "aws-iso"),
-        ("eu-isoe-", "aws-iso-e"),
-        ("us-isof-", "aws-iso-f"),
-    )
-    for prefix, partition in prefixes:
-        if region.startswith(prefix):
-            return partition
-    return "aws"
 
 
 def url_suffix_for_partition(partition: str) -> str:

@@ -14,8 +14,24 @@ from cwlint.values import StrValue, concat
 LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/"
 
 
+def partition_for_region(region: str) -> str:
+    """The AWS partition of a region name (``cn-north-1`` is in ``aws-cn``)."""
+    prefixes = (
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-isof-", "aws-iso-f"),
+    )
+    for prefix, partition in prefixes:
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 def build_arn(partition: str, service: str, region: str, account_id: str,
-        *resource: StrValue) -> StrValue:
+              *resource: StrValue) -> StrValue:
     """``arn:<partition>:<service>:<region>:<account>:<resource...>`` (pieces may be
     unknown: the result is then partly known)."""
     return concat([f"arn:{partition}:{service}:{region}:{account_id}:", *resource])

@@ -16,7 +16,8 @@ the same Terraform addresses.
 * :mod:`~cwlint.terraform.attributes` writes the computed attributes whose shape is known
   (ARNs from names, ``aws_iam_policy_document.json``);
 * :mod:`~cwlint.terraform.builder`, :mod:`~cwlint.terraform.vpcs` and
-  :mod:`~cwlint.terraform.services` build the model;
-* :mod:`~cwlint.terraform.discovery` and :mod:`~cwlint.terraform.scan` plug it into
-  :mod:`cwlint.engine`.
+  :mod:`~cwlint.terraform.services` build the model, in the order every front end
+  follows (:mod:`cwlint.frontend.builder`);
+* :mod:`~cwlint.terraform.discovery` says which paths are Terraform inputs and
+  :mod:`~cwlint.terraform.frontend` is the front end :mod:`cwlint.engine` calls.
 """
