@@ -21,9 +21,10 @@ from dataclasses import dataclass, field, replace
 from cwlint.cfn.frontend import CloudFormationFrontEnd, template_findings
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding, InputError
+from cwlint.frontend.policies import BoundaryLookup
 from cwlint.frontend.protocol import Discovery, FrontEnd, Input, InputFailure, RunRules
 from cwlint.iam.policy import Policy
-from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
+from cwlint.model import MetricSignal, Model
 from cwlint.pathfilter import PathFilter
 from cwlint.rules import ALL_RULES, DOCUMENTED, DOCUMENTED_BY_ID
 from cwlint.rules.base import Rule
@@ -37,8 +38,6 @@ SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "
 #: (Terraform's module directories and plans first; CloudFormation takes what is left).
 FRONT_ENDS: tuple[FrontEnd, ...] = (TerraformFrontEnd(), CloudFormationFrontEnd())
 
-#: Looks up a permissions boundary document by the ARN a role names (configuration).
-BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
 
 @dataclass(frozen=True)

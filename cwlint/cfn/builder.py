@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -26,25 +26,17 @@ from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.cfn.services import ServiceBuilder
 from cwlint.cfn.vpcs import VpcBuilder
+from cwlint.frontend import workloads
 from cwlint.frontend.builder import ModelBuilder
-from cwlint.frontend.policies import attached_managed_policy
-from cwlint.frontend.workloads import (
-    add_alarm_signal,
-    function_signals,
-    instance_signals,
-    is_custom_namespace,
-    set_function_log_group,
-)
+from cwlint.frontend.policies import BoundaryLookup
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn
-from cwlint.iam.policy import Policy, PolicyError, parse_policy
+from cwlint.iam.policy import Policy, parse_policy
 from cwlint.model import (
     AttachedPolicy,
     Location,
-    LogGroup,
     MetricSignal,
     Model,
     Role,
-    StandalonePolicy,
     Workload,
 )
 from cwlint.values import Partial, StrValue, Unknown
@@ -63,7 +55,6 @@ POLICY = "AWS::IAM::Policy"
 ROLE_POLICY = "AWS::IAM::RolePolicy"
 LOG_GROUP = "AWS::Logs::LogGroup"
 ALARM = "AWS::CloudWatch::Alarm"
-NAMESPACE_TAG = "cwlint:metrics-namespace"
 SAM_BASIC_ROLE = "AWSLambdaBasicExecutionRole"
 
 
@@ -96,10 +87,6 @@ def build_model(
 def sam_policy_templates() -> dict[str, Any]:
     data = resources.files("cwlint.data").joinpath("sam_policy_templates.json.gz").read_bytes()
     return json.loads(gzip.decompress(data))["templates"]
-
-
-#: Configuration hook: the boundary document for a ``PermissionsBoundary`` ARN, or None.
-BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
 
 class CloudFormationBuilder(ModelBuilder):
@@ -192,16 +179,7 @@ class CloudFormationBuilder(ModelBuilder):
 
     def parse(self, document: Any, name: str, location: Location,
               require_resource: bool = True) -> Policy:
-        resolved = self.resolve(document)
-        try:
-            return parse_policy(_plain(resolved), name, origin=location,
-                                require_resource=require_resource)
-        except PolicyError as exc:
-            self.model.notes.append(f"{location.resource}: {exc}")
-            return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
-
-    def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
-        return attached_managed_policy(arn, self.model.partition, location)
+        return self.policy(_plain(self.resolve(document)), name, location, require_resource)
 
     # --- build -------------------------------------------------------------------------
 
@@ -214,17 +192,14 @@ class CloudFormationBuilder(ModelBuilder):
     def log_groups(self) -> None:
         for logical_id, _resource in self.of_type(LOG_GROUP):
             name = self.resolver.as_string(self.resolver.ref(logical_id))
-            self.model.log_groups[logical_id] = LogGroup(
-                logical_id, self.location(logical_id), name
-            )
+            self.add_log_group(logical_id, self.location(logical_id), name)
 
     def managed_policies(self) -> None:
         for logical_id, _resource in self.of_type(MANAGED_POLICY):
             props = self.properties(logical_id)
             location = self.location(logical_id)
             policy = self.parse(props.get("PolicyDocument"), logical_id, location)
-            self.managed[logical_id] = AttachedPolicy(logical_id, "managed", policy, location)
-            self.model.policies.append(StandalonePolicy(policy, location))
+            self.add_managed_policy(logical_id, logical_id, policy, location)
 
     def roles(self) -> None:
         for logical_id, _resource in self.of_type(ROLE):
@@ -260,8 +235,8 @@ class CloudFormationBuilder(ModelBuilder):
             name = item.get("PolicyName")
             name = name if isinstance(name, str) else f"{role.id} policy {index}"
             policy = self.parse(item.get("PolicyDocument"), name, location)
-            role.policies.append(AttachedPolicy(name, "inline", policy, location))
-            self.model.policies.append(StandalonePolicy(policy, location))
+            self.attach(role, name, "inline", policy, location)
+            self.add_standalone(policy, location)
 
     def attach_managed(self, role: Role, node: Any, location: Location) -> None:
         if self.resolve(node) is NO_VALUE:
@@ -331,12 +306,12 @@ class CloudFormationBuilder(ModelBuilder):
             name = props.get("PolicyName")
             name = name if isinstance(name, str) else logical_id
             policy = self.parse(props.get("PolicyDocument"), name, location)
-            self.model.policies.append(StandalonePolicy(policy, location))
+            self.add_standalone(policy, location)
             targets = (
                 props.get("Roles") if resource.get("Type") == POLICY else props.get("RoleName")
             )
             for role in self.roles_named(targets):
-                role.policies.append(AttachedPolicy(name, "policy", policy, location))
+                self.attach(role, name, "policy", policy, location)
         for logical_id, attached in self.managed.items():
             for role in self.roles_named(self.properties(logical_id).get("Roles")):
                 if attached not in role.policies:
@@ -365,12 +340,12 @@ class CloudFormationBuilder(ModelBuilder):
             self.link_function_role(workload, props, sam)
             logging = self.resolve(props.get("LoggingConfig", {}))
             group = logging.get("LogGroup") if isinstance(logging, Mapping) else None
-            set_function_log_group(
+            workloads.set_function_log_group(
                 workload, self.model,
                 self.resolver.as_string(group) if group is not None else None,
                 self.resolver.as_string(self.resolver.ref(logical_id)))
             environment = self.resolve(props.get("Environment", {}))
-            workload.signals = function_signals(
+            workload.signals = workloads.function_signals(
                 self.declared_namespaces(logical_id, props),
                 environment.get("Variables") if isinstance(environment, Mapping) else None,
                 _code_text(props, sam), _str_value)
@@ -436,13 +411,13 @@ class CloudFormationBuilder(ModelBuilder):
             if template is not None:
                 document = _expand_sam_template(template, arguments)
                 policy = self.parse(document, str(key), location)
-                role.policies.append(AttachedPolicy(str(key), "sam-template", policy, location))
+                self.attach(role, str(key), "sam-template", policy, location)
                 return
         if isinstance(item, Mapping) and "Statement" in item:
             name = f"{function_id} inline policy {index}"
             policy = self.parse(item, name, location)
-            role.policies.append(AttachedPolicy(name, "inline", policy, location))
-            self.model.policies.append(StandalonePolicy(policy, location))
+            self.attach(role, name, "inline", policy, location)
+            self.add_standalone(policy, location)
             return
         value = self.string(item)
         if isinstance(value, str):
@@ -468,10 +443,12 @@ class CloudFormationBuilder(ModelBuilder):
         declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
         if isinstance(declared, Mapping):
             for namespace in _as_list(self.resolve(declared.get("metrics_namespaces"))):
-                found.append(MetricSignal(_str_value(namespace), "Metadata.cwlint", True))
+                found.append(workloads.declared_namespace(_str_value(namespace),
+                                                          "Metadata.cwlint"))
         for key, value in _tags(self.resolve(props.get("Tags"))):
-            if key == NAMESPACE_TAG:
-                found.append(MetricSignal(_str_value(value), f"tag {NAMESPACE_TAG}", True))
+            if key == workloads.NAMESPACE_TAG:
+                found.append(workloads.declared_namespace(
+                    _str_value(value), f"tag {workloads.NAMESPACE_TAG}"))
         return found
 
     def instances(self) -> None:
@@ -495,7 +472,7 @@ class CloudFormationBuilder(ModelBuilder):
             metadata = resource.get("Metadata")
             declared = metadata.get("cwlint") if isinstance(metadata, Mapping) else None
             init = _cfn_init(metadata)
-            signals = instance_signals(
+            signals = workloads.instance_signals(
                 self.declared_namespaces(logical_id, data), texts,
                 carriers="its user data or cfn-init configuration",
                 agent_declared_by="Metadata.cwlint.agent" if isinstance(declared, Mapping)
@@ -572,7 +549,7 @@ class CloudFormationBuilder(ModelBuilder):
         for logical_id, _resource in self.of_type(ALARM):
             props = self.properties(logical_id)
             namespace = self.string(props.get("Namespace")) if "Namespace" in props else None
-            if not is_custom_namespace(namespace):
+            if not workloads.is_custom_namespace(namespace):
                 continue
             for dimension in _as_list(props.get("Dimensions")):
                 if not isinstance(dimension, Mapping):
@@ -580,7 +557,7 @@ class CloudFormationBuilder(ModelBuilder):
                 for ref in self.resolver.resource_refs(dimension.get("Value")):
                     workload = by_id.get(ref.logical_id)
                     if workload is not None:
-                        add_alarm_signal(workload, namespace, logical_id)
+                        workloads.add_alarm_signal(workload, namespace, logical_id)
 
 
 def _cfn_init(metadata: Any) -> list[Mapping[str, Any]]:

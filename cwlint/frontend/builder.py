@@ -12,8 +12,12 @@ network before the workloads placed in it, workloads before the alarms that name
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any
 
-from cwlint.model import Model
+from cwlint.frontend.policies import attached_managed_policy
+from cwlint.iam.policy import Policy, PolicyError, parse_policy
+from cwlint.model import AttachedPolicy, Location, LogGroup, Model, Role, StandalonePolicy
+from cwlint.values import StrValue, Unknown
 
 
 class VpcSteps(ABC):
@@ -103,6 +107,7 @@ class ModelBuilder(ABC):
     model: Model
     network: VpcSteps
     services: ServiceSteps
+    managed: dict[str, AttachedPolicy]  # customer managed policies of the input, by id
 
     def build(self) -> None:
         self.log_groups()
@@ -117,6 +122,39 @@ class ModelBuilder(ABC):
         # are freed by reference counting alone (the command line runs with few
         # collections).
         del self.network, self.services
+
+    def policy(self, document: Any, name: str, location: Location,
+               require_resource: bool = True) -> Policy:
+        """A policy document the syntax has made plain; one that IAM would reject is an
+        unknown policy, and a note says why."""
+        try:
+            return parse_policy(document, name, origin=location,
+                                require_resource=require_resource)
+        except PolicyError as exc:
+            self.model.notes.append(f"{location.resource}: {exc}")
+            return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
+
+    def add_log_group(self, group_id: str, location: Location, name: StrValue) -> None:
+        self.model.log_groups[group_id] = LogGroup(group_id, location, name)
+
+    def add_managed_policy(self, policy_id: str, name: str, policy: Policy,
+                           location: Location) -> None:
+        """A customer managed policy of the input: roles attach it by id or ARN."""
+        self.managed[policy_id] = AttachedPolicy(name, "managed", policy, location)
+        self.add_standalone(policy, location)
+
+    def add_standalone(self, policy: Policy, location: Location) -> None:
+        """A policy the input writes, checked on its own (whoever it is attached to)."""
+        self.model.policies.append(StandalonePolicy(policy, location))
+
+    def attach(self, role: Role, name: str, kind: str, policy: Policy,
+               location: Location) -> None:
+        """A policy the input writes for ``role`` (``kind``: "inline", "policy"...)."""
+        role.policies.append(AttachedPolicy(name, kind, policy, location))
+
+    def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
+        """The AWS managed policy ``arn`` names, in the model's partition."""
+        return attached_managed_policy(arn, self.model.partition, location)
 
     @abstractmethod
     def log_groups(self) -> None: ...

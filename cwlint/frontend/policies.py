@@ -4,11 +4,16 @@ partition's ARN spelling."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 
 from cwlint.iam.managed import managed_policy_document
 from cwlint.iam.policy import Policy, parse_policy
 from cwlint.model import AttachedPolicy, Location
+
+#: Configuration hook: the document of a permissions boundary that is not in the input,
+#: by the ARN a role names, or None.
+BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
 
 @lru_cache(maxsize=256)

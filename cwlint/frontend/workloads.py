@@ -28,10 +28,19 @@ from cwlint.signals import (
 )
 from cwlint.values import StrValue, Unknown
 
+#: The tag (CloudFormation: also ``Metadata.cwlint.metrics_namespaces``) by which a
+#: template declares the namespace a workload publishes to.
+NAMESPACE_TAG = "cwlint:metrics-namespace"
+
 #: A value of the input as the model's string (a front end's own conversion).
 ToText = Callable[[Any], StrValue]
 #: The value of the SSM parameter the input names ``name`` and what it is, or None.
 ParameterValue = Callable[[StrValue], "tuple[Any, str] | None"]
+
+
+def declared_namespace(namespace: StrValue, source: str) -> MetricSignal:
+    """A namespace the input declares for a workload (a tag, metadata)."""
+    return MetricSignal(namespace, source, declared=True)
 
 
 def function_signals(declared: list[MetricSignal], variables: Mapping[Any, Any] | None,

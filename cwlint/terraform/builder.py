@@ -28,25 +28,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from cwlint.agent_config import config_in_texts
+from cwlint.frontend import workloads
 from cwlint.frontend.builder import ModelBuilder
-from cwlint.frontend.policies import attached_managed_policy
-from cwlint.frontend.workloads import (
-    add_alarm_signal,
-    function_signals,
-    instance_signals,
-    is_custom_namespace,
-    set_function_log_group,
-)
+from cwlint.frontend.policies import BoundaryLookup
 from cwlint.iam.managed import is_aws_managed_arn
-from cwlint.iam.policy import Policy, PolicyError, parse_policy
+from cwlint.iam.policy import Policy, parse_policy
 from cwlint.model import (
     AttachedPolicy,
     Location,
-    LogGroup,
     MetricSignal,
     Model,
     Role,
-    StandalonePolicy,
     Workload,
 )
 from cwlint.terraform.attributes import Environment, computed_attribute
@@ -55,13 +47,10 @@ from cwlint.terraform.resources import Block, TerraformInput, TfResource
 from cwlint.terraform.values import TfRef, json_document, refs_in
 from cwlint.values import Partial, StrValue, Unknown
 
-NAMESPACE_TAG = "cwlint:metrics-namespace"
 AGENT_TAG = "cwlint:agent"
 
 #: Maps a referenced (resource, attribute) to a model id, or None when it is not one.
 Resolver = Callable[[TfResource, str], "str | None"]
-#: The configuration hook for permissions boundaries that are not in the input.
-BoundaryLookup = Callable[[str, Location], "AttachedPolicy | None"]
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]+")
 
@@ -283,16 +272,9 @@ class TerraformBuilder(ModelBuilder):
             document = Unknown(f"policy {name} is not valid JSON ({exc})")
             self.model.notes.append(f"{location.resource}: {document.reason}")
         try:
-            return parse_policy(_plain(document), name, origin=location,
-                                require_resource=require_resource)
-        except PolicyError as exc:
-            self.model.notes.append(f"{location.resource}: {exc}")
-            return parse_policy(Unknown(f"policy {name} is not valid: {exc}"), name)
+            return self.policy(_plain(document), name, location, require_resource)
         except (TypeError, AttributeError, ValueError) as exc:
             return parse_policy(Unknown(f"policy {name} cannot be read ({exc})"), name)
-
-    def aws_managed(self, arn: str, location: Location) -> AttachedPolicy | None:
-        return attached_managed_policy(arn, self.model.partition, location)
 
     # --- build ---------------------------------------------------------------------------
 
@@ -306,17 +288,15 @@ class TerraformBuilder(ModelBuilder):
 
     def log_groups(self) -> None:
         for resource in self.of_type("aws_cloudwatch_log_group"):
-            self.model.log_groups[resource.address] = LogGroup(
-                resource.address, resource.location, text(self.attribute(resource, "name")))
+            self.add_log_group(resource.address, resource.location,
+                               text(self.attribute(resource, "name")))
 
     def managed_policies(self) -> None:
         for resource in self.of_type("aws_iam_policy"):
             name = resource.body.get("name")
             label = name if isinstance(name, str) and name else resource.address
             policy = self.document(resource.body.get("policy"), label, resource.location)
-            self.managed[resource.address] = AttachedPolicy(label, "managed", policy,
-                                                            resource.location)
-            self.model.policies.append(StandalonePolicy(policy, resource.location))
+            self.add_managed_policy(resource.address, label, policy, resource.location)
 
     def roles(self) -> None:
         for resource in self.of_type("aws_iam_role"):
@@ -357,8 +337,8 @@ class TerraformBuilder(ModelBuilder):
             name = block.get("name")
             label = name if isinstance(name, str) and name else f"{role.id} inline policy {index}"
             policy = self.document(policy_text, label, resource.location)
-            role.policies.append(AttachedPolicy(label, "inline", policy, resource.location))
-            self.model.policies.append(StandalonePolicy(policy, resource.location))
+            self.attach(role, label, "inline", policy, resource.location)
+            self.add_standalone(policy, resource.location)
 
     def attach_managed(self, role: Role, block: Block, key: str) -> None:
         """One managed policy ARN of a role: a policy of the input, an AWS managed policy,
@@ -430,10 +410,10 @@ class TerraformBuilder(ModelBuilder):
             name = resource.body.get("name")
             label = name if isinstance(name, str) and name else resource.address
             policy = self.document(resource.body.get("policy"), label, resource.location)
-            self.model.policies.append(StandalonePolicy(policy, resource.location))
+            self.add_standalone(policy, resource.location)
             role, _ = self.role_of(resource.body, "role")
             if role is not None:
-                role.policies.append(AttachedPolicy(label, "policy", policy, resource.location))
+                self.attach(role, label, "policy", policy, resource.location)
 
     def attachments(self) -> None:
         for resource in self.of_type("aws_iam_role_policy_attachment"):
@@ -492,11 +472,11 @@ class TerraformBuilder(ModelBuilder):
                 workload.role_unknown = Unknown("the function has no role")
             logging = body.first("logging_config")
             group = logging.get("log_group") if logging is not None else None
-            set_function_log_group(workload, self.model,
+            workloads.set_function_log_group(workload, self.model,
                                    text(group) if group not in (None, "") else None,
                                    text(self.attribute(resource, "function_name")))
             environment = body.first("environment")
-            workload.signals = function_signals(
+            workload.signals = workloads.function_signals(
                 self.declared_namespaces(resource),
                 environment.get("variables") if environment is not None else None,
                 self.inline_code(resource), text)
@@ -523,10 +503,10 @@ class TerraformBuilder(ModelBuilder):
 
     def declared_namespaces(self, resource: TfResource) -> list[MetricSignal]:
         tags = self.tags(resource)
-        value = tags.get(NAMESPACE_TAG)
+        value = tags.get(workloads.NAMESPACE_TAG)
         if value is None:
             return []
-        return [MetricSignal(text(value), f"tag {NAMESPACE_TAG}", declared=True)]
+        return [workloads.declared_namespace(text(value), f"tag {workloads.NAMESPACE_TAG}")]
 
     def tags(self, resource: TfResource) -> Mapping[str, Any]:
         tags = resource.body.get("tags")
@@ -544,7 +524,7 @@ class TerraformBuilder(ModelBuilder):
             self.link_instance_profile(workload, resource, kind == "launch-template")
             texts = self.user_data(resource)
             agent_declared = str(self.tags(resource).get(AGENT_TAG, "")).lower() == "true"
-            signals = instance_signals(
+            signals = workloads.instance_signals(
                 self.declared_namespaces(resource), texts, carriers="its user data",
                 agent_declared_by=f"tag {AGENT_TAG}" if agent_declared else None,
                 parameter_value=self.parameter_value,
@@ -606,13 +586,13 @@ class TerraformBuilder(ModelBuilder):
                 for metric in query.blocks("metric"):
                     queries.append((metric, metric.get("namespace")))
             for block, namespace in queries:
-                if not is_custom_namespace(namespace):
+                if not workloads.is_custom_namespace(namespace):
                     continue
                 dimensions = block.get("dimensions")
                 for workload_id in self.targets(dimensions, block.refs.get("dimensions", ()),
                                                 lambda r, _a: r.address if r.address in by_id
                                                 else None):
-                    add_alarm_signal(by_id[workload_id], namespace, resource.address)
+                    workloads.add_alarm_signal(by_id[workload_id], namespace, resource.address)
 
 
 def text(value: Any) -> StrValue:
