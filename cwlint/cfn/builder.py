@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cwlint.agent_config import config_in_texts, config_value
 from cwlint.cfn.intrinsics import NO_VALUE, Resolver, ResourceRef
@@ -31,15 +31,11 @@ from cwlint.frontend.builder import ModelBuilder
 from cwlint.frontend.policies import BoundaryLookup
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy_arn
 from cwlint.iam.policy import Policy, parse_policy
-from cwlint.model import (
-    AttachedPolicy,
-    Location,
-    MetricSignal,
-    Model,
-    Role,
-    Workload,
-)
+from cwlint.model import AttachedPolicy, Location, Model, Role, Workload
 from cwlint.values import Partial, StrValue, Unknown
+
+if TYPE_CHECKING:
+    from cwlint.model import MetricSignal
 
 ROLE = "AWS::IAM::Role"
 LAMBDA = "AWS::Lambda::Function"
@@ -629,32 +625,27 @@ def _code_text(props: Mapping[str, Any], sam: bool) -> str:
     return "\n".join(pieces)
 
 
-def _strings(node: Any) -> Iterator[str]:
+def _strings(node: Any) -> list[str]:
     """Every string leaf of a raw template subtree (user data, inline code, metadata)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    return [leaf for leaf in _leaves(node) if isinstance(leaf, str)]
 
 
 def _resolved_strings(node: Any) -> list[StrValue]:
     """Every string leaf of a resolved subtree, partly unknown ones included."""
-    found: list[StrValue] = []
+    return [leaf for leaf in _leaves(node) if isinstance(leaf, (str, Partial))]
+
+
+def _leaves(node: Any) -> Iterator[Any]:
+    """Every leaf of a subtree, the last child first (an explicit stack: no recursion)."""
     stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, (str, Partial)):
-            found.append(item)
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+        children = (item.values() if isinstance(item, Mapping)
+                    else item if isinstance(item, list) else None)
+        if children is None:
+            yield item
+        else:
+            stack.extend(children)
 
 
 def _tags(value: Any) -> Iterator[tuple[Any, Any]]:

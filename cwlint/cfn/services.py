@@ -7,22 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from cwlint import model
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.cfn.log_delivery import collect_log_deliveries
 from cwlint.frontend.builder import ServiceSteps
 from cwlint.frontend.containers import ContainerSyntax, read_containers
-from cwlint.model import (
-    Alarm,
-    AlarmMetric,
-    KmsKey,
-    MetricFilter,
-    OamLink,
-    OamSink,
-    Placement,
-    Role,
-    SnsTopic,
-    Workload,
-)
 from cwlint.values import StrValue, Unknown
 
 if TYPE_CHECKING:
@@ -38,9 +27,7 @@ ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
 
 
 class ServiceBuilder(ServiceSteps):
-    def __init__(self, builder: CloudFormationBuilder) -> None:
-        self.b = builder
-        self.model = builder.model
+    b: CloudFormationBuilder
 
     def log_deliveries(self) -> None:
         collect_log_deliveries(self.b)
@@ -55,7 +42,7 @@ class ServiceBuilder(ServiceSteps):
             if "KeyPolicy" in props:
                 policy = self.b.parse(props["KeyPolicy"], f"key policy of {logical_id}",
                                       location, require_resource=False)
-            self.model.kms_keys[logical_id] = KmsKey(
+            self.model.kms_keys[logical_id] = model.KmsKey(
                 logical_id, location, policy,
                 self.b.string(props.get("KeySpec", "SYMMETRIC_DEFAULT")),
                 self.b.resolver.as_string(self.b.resolver.get_att(logical_id, "Arn")),
@@ -81,7 +68,7 @@ class ServiceBuilder(ServiceSteps):
 
     # --- ECS -----------------------------------------------------------------------------
 
-    def role_of(self, node: Any) -> tuple[Role | None, Unknown | None]:
+    def role_of(self, node: Any) -> tuple[model.Role | None, Unknown | None]:
         node = self.b.taken_branches(node)
         if node is None or self.b.resolve(node) is NO_VALUE:
             return None, Unknown("no role is set")
@@ -98,7 +85,7 @@ class ServiceBuilder(ServiceSteps):
     def task_definitions(self) -> None:
         for logical_id, _ in self.b.of_type(TASK_DEFINITION):
             props = self.b.properties(logical_id)
-            workload = Workload(logical_id, "ecs-task", self.b.location(logical_id))
+            workload = model.Workload(logical_id, "ecs-task", self.b.location(logical_id))
             if "TaskRoleArn" in props:
                 workload.role, workload.role_unknown = self.role_of(props["TaskRoleArn"])
                 workload.role_line = self.b.loaded.property_line(logical_id, "TaskRoleArn")
@@ -142,7 +129,7 @@ class ServiceBuilder(ServiceSteps):
             public_ip: bool | Unknown = (assign.upper() == "ENABLED" if isinstance(assign, str)
                                          else Unknown(f"AssignPublicIp of {logical_id} is not "
                                                       "known statically"))
-            tasks[task].placement = Placement(
+            tasks[task].placement = model.Placement(
                 collector.ref_list(vpc.get("Subnets", []), "AWS::EC2::Subnet", what="subnet"),
                 collector.ref_list(vpc.get("SecurityGroups", []), "AWS::EC2::SecurityGroup",
                                    what="security group"),
@@ -159,7 +146,7 @@ class ServiceBuilder(ServiceSteps):
             if "Policy" in props:
                 policy = self.b.parse(props["Policy"], f"sink policy of {logical_id}", location,
                                       require_resource=False)
-            self.model.oam_sinks[logical_id] = OamSink(
+            self.model.oam_sinks[logical_id] = model.OamSink(
                 logical_id, location, policy,
                 self.b.resolver.as_string(self.b.resolver.get_att(logical_id, "Arn")),
                 self.b.loaded.property_line(logical_id, "Policy"))
@@ -170,7 +157,7 @@ class ServiceBuilder(ServiceSteps):
                 [self.b.resolver.as_string(t) for t in types] if isinstance(types, list)
                 else Unknown("the link's ResourceTypes are not known statically"))
             sink = self.b.linked(props.get("SinkIdentifier"), OAM_SINK)
-            self.model.oam_links[logical_id] = OamLink(
+            self.model.oam_links[logical_id] = model.OamLink(
                 logical_id, self.b.location(logical_id), resource_types,
                 sink if sink is not None else Unknown("the sink is not in this template"),
                 self.b.loaded.property_line(logical_id, "ResourceTypes"))
@@ -179,24 +166,24 @@ class ServiceBuilder(ServiceSteps):
         for logical_id, _ in self.b.of_type("AWS::CloudWatch::Alarm"):
             props = self.b.properties(logical_id)
             namespaces: list[StrValue] = []
-            metrics: list[AlarmMetric] = []
+            metrics: list[model.AlarmMetric] = []
             if "Namespace" in props:
                 namespaces.append(self.b.string(props["Namespace"]))
-                metrics.append(AlarmMetric(namespaces[-1], self.metric_name(props)))
+                metrics.append(model.AlarmMetric(namespaces[-1], self.metric_name(props)))
             queries = self.b.taken_branches(props.get("Metrics"))
             for query in queries if isinstance(queries, list) else []:
                 stat = query.get("MetricStat") if isinstance(query, Mapping) else None
                 metric = stat.get("Metric") if isinstance(stat, Mapping) else None
                 if isinstance(metric, Mapping) and "Namespace" in metric:
                     namespaces.append(self.b.string(metric["Namespace"]))
-                    metrics.append(AlarmMetric(namespaces[-1], self.metric_name(metric)))
+                    metrics.append(model.AlarmMetric(namespaces[-1], self.metric_name(metric)))
             treat = (self.b.string(props["TreatMissingData"]) if "TreatMissingData" in props
                      else None)
-            alarm = Alarm(logical_id, self.b.location(logical_id), namespaces, treat,
-                          self.b.loaded.property_line(logical_id, "TreatMissingData"),
-                          metrics,
-                          arn=self.b.resolver.as_string(
-                              self.b.resolver.get_att(logical_id, "Arn")))
+            alarm = model.Alarm(logical_id, self.b.location(logical_id), namespaces, treat,
+                                self.b.loaded.property_line(logical_id, "TreatMissingData"),
+                                metrics,
+                                arn=self.b.resolver.as_string(
+                                    self.b.resolver.get_att(logical_id, "Arn")))
             self.alarm_actions(alarm, props)
             self.model.alarms[logical_id] = alarm
 
@@ -205,7 +192,7 @@ class ServiceBuilder(ServiceSteps):
             return Unknown("the metric has no MetricName")
         return self.b.string(props["MetricName"])
 
-    def alarm_actions(self, alarm: Alarm, props: Mapping[str, Any]) -> None:
+    def alarm_actions(self, alarm: model.Alarm, props: Mapping[str, Any]) -> None:
         """The topics the alarm notifies, and whether it acts on INSUFFICIENT_DATA."""
         if self.b.resolve(props.get("ActionsEnabled", True)) in (False, "false", "False"):
             return
@@ -236,19 +223,19 @@ class ServiceBuilder(ServiceSteps):
                 self.model.left_out_metric_filters[str(logical_id)] = self._metric_filter(
                     str(logical_id), props if isinstance(props, Mapping) else {})
 
-    def _metric_filter(self, logical_id: str, props: Mapping[str, Any]) -> MetricFilter:
+    def _metric_filter(self, logical_id: str, props: Mapping[str, Any]) -> model.MetricFilter:
         name = (self.b.string(props["FilterName"]) if "FilterName" in props
                 else Unknown(f"generated name of resource {logical_id}"))
-        found = MetricFilter(logical_id, self.b.location(logical_id), name,
-                             self.b.string(props.get("LogGroupName")))
+        found = model.MetricFilter(logical_id, self.b.location(logical_id), name,
+                                   self.b.string(props.get("LogGroupName")))
         transformations = self.b.taken_branches(props.get("MetricTransformations"))
         for item in transformations if isinstance(transformations, list) else []:
             if isinstance(item, Mapping):
-                found.metrics.append(AlarmMetric(
+                found.metrics.append(model.AlarmMetric(
                     self.b.string(item.get("MetricNamespace")),
                     self.b.string(item.get("MetricName"))))
         if not isinstance(transformations, list):
-            found.metrics.append(AlarmMetric(
+            found.metrics.append(model.AlarmMetric(
                 Unknown("MetricTransformations is not known statically"),
                 Unknown("MetricTransformations is not known statically")))
         return found
@@ -258,8 +245,8 @@ class ServiceBuilder(ServiceSteps):
     def sns_topics(self) -> None:
         for logical_id, _ in self.b.of_type(SNS_TOPIC):
             props = self.b.properties(logical_id)
-            topic = SnsTopic(logical_id, self.b.location(logical_id),
-                             self.b.resolver.as_string(self.b.resolver.get_att(logical_id,
+            topic = model.SnsTopic(logical_id, self.b.location(logical_id),
+                                   self.b.resolver.as_string(self.b.resolver.get_att(logical_id,
                                                                               "TopicArn")))
             if "KmsMasterKeyId" in props:
                 node = self.b.taken_branches(props["KmsMasterKeyId"])

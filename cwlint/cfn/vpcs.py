@@ -12,21 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from cwlint import model
 from cwlint.cfn.intrinsics import NO_VALUE, ResourceRef
 from cwlint.frontend.builder import VpcSteps
 from cwlint.frontend.public_ip import boolean, instance_public_ip
-from cwlint.model import (
-    Endpoint,
-    Placement,
-    PrivateZone,
-    Route,
-    RouteTable,
-    SecurityGroup,
-    SecurityGroupRule,
-    Subnet,
-    Vpc,
-    Workload,
-)
 from cwlint.values import StrValue, Unknown
 
 if TYPE_CHECKING:
@@ -56,9 +45,7 @@ GATEWAY_TYPES = {"AWS::EC2::InternetGateway": "internet-gateway",
 
 
 class VpcBuilder(VpcSteps):
-    def __init__(self, builder: CloudFormationBuilder) -> None:
-        self.b = builder
-        self.model = builder.model
+    b: CloudFormationBuilder
 
     # --- references ----------------------------------------------------------------------
 
@@ -108,7 +95,7 @@ class VpcBuilder(VpcSteps):
                 continue  # a public zone
             found = [self.ref_id(v.get("VPCId"), VPC, what="VPC") for v in vpcs
                      if isinstance(v, Mapping)]
-            self.model.private_zones[logical_id] = PrivateZone(
+            self.model.private_zones[logical_id] = model.PrivateZone(
                 logical_id, self.b.location(logical_id), self.b.string(props.get("Name", "")),
                 [v for v in found if v is not None])
         records: list[tuple[Mapping[str, Any], Any]] = []
@@ -145,13 +132,13 @@ class VpcBuilder(VpcSteps):
         for logical_id, _ in self.b.of_type(VPC):
             props = self.b.properties(logical_id)
             cidr = self.b.string(props["CidrBlock"]) if "CidrBlock" in props else None
-            vpc = Vpc(logical_id, self.b.location(logical_id), [cidr] if cidr else [],
-                      default_security_group=logical_id + DEFAULT_GROUP)
+            vpc = model.Vpc(logical_id, self.b.location(logical_id), [cidr] if cidr else [],
+                            default_security_group=logical_id + DEFAULT_GROUP)
             self.model.vpcs[logical_id] = vpc
-            default = SecurityGroup(vpc.default_security_group, vpc.location, logical_id,
-                                    default_egress=True)
-            default.ingress.append(SecurityGroupRule("-1", None, None, default.id, "group",
-                                                     vpc.location))
+            default = model.SecurityGroup(vpc.default_security_group, vpc.location, logical_id,
+                                          default_egress=True)
+            default.ingress.append(model.SecurityGroupRule("-1", None, None, default.id, "group",
+                                                           vpc.location))
             self.model.security_groups[default.id] = default
         for logical_id, _ in self.b.of_type("AWS::EC2::VPCCidrBlock"):
             props = self.b.properties(logical_id)
@@ -163,7 +150,7 @@ class VpcBuilder(VpcSteps):
         for logical_id, _ in self.b.of_type(SUBNET):
             props = self.b.properties(logical_id)
             cidr = self.b.string(props["CidrBlock"]) if "CidrBlock" in props else None
-            self.model.subnets[logical_id] = Subnet(
+            self.model.subnets[logical_id] = model.Subnet(
                 logical_id, self.b.location(logical_id),
                 self.ref_id(props.get("VpcId"), VPC, what="VPC"), cidr,
                 map_public_ip=self.flag(props.get("MapPublicIpOnLaunch", False),
@@ -178,7 +165,7 @@ class VpcBuilder(VpcSteps):
     def route_tables(self) -> None:
         for logical_id, _ in self.b.of_type(ROUTE_TABLE):
             props = self.b.properties(logical_id)
-            self.model.route_tables[logical_id] = RouteTable(
+            self.model.route_tables[logical_id] = model.RouteTable(
                 logical_id, self.b.location(logical_id),
                 self.ref_id(props.get("VpcId"), VPC, what="VPC"))
         for logical_id, _ in self.b.of_type("AWS::EC2::Route"):
@@ -188,14 +175,14 @@ class VpcBuilder(VpcSteps):
                 continue
             self.model.route_tables[table].routes.append(self.route(logical_id, props))
 
-    def route(self, logical_id: str, props: Mapping[str, Any]) -> Route:
+    def route(self, logical_id: str, props: Mapping[str, Any]) -> model.Route:
         destination: StrValue = Unknown(f"destination of route {logical_id}")
         for key in ("DestinationCidrBlock", "DestinationIpv6CidrBlock",
                     "DestinationPrefixListId"):
             if key in props:
                 destination = self.b.string(props[key])
                 break
-        return Route(destination, self.route_target(props), self.b.location(logical_id))
+        return model.Route(destination, self.route_target(props), self.b.location(logical_id))
 
     def route_target(self, props: Mapping[str, Any]) -> str:
         if "GatewayId" in props:
@@ -218,8 +205,8 @@ class VpcBuilder(VpcSteps):
     def security_groups(self) -> None:
         for logical_id, _ in self.b.of_type(SECURITY_GROUP):
             props = self.b.properties(logical_id)
-            group = SecurityGroup(logical_id, self.b.location(logical_id),
-                                  self.ref_id(props.get("VpcId"), VPC, what="VPC"))
+            group = model.SecurityGroup(logical_id, self.b.location(logical_id),
+                                        self.ref_id(props.get("VpcId"), VPC, what="VPC"))
             for index, rule in enumerate(self.rule_list(props.get("SecurityGroupIngress"))):
                 group.ingress.append(self.rule(rule, "ingress",
                                                self.b.location(logical_id,
@@ -260,7 +247,8 @@ class VpcBuilder(VpcSteps):
             return [item for item in node if isinstance(item, Mapping)]
         return []
 
-    def rule(self, props: Mapping[str, Any], direction: str, location: Any) -> SecurityGroupRule:
+    def rule(self, props: Mapping[str, Any], direction: str,
+             location: Any) -> model.SecurityGroupRule:
         protocol = self.b.string(props.get("IpProtocol", "-1"))
         peer: StrValue = Unknown("the rule's peer")
         kind = "unknown"
@@ -278,9 +266,9 @@ class VpcBuilder(VpcSteps):
             peer, kind = (group if group is not None else Unknown("peer group")), "group"
         elif any(k in props for k in prefix_keys):
             peer, kind = self.b.string(props[prefix_keys[0]]), "prefix-list"
-        return SecurityGroupRule(protocol, _port(self.b.resolve(props.get("FromPort"))),
-                                 _port(self.b.resolve(props.get("ToPort"))), peer, kind,
-                                 location)
+        return model.SecurityGroupRule(protocol, _port(self.b.resolve(props.get("FromPort"))),
+                                       _port(self.b.resolve(props.get("ToPort"))), peer, kind,
+                                       location)
 
     def endpoints(self) -> None:
         for logical_id, _ in self.b.of_type("AWS::EC2::VPCEndpoint"):
@@ -293,7 +281,7 @@ class VpcBuilder(VpcSteps):
             if "PolicyDocument" in props:
                 policy = self.b.parse(props["PolicyDocument"], f"endpoint policy of {logical_id}",
                                       location, require_resource=False)
-            self.model.endpoints[logical_id] = Endpoint(
+            self.model.endpoints[logical_id] = model.Endpoint(
                 logical_id, location, self.ref_id(props.get("VpcId"), VPC, what="VPC"),
                 self.b.string(props.get("ServiceName", "")), kind, private_dns,
                 self.ref_list(props.get("SubnetIds", []), SUBNET, what="subnet"),
@@ -307,17 +295,17 @@ class VpcBuilder(VpcSteps):
 
     # --- placement -----------------------------------------------------------------------
 
-    def place_function(self, workload: Workload, props: Mapping[str, Any]) -> None:
+    def place_function(self, workload: model.Workload, props: Mapping[str, Any]) -> None:
         config = self.b.taken_branches(props.get("VpcConfig"))
         if not isinstance(config, Mapping) or self.b.resolve(config) is NO_VALUE:
             return
-        workload.placement = Placement(
+        workload.placement = model.Placement(
             self.ref_list(config.get("SubnetIds", []), SUBNET, what="subnet"),
             self.ref_list(config.get("SecurityGroupIds", []), SECURITY_GROUP,
                           what="security group"),
             self.b.loaded.property_line(workload.id, "VpcConfig"))
 
-    def place_instance(self, workload: Workload, data: Mapping[str, Any],
+    def place_instance(self, workload: model.Workload, data: Mapping[str, Any],
                        subnets_from_groups: list[StrValue] | None, path: tuple[str, ...]) -> None:
         interfaces = self.b.taken_branches(data.get("NetworkInterfaces"))
         primary = None
@@ -343,11 +331,11 @@ class VpcBuilder(VpcSteps):
             subnets = subnets_from_groups
         if not subnets:
             return  # the default VPC, whose subnets reach the internet
-        workload.placement = Placement(subnets, groups,
-                                       self.b.loaded.property_line(workload.id, *path),
-                                       public_ip=self.public_ip(workload, data, primary))
+        workload.placement = model.Placement(subnets, groups,
+                                             self.b.loaded.property_line(workload.id, *path),
+                                             public_ip=self.public_ip(workload, data, primary))
 
-    def public_ip(self, workload: Workload, data: Mapping[str, Any],
+    def public_ip(self, workload: model.Workload, data: Mapping[str, Any],
                   primary: Mapping[str, Any] | None) -> bool | Unknown | None:
         """Whether the instance gets a public IP: an Elastic IP of the template, else its
         (primary interface's) AssociatePublicIpAddress, else None: the subnet decides."""

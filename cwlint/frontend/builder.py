@@ -23,7 +23,9 @@ from cwlint.values import StrValue, Unknown
 class VpcSteps(ABC):
     """The network part of a model, in order."""
 
-    model: Model
+    def __init__(self, builder: ModelBuilder) -> None:
+        self.b = builder
+        self.model = builder.model
 
     def collect(self) -> None:
         self.vpcs()
@@ -55,7 +57,9 @@ class VpcSteps(ABC):
 class ServiceSteps(ABC):
     """The services part of a model: what workloads need first, then ECS tasks."""
 
-    model: Model
+    def __init__(self, builder: ModelBuilder) -> None:
+        self.b = builder
+        self.model = builder.model
 
     def collect(self) -> None:
         """Keys, log group encryption, OAM, topics, filters, alarms and log deliveries

@@ -25,7 +25,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cwlint.agent_config import config_in_texts
 from cwlint.frontend import workloads
@@ -33,19 +33,15 @@ from cwlint.frontend.builder import ModelBuilder
 from cwlint.frontend.policies import BoundaryLookup
 from cwlint.iam.managed import is_aws_managed_arn
 from cwlint.iam.policy import Policy, parse_policy
-from cwlint.model import (
-    AttachedPolicy,
-    Location,
-    MetricSignal,
-    Model,
-    Role,
-    Workload,
-)
+from cwlint.model import AttachedPolicy, Location, Model, Role, Workload
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.plan import reference_parts
 from cwlint.terraform.resources import Block, TerraformInput, TfResource
 from cwlint.terraform.values import TfRef, json_document, refs_in
 from cwlint.values import Partial, StrValue, Unknown
+
+if TYPE_CHECKING:
+    from cwlint.model import MetricSignal
 
 AGENT_TAG = "cwlint:agent"
 

@@ -13,19 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cwlint import model
 from cwlint.frontend.builder import ServiceSteps
 from cwlint.frontend.containers import ContainerSyntax, read_containers
-from cwlint.model import (
-    Alarm,
-    AlarmMetric,
-    KmsKey,
-    MetricFilter,
-    OamLink,
-    OamSink,
-    Placement,
-    SnsTopic,
-    Workload,
-)
 from cwlint.terraform.builder import text
 from cwlint.terraform.log_delivery import collect_log_deliveries
 from cwlint.terraform.resources import TfResource
@@ -52,9 +42,7 @@ CONTAINER_SYNTAX = ContainerSyntax(spell=lambda key: key, resolve=lambda value: 
 
 
 class ServiceBuilder(ServiceSteps):
-    def __init__(self, builder: TerraformBuilder) -> None:
-        self.b = builder
-        self.model = builder.model
+    b: TerraformBuilder
 
     def log_deliveries(self) -> None:
         collect_log_deliveries(self.b)
@@ -78,7 +66,7 @@ class ServiceBuilder(ServiceSteps):
             else:
                 policy = None
             spec = body.get("customer_master_key_spec", body.get("key_spec"))
-            self.model.kms_keys[resource.address] = KmsKey(
+            self.model.kms_keys[resource.address] = model.KmsKey(
                 resource.address, resource.location, policy,
                 text(spec) if spec not in (None, "") else "SYMMETRIC_DEFAULT",
                 text(self.b.attribute(resource, "arn")))
@@ -104,7 +92,7 @@ class ServiceBuilder(ServiceSteps):
     def task_definitions(self) -> None:
         for resource in self.b.of_type("aws_ecs_task_definition"):
             body = resource.body
-            workload = Workload(resource.address, "ecs-task", resource.location)
+            workload = model.Workload(resource.address, "ecs-task", resource.location)
             if body.get("task_role_arn") not in (None, ""):
                 workload.role, workload.role_unknown = self.b.role_of(body, "task_role_arn")
             else:
@@ -134,7 +122,7 @@ class ServiceBuilder(ServiceSteps):
             if not isinstance(linked, str) or linked not in tasks or network is None:
                 continue
             # awsvpc tasks get a public IP only with assign_public_ip = true (default false).
-            tasks[linked].placement = Placement(
+            tasks[linked].placement = model.Placement(
                 self.b.network.subnets_of(network, "subnets"),
                 self.b.network.groups(network, "security_groups"), None,
                 public_ip=flag(network.get("assign_public_ip"), False,
@@ -147,7 +135,7 @@ class ServiceBuilder(ServiceSteps):
             return resource.address if resource.type == "aws_oam_sink" else None
 
         for resource in self.b.of_type("aws_oam_sink"):
-            self.model.oam_sinks[resource.address] = OamSink(
+            self.model.oam_sinks[resource.address] = model.OamSink(
                 resource.address, resource.location, None,
                 text(self.b.attribute(resource, "arn")))
         for resource in self.b.of_type("aws_oam_sink_policy"):
@@ -165,7 +153,7 @@ class ServiceBuilder(ServiceSteps):
                 else Unknown("the link's resource_types are not known statically"))
             linked = self.b.link_one(resource.body, "sink_identifier", sink, ["aws_oam_sink"],
                                      "OAM sink")
-            self.model.oam_links[resource.address] = OamLink(
+            self.model.oam_links[resource.address] = model.OamLink(
                 resource.address, resource.location, resource_types,
                 linked if isinstance(linked, str) else Unknown("the sink is not in this input"))
 
@@ -173,26 +161,26 @@ class ServiceBuilder(ServiceSteps):
         for resource in self.b.of_type("aws_cloudwatch_metric_alarm"):
             body = resource.body
             namespaces: list[StrValue] = []
-            metrics: list[AlarmMetric] = []
+            metrics: list[model.AlarmMetric] = []
             if body.get("namespace") not in (None, ""):
                 namespaces.append(text(body["namespace"]))
-                metrics.append(AlarmMetric(namespaces[-1], _metric_name(body)))
+                metrics.append(model.AlarmMetric(namespaces[-1], _metric_name(body)))
             for query in body.blocks("metric_query"):
                 for metric in query.blocks("metric"):
                     if metric.get("namespace") not in (None, ""):
                         namespaces.append(text(metric["namespace"]))
-                        metrics.append(AlarmMetric(namespaces[-1], _metric_name(metric)))
+                        metrics.append(model.AlarmMetric(namespaces[-1], _metric_name(metric)))
             treat = body.get("treat_missing_data")
             if resource.is_set("treat_missing_data") is False or treat in (None, ""):
                 treat_value: StrValue | None = None
             else:
                 treat_value = text(treat)
-            alarm = Alarm(resource.address, resource.location, namespaces, treat_value,
-                          metrics=metrics, arn=text(self.b.attribute(resource, "arn")))
+            alarm = model.Alarm(resource.address, resource.location, namespaces, treat_value,
+                                metrics=metrics, arn=text(self.b.attribute(resource, "arn")))
             self.alarm_actions(alarm, resource)
             self.model.alarms[resource.address] = alarm
 
-    def alarm_actions(self, alarm: Alarm, resource: TfResource) -> None:
+    def alarm_actions(self, alarm: model.Alarm, resource: TfResource) -> None:
         """The topics the alarm notifies, and whether it acts on INSUFFICIENT_DATA."""
         body = resource.body
         if body.get("actions_enabled") is False:
@@ -214,11 +202,11 @@ class ServiceBuilder(ServiceSteps):
     def metric_filters(self) -> None:
         for resource in self.b.of_type("aws_cloudwatch_log_metric_filter"):
             body = resource.body
-            found = MetricFilter(resource.address, resource.location, text(body.get("name")),
-                                 text(body.get("log_group_name")))
+            found = model.MetricFilter(resource.address, resource.location, text(body.get("name")),
+                                       text(body.get("log_group_name")))
             for transformation in body.blocks("metric_transformation"):
-                found.metrics.append(AlarmMetric(text(transformation.get("namespace")),
-                                                 text(transformation.get("name"))))
+                found.metrics.append(model.AlarmMetric(text(transformation.get("namespace")),
+                                                       text(transformation.get("name"))))
             self.model.metric_filters[resource.address] = found
 
     # --- SNS -----------------------------------------------------------------------------
@@ -227,8 +215,8 @@ class ServiceBuilder(ServiceSteps):
         topic_of = self.b.typed("aws_sns_topic")
         for resource in self.b.of_type("aws_sns_topic"):
             body = resource.body
-            topic = SnsTopic(resource.address, resource.location,
-                             text(self.b.attribute(resource, "arn")))
+            topic = model.SnsTopic(resource.address, resource.location,
+                                   text(self.b.attribute(resource, "arn")))
             if body.get("kms_master_key_id") not in (None, ""):
                 topic.kms_key = self.topic_key(body)
             if body.get("policy") not in (None, ""):

@@ -19,21 +19,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cwlint import model
 from cwlint.frontend.builder import VpcSteps
 from cwlint.frontend.public_ip import boolean, instance_public_ip
-from cwlint.model import (
-    Endpoint,
-    Location,
-    Placement,
-    PrivateZone,
-    Route,
-    RouteTable,
-    SecurityGroup,
-    SecurityGroupRule,
-    Subnet,
-    Vpc,
-    Workload,
-)
 from cwlint.terraform.builder import text
 from cwlint.terraform.resources import Block, TfResource
 from cwlint.values import Partial, StrValue, Unknown
@@ -64,9 +52,10 @@ GATEWAY_TYPES = {"aws_internet_gateway": "internet-gateway", "aws_vpn_gateway": 
 
 
 class VpcBuilder(VpcSteps):
+    b: TerraformBuilder
+
     def __init__(self, builder: TerraformBuilder) -> None:
-        self.b = builder
-        self.model = builder.model
+        super().__init__(builder)
         self.main_tables: dict[str, str] = {}  # VPC id -> its main route table id
 
     # --- resolvers (a referenced resource attribute -> a model id) -----------------------
@@ -100,9 +89,9 @@ class VpcBuilder(VpcSteps):
         route) the first time something refers to it."""
         if vpc not in self.main_tables:
             table_id = vpc + MAIN_TABLE
-            location = self.model.vpcs[vpc].location if vpc in self.model.vpcs else Location(
+            location = self.model.vpcs[vpc].location if vpc in self.model.vpcs else model.Location(
                 self.model.file, None, vpc)
-            self.model.route_tables[table_id] = RouteTable(table_id, location, vpc, main=True)
+            self.model.route_tables[table_id] = model.RouteTable(table_id, location, vpc, main=True)
             self.main_tables[vpc] = table_id
         return self.main_tables[vpc]
 
@@ -127,7 +116,7 @@ class VpcBuilder(VpcSteps):
             vpcs = [self.vpc_of(block) for block in resource.body.blocks("vpc")]
             if not vpcs:
                 continue  # a public zone
-            self.model.private_zones[resource.address] = PrivateZone(
+            self.model.private_zones[resource.address] = model.PrivateZone(
                 resource.address, resource.location, text(resource.body.get("name", "")),
                 [v for v in vpcs if v is not None])
         for resource in self.b.of_type("aws_route53_zone_association"):
@@ -162,15 +151,15 @@ class VpcBuilder(VpcSteps):
     def vpcs(self) -> None:
         for resource in self.b.of_type("aws_vpc"):
             cidr = resource.body.get("cidr_block")
-            vpc = Vpc(resource.address, resource.location,
-                      [text(cidr)] if cidr not in (None, "") else [],
-                      default_security_group=resource.address + DEFAULT_GROUP)
+            vpc = model.Vpc(resource.address, resource.location,
+                            [text(cidr)] if cidr not in (None, "") else [],
+                            default_security_group=resource.address + DEFAULT_GROUP)
             self.model.vpcs[resource.address] = vpc
             assert vpc.default_security_group is not None
-            default = SecurityGroup(vpc.default_security_group, vpc.location, vpc.id,
-                                    default_egress=True)
-            default.ingress.append(SecurityGroupRule("-1", None, None, default.id, "group",
-                                                     vpc.location))
+            default = model.SecurityGroup(vpc.default_security_group, vpc.location, vpc.id,
+                                          default_egress=True)
+            default.ingress.append(model.SecurityGroupRule("-1", None, None, default.id, "group",
+                                                           vpc.location))
             self.model.security_groups[default.id] = default
         for resource in self.b.of_type("aws_vpc_ipv4_cidr_block_association"):
             vpc = self.vpc_of(resource.body)
@@ -181,7 +170,7 @@ class VpcBuilder(VpcSteps):
     def subnets(self) -> None:
         for resource in self.b.of_type("aws_subnet"):
             cidr = resource.body.get("cidr_block")
-            self.model.subnets[resource.address] = Subnet(
+            self.model.subnets[resource.address] = model.Subnet(
                 resource.address, resource.location, self.vpc_of(resource.body),
                 text(cidr) if cidr not in (None, "") else None,
                 map_public_ip=flag(resource.body.get("map_public_ip_on_launch"), False,
@@ -192,13 +181,14 @@ class VpcBuilder(VpcSteps):
             vpc = self.b.link_one(resource.body, "default_route_table_id",
                                   lambda r, _a: r.address if r.type == "aws_vpc" else None,
                                   ["aws_vpc"], "VPC")
-            table = RouteTable(resource.address, resource.location, vpc, main=True)
+            table = model.RouteTable(resource.address, resource.location, vpc, main=True)
             self.model.route_tables[resource.address] = table
             if isinstance(vpc, str):
                 self.main_tables.setdefault(vpc, resource.address)
             table.routes.extend(self.inline_routes(resource))
         for resource in self.b.of_type("aws_route_table"):
-            table = RouteTable(resource.address, resource.location, self.vpc_of(resource.body))
+            table = model.RouteTable(resource.address, resource.location,
+                                     self.vpc_of(resource.body))
             table.routes.extend(self.inline_routes(resource))
             self.model.route_tables[resource.address] = table
         for resource in self.b.of_type("aws_main_route_table_association"):
@@ -228,22 +218,22 @@ class VpcBuilder(VpcSteps):
                 self.model.subnets[subnet].route_table = self.b.link_one(
                     resource.body, "route_table_id", self.table_id, TABLE_TYPES, "route table")
 
-    def inline_routes(self, resource: TfResource) -> list[Route]:
+    def inline_routes(self, resource: TfResource) -> list[model.Route]:
         value = resource.body.get("route")
         if isinstance(value, Unknown):
-            return [Route(Unknown(f"the routes of {resource.address}: {value.reason}"),
-                          "unknown", resource.location)]
+            return [model.Route(Unknown(f"the routes of {resource.address}: {value.reason}"),
+                                "unknown", resource.location)]
         return [self.route(block, resource.location, resource.address)
                 for block in resource.body.blocks("route")]
 
-    def route(self, block: Block, location: Location, owner: str) -> Route:
+    def route(self, block: Block, location: model.Location, owner: str) -> model.Route:
         destination: StrValue = Unknown(f"the destination of a route of {owner}")
         for key in ("destination_cidr_block", "cidr_block", "destination_ipv6_cidr_block",
                     "ipv6_cidr_block", "destination_prefix_list_id"):
             if _is_set(block.get(key)):
                 destination = text(block[key])
                 break
-        return Route(destination, self.route_target(block), location)
+        return model.Route(destination, self.route_target(block), location)
 
     def route_target(self, block: Block) -> str:
         if _is_set(block.get("gateway_id")):
@@ -267,14 +257,15 @@ class VpcBuilder(VpcSteps):
 
     def security_groups(self) -> None:
         for resource in self.b.of_type("aws_security_group"):
-            group = SecurityGroup(resource.address, resource.location, self.vpc_of(resource.body))
+            group = model.SecurityGroup(resource.address, resource.location,
+                                        self.vpc_of(resource.body))
             self.inline_rules(group, resource)
             self.model.security_groups[resource.address] = group
         for resource in self.b.of_type("aws_default_security_group"):
             vpc = self.vpc_of(resource.body)
             if not isinstance(vpc, str) or vpc not in self.model.vpcs:
                 continue
-            group = SecurityGroup(vpc + DEFAULT_GROUP, resource.location, vpc)
+            group = model.SecurityGroup(vpc + DEFAULT_GROUP, resource.location, vpc)
             self.inline_rules(group, resource)
             self.model.security_groups[group.id] = group
         for resource in self.b.of_type("aws_security_group_rule"):
@@ -293,28 +284,27 @@ class VpcBuilder(VpcSteps):
                 rules = self.rules(resource.body, group.id, resource.location, direction)
                 (group.ingress if direction == "ingress" else group.egress).extend(rules)
 
-    def group_of(self, block: Block) -> SecurityGroup | None:
+    def group_of(self, block: Block) -> model.SecurityGroup | None:
         group_id = self.b.link_one(block, "security_group_id", self.group_id, GROUP_TYPES,
                                    "security group")
         if isinstance(group_id, str):
             return self.model.security_groups.get(group_id)
         return None
 
-    def inline_rules(self, group: SecurityGroup, resource: TfResource) -> None:
+    def inline_rules(self, group: model.SecurityGroup, resource: TfResource) -> None:
         for direction in ("ingress", "egress"):
             target = group.ingress if direction == "ingress" else group.egress
             value = resource.body.get(direction)
             if isinstance(value, Unknown):
-                target.append(SecurityGroupRule(Unknown(f"the {direction} rules of {group.id}: "
-                                                        f"{value.reason}"), None, None,
-                                                Unknown(value.reason), "unknown",
-                                                resource.location))
+                rules = Unknown(f"the {direction} rules of {group.id}: {value.reason}")
+                target.append(model.SecurityGroupRule(rules, None, None, Unknown(value.reason),
+                                                      "unknown", resource.location))
                 continue
             for block in resource.body.blocks(direction):
                 target.extend(self.rules(block, group.id, resource.location, direction))
 
-    def rules(self, block: Block, group_id: str, location: Location,
-              direction: str) -> list[SecurityGroupRule]:
+    def rules(self, block: Block, group_id: str, location: model.Location,
+              direction: str) -> list[model.SecurityGroupRule]:
         """One model rule per peer of a rule block or rule resource."""
         protocol = block.get("protocol", block.get("ip_protocol", "-1"))
         protocol_value: StrValue = text(protocol if protocol not in (None, "") else "-1")
@@ -348,7 +338,7 @@ class VpcBuilder(VpcSteps):
             peers.append((group_id, "group"))
         elif isinstance(block.get("self"), Unknown):
             peers.append((Unknown("whether the rule applies to its own group"), "unknown"))
-        return [SecurityGroupRule(protocol_value, low, high, peer, kind, location)
+        return [model.SecurityGroupRule(protocol_value, low, high, peer, kind, location)
                 for peer, kind in peers]
 
     def endpoints(self) -> None:
@@ -374,7 +364,7 @@ class VpcBuilder(VpcSteps):
                 resource, "subnet_ids") is not None else []
             groups = self.groups(body, "security_group_ids") if self.b.setting(
                 resource, "security_group_ids") is not None else []
-            self.model.endpoints[resource.address] = Endpoint(
+            self.model.endpoints[resource.address] = model.Endpoint(
                 resource.address, resource.location, self.vpc_of(body),
                 text(body.get("service_name", "")),
                 text(kind) if kind not in (None, "") else "Gateway", private_dns,
@@ -397,7 +387,7 @@ class VpcBuilder(VpcSteps):
                 endpoint.subnets.extend(s for s in self.subnets_of(resource.body, "subnet_id")
                                         if s not in endpoint.subnets)
 
-    def endpoint_of(self, block: Block) -> Endpoint | None:
+    def endpoint_of(self, block: Block) -> model.Endpoint | None:
         endpoint_id = self.b.link_one(
             block, "vpc_endpoint_id",
             lambda r, _a: r.address if r.type == "aws_vpc_endpoint" else None,
@@ -406,16 +396,16 @@ class VpcBuilder(VpcSteps):
 
     # --- placement -------------------------------------------------------------------------
 
-    def place_function(self, workload: Workload, resource: TfResource) -> None:
+    def place_function(self, workload: model.Workload, resource: TfResource) -> None:
         config = resource.body.first("vpc_config")
         if config is None:
             return
         subnets = self.subnets_of(config, "subnet_ids")
         groups = self.groups(config, "security_group_ids")
         if subnets or groups:
-            workload.placement = Placement(subnets, groups, None)
+            workload.placement = model.Placement(subnets, groups, None)
 
-    def place_instance(self, workload: Workload, resource: TfResource,
+    def place_instance(self, workload: model.Workload, resource: TfResource,
                        subnets_from_groups: list[StrValue] | None) -> None:
         body = resource.body
         subnets: list[StrValue] = []
@@ -446,8 +436,8 @@ class VpcBuilder(VpcSteps):
             subnets = subnets_from_groups
         if not subnets:
             return  # the default VPC, whose subnets reach the internet
-        workload.placement = Placement(subnets, groups, None,
-                                       public_ip=self.public_ip(resource, primary))
+        workload.placement = model.Placement(subnets, groups, None,
+                                             public_ip=self.public_ip(resource, primary))
 
     def public_ip(self, resource: TfResource, primary: Block | None) -> bool | Unknown | None:
         """Whether the instance gets a public IP: an Elastic IP of the input, else its
