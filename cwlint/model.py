@@ -97,7 +97,7 @@ class LogsAgent:
 
 @dataclass
 class Signals:
-    """What a workload sends to CloudWatch, from its signals (:mod:`cwlint.signals`)."""
+    """What a workload sends to CloudWatch, from its signals (:mod:`cwlint.frontend.signals`)."""
 
     metrics: list[MetricSignal] = field(default_factory=list)
     emf_namespaces: list[MetricSignal] = field(default_factory=list)

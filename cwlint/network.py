@@ -1,13 +1,13 @@
 """Network reachability to CloudWatch, framework-neutral: it reads only the Model.
 
-* Which endpoints a workload needs, from its signals (:mod:`cwlint.signals`): the CloudWatch agent
-  needs what its configuration uses when the input holds it (``monitoring`` for metrics,
-  ``logs`` for log files, ``ec2`` for AutoScalingGroupName / VolumeId dimensions), else
-  ``monitoring`` and ``logs``; ``ssm`` when its configuration is in Parameter Store; the
-  legacy awslogs agent needs ``logs``; code calling PutMetricData, or a role that names
-  it explicitly (signal 5), needs ``monitoring``; a Lambda
-  function's own logs need no endpoint (the Lambda service ships them) unless its code
-  calls the Logs API itself.
+* Which endpoints a workload needs, from its signals (:mod:`cwlint.frontend.signals`): the
+  CloudWatch agent needs what its configuration uses when the input holds it
+  (``monitoring`` for metrics, ``logs`` for log files, ``ec2`` for AutoScalingGroupName /
+  VolumeId dimensions), else ``monitoring`` and ``logs``; ``ssm`` when its configuration
+  is in Parameter Store; the legacy awslogs agent needs ``logs``; code calling
+  PutMetricData, or a role that names it explicitly (signal 5), needs ``monitoring``; a
+  Lambda function's own logs need no endpoint (the Lambda service ships them) unless its
+  code calls the Logs API itself.
 * Whether a subnet reaches the internet: its route table (explicit association, else the
   VPC's main table) has a default route (``0.0.0.0/0``) to a NAT gateway or a NAT
   instance, or to an internet gateway and the workload's interface has a public IP

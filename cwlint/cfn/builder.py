@@ -9,7 +9,7 @@ create: ``AWSLambdaBasicExecutionRole`` plus their ``Policies`` (managed policy 
 inline statements, SAM policy templates), with ``Globals`` applied.
 
 Workloads are Lambda and SAM functions, EC2 instances and launch templates, each with its
-role and the signals of what it sends to CloudWatch (:mod:`cwlint.signals`).
+role and the signals of what it sends to CloudWatch (:mod:`cwlint.frontend.signals`).
 """
 
 from __future__ import annotations

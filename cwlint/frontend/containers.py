@@ -5,7 +5,7 @@ CloudFormation spells a container definition's keys ``LogConfiguration`` / ``Log
 (``logConfiguration`` / ``logDriver`` / ``options``). A front end says how it spells a key
 and how it reads a value (:class:`ContainerSyntax`); what the definition means for
 CloudWatch is read here: ``awslogs`` drivers, FireLens outputs to CloudWatch Logs
-(:mod:`cwlint.firelens`) and environment variables naming a metrics namespace.
+(:mod:`cwlint.frontend.firelens`) and environment variables naming a metrics namespace.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cwlint.firelens import firelens_output
+from cwlint.frontend.firelens import firelens_output
+from cwlint.frontend.signals import metric_namespace_variables
 from cwlint.model import LogDriver, MetricSignal, Workload
-from cwlint.signals import metric_namespace_variables
 from cwlint.values import StrValue, Unknown
 
 

@@ -3,7 +3,7 @@
 A front end reads what it can of a function (its environment variables, its inline code,
 the namespaces a tag or metadata declares) or of an instance (its user data and, in
 CloudFormation, its ``AWS::CloudFormation::Init`` metadata) and hands the plain values
-here; what they mean for CloudWatch (:mod:`cwlint.signals`) is decided once.
+here; what they mean for CloudWatch (:mod:`cwlint.frontend.signals`) is decided once.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Any
 
 from cwlint.agent_config import config_value
 from cwlint.frontend.arns import lambda_log_group
-from cwlint.model import AgentConfig, LogsAgent, MetricSignal, Model, Signals, Workload
-from cwlint.signals import (
+from cwlint.frontend.signals import (
     agent_log_groups,
     agent_ssm_parameter,
     calls_logs_api,
@@ -26,6 +25,7 @@ from cwlint.signals import (
     runs_cloudwatch_agent,
     runs_logs_agent,
 )
+from cwlint.model import AgentConfig, LogsAgent, MetricSignal, Model, Signals, Workload
 from cwlint.values import StrValue, Unknown
 
 #: The tag (CloudFormation: also ``Metadata.cwlint.metrics_namespaces``) by which a
