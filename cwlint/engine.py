@@ -210,13 +210,6 @@ def scan_guarded(item: Input, options: ScanOptions) -> InputOutcome:
                                              f"{type(exc).__name__}: {exc}"), files=1)
 
 
-def scan_input(item: Input, options: ScanOptions) -> tuple[list[Finding], InputError | None, int]:
-    """Findings of one input (inline suppressions applied), or the error that stopped it;
-    the int counts scanned files."""
-    outcome = scan_one(item, options)
-    return outcome.findings, outcome.error, outcome.files
-
-
 def front_end_of(path: str) -> FrontEnd:
     """The front end that reads the input ``path``."""
     return next(f for f in FRONT_ENDS if f.claims(path))

@@ -105,10 +105,6 @@ class Signals:
     logs_agent: LogsAgent | None = None
     calls_logs_api: bool = False
 
-    @property
-    def publishes_metrics(self) -> bool:
-        return bool(self.metrics)
-
 
 @dataclass
 class Placement:

@@ -529,7 +529,7 @@ def phases_mode(path: str, no_gc: bool, kind: str = "cfn") -> int:
         report["parse"] = time.perf_counter() - start
         start = time.perf_counter()
         analyse = getattr(engine, "analyse_template", None)
-        if analyse is not None:  # what scan_input runs: every Fn::If scenario
+        if analyse is not None:  # what scan_one runs: every Fn::If scenario
             findings = analyse(loaded, engine.ScanOptions())
         else:  # older engines: one model, every rule
             findings = engine.run_rules(build_model(loaded))

@@ -70,9 +70,8 @@ def build_model(
     resolver = Resolver(loaded, region=region, account_id=account_id,
                         condition_overrides=condition_overrides)
     resolver.evaluate_conditions()  # cyclic conditions are an error for the whole file
-    model = Model(
-        file=loaded.path, region=region, account_id=account_id, partition=resolver.partition
-    )
+    model = Model(file=loaded.path, syntax="cloudformation", region=region,
+                  account_id=account_id, partition=resolver.partition)
     builder = CloudFormationBuilder(loaded, resolver, model)
     builder.external_boundaries = boundaries
     builder.build()

@@ -16,7 +16,7 @@
   tool on a probe template (``cwlint plugin-path TOOL --verify``).
 
 Adapters hold no rule logic: they call :func:`cwlint.engine.analyse_template` (cfn-lint,
-on the template cfn-lint already decoded) or :func:`cwlint.engine.scan_input` (checkov,
+on the template cfn-lint already decoded) or :func:`cwlint.engine.scan_one` (checkov,
 on the file checkov is scanning) and translate :class:`~cwlint.findings.Finding` objects
 into the host's result type.
 """

@@ -26,7 +26,6 @@ import os
 import re
 from collections.abc import Iterable
 
-TF_SUFFIX = ".tf"
 CONFIGURATION_SUFFIXES = (".tf", ".tf.json")
 _LOCAL_SOURCE = re.compile(r'^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)"', re.MULTILINE)
 
