@@ -1,8 +1,10 @@
 """The scan: find inputs, build a model per input, run every rule, collect findings.
 
-Front ends are chosen per file. An input that cannot be read becomes an
-:class:`~cwlint.findings.InputError` naming the file (and line when known); the other
-inputs are still scanned. Nothing a template names is fetched or executed.
+Front ends are chosen per input (:data:`FRONT_ENDS`, called through
+:class:`~cwlint.frontend.protocol.FrontEnd`); whatever the syntax, one pipeline
+(:func:`scan_one`) runs the rules and applies the configuration. An input that cannot be
+read becomes an :class:`~cwlint.findings.InputError` naming the file (and line when
+known); the other inputs are still scanned. Nothing a template names is fetched or executed.
 
 What the configuration tunes arrives in :class:`ScanOptions`: the rules to run and their
 severities, strict signals, declared namespaces, SCPs and permissions boundaries from

@@ -2,7 +2,7 @@
 its models.
 
 :mod:`cwlint.engine` holds the one scan pipeline. For each path it asks the front ends in
-order (:data:`cwlint.frontends.FRONT_ENDS`) which inputs they find there; for each input it
+order (:data:`cwlint.engine.FRONT_ENDS`) which inputs they find there; for each input it
 asks the first front end that claims it to read it, then to analyse it (build each model
 and let the engine run the rules on it), to place its findings (columns) and to say
 which inline suppressions its files hold. Severities, suppressions, subjects and errors
