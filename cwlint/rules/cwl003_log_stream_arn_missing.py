@@ -10,6 +10,7 @@ from cwlint.iam.policy import Statement
 from cwlint.iam.tri import Tri, tri_any
 from cwlint.model import Model
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import POLICY_BEARING
 from cwlint.rules.workload_findings import describe_policy
 from cwlint.values import Unknown
 
@@ -96,6 +97,8 @@ class LogStreamArnMissing(Rule):
     name = "log-stream-arn-missing"
     title = "Log write permission granted only on a bare log-group ARN"
     severity = ERROR
+    ensures = "Ensure log write permissions cover log-stream ARNs, not only the log group's"
+    reports_on = POLICY_BEARING
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies grant a log-stream write action."""

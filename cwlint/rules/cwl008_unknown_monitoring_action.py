@@ -8,6 +8,7 @@ from cwlint.findings import ERROR, INFO, Finding
 from cwlint.iam import actions
 from cwlint.model import Model, StandalonePolicy
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import POLICY_BEARING
 from cwlint.rules.workload_findings import describe_policy
 
 CHECKED_SERVICES = ("cloudwatch", "logs")
@@ -52,6 +53,9 @@ class UnknownMonitoringAction(Rule):
     name = "unknown-monitoring-action"
     title = "Policy names a cloudwatch:/logs: action that does not exist"
     severity = ERROR
+    ensures = "Ensure every cloudwatch: and logs: action a policy names exists"
+    reports_on = POLICY_BEARING
+    said_by_cfn_lint = "W3037"
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies name a cloudwatch: or logs: action."""

@@ -10,6 +10,7 @@ from cwlint.model import Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import SERVICE_PREFIX, path_endpoints, service_paths
 from cwlint.rules.requirements import requirements
+from cwlint.rules.resource_types import ENDPOINTS
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -58,6 +59,8 @@ class EndpointPolicyDenies(Rule):
     name = "endpoint-policy-denies"
     title = "Endpoint policy does not allow the workload's monitoring calls"
     severity = ERROR
+    ensures = "Ensure the endpoint policy allows the workload's monitoring calls"
+    reports_on = ENDPOINTS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The endpoints with a policy through which workloads reach a CloudWatch
