@@ -435,7 +435,10 @@ def test_isolated_subnet_without_endpoint(world: World, tmp_path: Path) -> None:
     assert found == {"CWL010": "confirmed", "CWL011": "ruled_out", "CWL012": "ruled_out",
                      "CWL013": "ruled_out"}
     assert "not the cause now" in evidence(diagnosis, "CWL013")
-    assert "has no 0.0.0.0/0 route (an isolated subnet)" in evidence(diagnosis, "CWL010")
+    said = evidence(diagnosis, "CWL010")  # what CWL010 says of the model of the account
+    assert "has no route to the internet" in said
+    assert "has no interface endpoint for com.amazonaws.us-east-1.monitoring" in said
+    assert "has no default route to an internet or NAT gateway" in said
     assert diagnosis["live"]["network"]["internet"] == "no"
     fix = diagnosis["causes"][0]["fix"]["cloudformation"]
     assert diagnosis["live"]["workload"]["vpc_id"] in fix  # the fix names the real VPC
@@ -453,8 +456,8 @@ def test_private_dns_off_found_from_the_instance_in_the_log(world: World,
     found = statuses(diagnosis)
     assert diagnosis["causes"][0]["rule_id"] == "CWL011"
     assert found["CWL011"] == "confirmed" and found["CWL010"] == "ruled_out"
-    assert f"endpoint {world.endpoints['dnsoff']} has private DNS off" in \
-        evidence(diagnosis, "CWL011")
+    assert f"interface endpoint {world.endpoints['dnsoff']} for com.amazonaws.us-east-1.logs " \
+           "has private DNS disabled" in evidence(diagnosis, "CWL011")
 
 
 def test_endpoint_group_without_https(world: World, tmp_path: Path) -> None:
@@ -490,7 +493,9 @@ def test_lambda_behind_an_internet_gateway_has_no_internet(world: World,
                                                            tmp_path: Path) -> None:
     diagnosis = live(world, tmp_path, TIMEOUT, "--function-name", "vpc-fn")
     assert statuses(diagnosis)["CWL010"] == "confirmed"
-    assert "a Lambda function in a VPC has no public address" in evidence(diagnosis, "CWL010")
+    assert "Lambda function vpc-fn runs in subnet" in evidence(diagnosis, "CWL010")
+    assert "goes to an internet gateway, which the workload reaches only with a public IP, " \
+           "and it has none" in evidence(diagnosis, "CWL010")
 
 
 def test_lambda_outside_any_vpc(world: World, tmp_path: Path) -> None:

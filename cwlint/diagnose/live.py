@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cwlint.diagnose import live_iam, live_network
+from cwlint.diagnose import live_iam, live_model, live_network
 from cwlint.diagnose.arns import ACCOUNT_ID
 from cwlint.diagnose.causes import (
     CONFIRMED,
@@ -423,8 +423,9 @@ class NetworkCheck:
             self.survey(service)
             return
         if not facts.in_vpc:
+            network_rules = {rule.id for rule in live_model.NETWORK_RULES}
             for cause in self.diagnosis.causes:
-                if cause.rule_id in ("CWL010", "CWL011", "CWL012", "CWL013"):
+                if cause.rule_id in network_rules:
                     _set(cause, RULED_OUT, f"function {facts.name} is not in a VPC: it reaches "
                          "CloudWatch over the Lambda service's own network")
             return
@@ -454,62 +455,34 @@ class NetworkCheck:
                                 f"{'on' if e.private_dns else 'off'}" for e in endpoints)
 
     def judge(self, facts: WorkloadFacts, service: str) -> None:
-        """Routes, endpoint and security groups of a workload in a VPC."""
-        aws, incident = self.aws, self.incident
-        tables = live_network.fetch_route_tables(aws, facts.subnet_ids[0], facts.vpc_id) \
-            if facts.subnet_ids else []
-        internet, route_why = live_network.internet_route(tables, facts.kind, facts.public_ip)
+        """Put the workload's subnets, routes, endpoints and security groups into the
+        model, run the network rules on it, and mark each cause with its rule's verdict."""
+        aws = self.aws
         endpoints = live_network.fetch_endpoints(aws, service, self.region, facts.vpc_id)
+        endpoint_subnets = [s for e in endpoints for s in e.subnets]
+        try:
+            subnets = live_network.fetch_subnets(aws, facts.subnet_ids + endpoint_subnets)
+        except CallFailed as exc:  # the CIDRs stay unknown: CIDR rules cannot be decided
+            self.live["problems"].append(f"cannot read the subnets: {exc}")
+            subnets = []
+        network = live_model.NetworkFacts(
+            facts, service, self.region, subnets,
+            live_network.fetch_subnet_tables(aws, facts.subnet_ids, facts.vpc_id), endpoints,
+            live_network.fetch_groups(aws, facts.security_groups
+                                      + [g for e in endpoints for g in e.groups]))
+        model = live_model.network_model(network, self.live.get("account"))
+        internet, route_why = live_model.internet(model)
+        self.live["network"] = {"internet": internet, "route": route_why,
+                                "endpoints": [e.to_json() for e in endpoints]}
+        for rule_id, verdict in live_model.judge_network(model).items():
+            cause = self.cause(rule_id)
+            if cause is not None:
+                _set(cause, verdict.status, *verdict.evidence)
         endpoint = endpoints[0] if endpoints else None
-        network: dict[str, Any] = {"internet": internet, "route": route_why,
-                                   "endpoints": [e.to_json() for e in endpoints]}
-        self.live["network"] = network
-        name = f"com.amazonaws.{self.region}.{service}"
-
-        no_endpoint = self.cause("CWL010")
-        if no_endpoint is not None:
-            if endpoint is not None:
-                _set(no_endpoint, RULED_OUT, f"endpoint {endpoint.id} for {name} is in "
-                     f"{facts.vpc_id}")
-            elif internet == NO:
-                _set(no_endpoint, CONFIRMED, route_why,
-                     f"no interface endpoint for {name} in {facts.vpc_id}")
-            elif internet == YES:
-                _set(no_endpoint, RULED_OUT, route_why)
-            else:
-                _set(no_endpoint, UNDECIDED, route_why)
-        dns = self.cause("CWL011")
-        if dns is not None:
-            if endpoint is None:
-                _set(dns, RULED_OUT, f"no interface endpoint for {name} in {facts.vpc_id}")
-            elif not endpoint.private_dns:
-                _set(dns, CONFIRMED, f"endpoint {endpoint.id} has private DNS off")
-            else:
-                _set(dns, RULED_OUT, f"endpoint {endpoint.id} has private DNS on")
-        workload_groups = live_network.fetch_groups(aws, facts.security_groups)
-        ingress = self.cause("CWL012")
-        if ingress is not None:
-            if endpoint is None:
-                _set(ingress, RULED_OUT, f"no interface endpoint for {name} in {facts.vpc_id}")
-            else:
-                groups = live_network.fetch_groups(aws, endpoint.groups)
-                verdict, why = live_network.admits_https(groups, facts.security_groups,
-                                                         facts.private_ip, egress=False)
-                _set(ingress, {YES: RULED_OUT, NO: CONFIRMED}.get(verdict, UNDECIDED), why)
-        egress = self.cause("CWL013")
-        if egress is not None:
-            if endpoint is not None or internet == YES:
-                peers = endpoint.groups if endpoint is not None else []
-                verdict, why = live_network.admits_https(workload_groups, peers, None,
-                                                         egress=True)
-                _set(egress, {YES: RULED_OUT, NO: CONFIRMED}.get(verdict, UNDECIDED), why)
-            else:
-                _set(egress, RULED_OUT, "not the cause now: there is no endpoint and no internet "
-                     "route to reach (check the outbound rules once there is)")
         ids = NetworkIds(facts.vpc_id, tuple(facts.subnet_ids), tuple(facts.security_groups),
                          endpoint.id if endpoint else None,
                          tuple(endpoint.groups) if endpoint else ())
-        fresh = {c.rule_id or c.name: c for c in causes_for(incident, self.diagnosis.workload,
+        fresh = {c.rule_id or c.name: c for c in causes_for(self.incident, self.diagnosis.workload,
                                                              ids)}
         for cause in self.diagnosis.causes:
             match = fresh.get(cause.rule_id or cause.name)
