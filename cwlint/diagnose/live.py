@@ -39,9 +39,20 @@ from cwlint.errors import UsageError
 from cwlint.iam.evaluator import EXPLICIT_DENY, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import PolicyError, parse_policy
 from cwlint.iam.tri import Tri
+from cwlint.rules import (
+    ALL_RULES,
+    EndpointPolicyDenies,
+    EndpointPrivateDnsDisabled,
+    IsolatedSubnetNoEndpoint,
+    LogStreamArnMissing,
+    MetricsNamespaceMismatch,
+    MonitoringExplicitlyDenied,
+    UnknownMonitoringAction,
+)
 from cwlint.values import Unknown
 
-MISSING_ALLOW = ("CWL001", "CWL004", "CWL005", "CWL006", "CWL021")
+#: The rules whose cause is a role with no Allow for the request (Rule.missing_allow).
+MISSING_ALLOW = frozenset(rule.id for rule in ALL_RULES if rule.missing_allow)
 GENERIC_MISSING = "identity-policy-missing-allow"
 UNREADABLE_LAYERS = ("service control policy", "resource control policy", "session policy")
 
@@ -240,7 +251,7 @@ class AccessCheck:
         names = ", ".join(p.name for p in facts.policies if p.kind != "boundary") or "none"
         resource = incident.resource or "*"
 
-        removed = self.cause("CWL007")
+        removed = self.cause(MonitoringExplicitlyDenied.id)
         if removed is not None:
             if explicit:
                 _set(removed, CONFIRMED, *(f"denied by {live_iam.describe(r.policy, r.statement)}"
@@ -293,7 +304,7 @@ class AccessCheck:
 
     def judge_namespace(self, decision: Any, facts: live_iam.RoleFacts, blocked: bool) -> None:
         """CWL002: statements that allow PutMetricData only for some namespaces."""
-        cause = self.cause("CWL002")
+        cause = self.cause(MetricsNamespaceMismatch.id)
         if cause is None:
             return
         found = live_iam.namespace_statements(decision)
@@ -318,11 +329,11 @@ class AccessCheck:
 
     def judge_bare_group(self, decision: Any, facts: live_iam.RoleFacts, allow: Tri) -> None:
         """CWL003: statements that grant the action on the bare log-group ARN."""
-        cause = self.cause("CWL003")
+        cause = self.cause(LogStreamArnMissing.id)
         target = self.incident.log_target
         if cause is None or target is None:
             return
-        found = live_iam.bare_group_grants(decision, target.group_arn)
+        found = live_iam.bare_group_grants(decision, self.incident.action, target.group_arn)
         if found and allow is not Tri.YES:
             _set(cause, CONFIRMED, *(f"{live_iam.describe(p, s)} grants {self.incident.action} "
                                      f"on {', '.join(str(r) for r in s.raw_resources)}, which "
@@ -334,7 +345,7 @@ class AccessCheck:
 
     def judge_spelling(self, facts: live_iam.RoleFacts) -> None:
         """CWL008: statements that name a misspelling of the action."""
-        cause = self.cause("CWL008")
+        cause = self.cause(UnknownMonitoringAction.id)
         if cause is None:
             return
         found = live_iam.misspelled_actions(facts, self.incident.action)
@@ -349,7 +360,7 @@ class AccessCheck:
 
     def judge_endpoints(self, workload: WorkloadFacts | None) -> None:
         """CWL014: the policies of the endpoints the request may have gone through."""
-        cause = self.cause("CWL014")
+        cause = self.cause(EndpointPolicyDenies.id)
         incident = self.incident
         if cause is None or incident.service not in ("cloudwatch", "logs"):
             return
@@ -442,7 +453,8 @@ class NetworkCheck:
             self.live["problems"].append(f"cannot read the VPC endpoints: {exc}")
             return
         self.live["network"] = {"endpoints": [e.to_json() for e in endpoints]}
-        no_endpoint, dns = self.cause("CWL010"), self.cause("CWL011")
+        no_endpoint = self.cause(IsolatedSubnetNoEndpoint.id)
+        dns = self.cause(EndpointPrivateDnsDisabled.id)
         if not endpoints:
             if no_endpoint is not None:
                 no_endpoint.evidence.append(f"no interface endpoint for {service} in any VPC of "

@@ -66,6 +66,10 @@ class Rule:
     #: The id of a cfn-lint rule that reports the same facts inside cfn-lint (its cfn-lint
     #: twin then stays silent on them: :mod:`cwlint.plugins.cfn_lint_overlap`), or None.
     said_by_cfn_lint: ClassVar[str | None] = None
+    #: True when its findings say that a role has no Allow for a call its workload makes
+    #: (CWL001, CWL004...): ``cwlint diagnose --live`` confirms such a rule when the role
+    #: that was denied has no Allow for the request.
+    missing_allow: ClassVar[bool] = False
 
     def check(self, model: Model) -> Iterable[Finding]:
         raise NotImplementedError

@@ -71,6 +71,7 @@ class MetricsPublishDenied(Rule):
     severity = ERROR
     ensures = "Ensure a workload that publishes metrics can call cloudwatch:PutMetricData"
     reports_on = WORKLOADS
+    missing_allow = True
 
     @classmethod
     def requires(cls, model: Model, workload: Workload) -> list[Requirement]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from cwlint.findings import ERROR, Finding
 from cwlint.iam.patterns import Mode, Tokens, Wild, match
@@ -55,6 +56,33 @@ def _unknowns_only_in_group_name(pattern: Tokens) -> bool:
         else:
             seen += "*"
     return True
+
+
+@dataclass(frozen=True)
+class BareGrant:
+    """A log-group ARN a statement grants stream write actions on that matches no stream."""
+
+    resource: str  # as written
+    pattern: Tokens
+    actions: tuple[str, ...]
+
+
+def bare_group_grants(statement: Statement) -> tuple[list[BareGrant], bool]:
+    """The Resources of ``statement`` that grant ``logs:PutLogEvents`` /
+    ``logs:CreateLogStream`` on a log group but can match none of its streams, and whether
+    the statement reaches some stream anyway (another Resource, or ``NotResource``)."""
+    actions = tuple(_grants_stream_action(statement))
+    if not actions:
+        return [], False
+    if statement.resources is None:
+        return [], True  # NotResource: reaches streams unless excluded
+    grants, reaches = [], False
+    for raw, pattern in zip(statement.raw_resources, statement.resources, strict=True):
+        if can_match_stream(pattern) is not Tri.NO or not targets_log_group(pattern):
+            reaches = True
+        else:
+            grants.append(BareGrant(str(raw), pattern, actions))
+    return grants, reaches
 
 
 def targets_log_group(pattern: Tokens) -> bool:
@@ -111,19 +139,11 @@ class LogStreamArnMissing(Rule):
             bare: dict[str, list[str]] = {}
             reaches_streams = False
             for statement in policy.statements:
-                actions = _grants_stream_action(statement)
-                if not actions:
-                    continue
-                if statement.resources is None:
-                    reaches_streams = True  # NotResource: reaches streams unless excluded
-                    continue
-                for raw, pattern in zip(statement.raw_resources, statement.resources, strict=True):
-                    verdict = can_match_stream(pattern)
-                    if verdict is not Tri.NO or not targets_log_group(pattern):
-                        reaches_streams = True
-                    else:
-                        for action in actions:
-                            bare.setdefault(str(raw), []).append(action)
+                grants, reaches = bare_group_grants(statement)
+                reaches_streams = reaches_streams or reaches
+                for grant in grants:
+                    for action in grant.actions:
+                        bare.setdefault(grant.resource, []).append(action)
             if bare and not reaches_streams:
                 resources = ", ".join(sorted(bare))
                 actions = ", ".join(sorted({a for acts in bare.values() for a in acts}))

@@ -50,6 +50,7 @@ class WorkloadLogsDenied(Rule):
     severity = ERROR
     ensures = "Ensure the Lambda function's role can write to its log group"
     reports_on = LAMBDA
+    missing_allow = True
 
     @classmethod
     def requires(cls, model: Model, workload: Workload) -> list[Requirement]:

@@ -80,6 +80,7 @@ class AgentPermissionsMissing(Rule):
     severity = ERROR
     ensures = "Ensure an instance running the CloudWatch agent has the agent's permissions"
     reports_on = INSTANCES
+    missing_allow = True
 
     @classmethod
     def requires(cls, model: Model, workload: Workload) -> list[Requirement]:

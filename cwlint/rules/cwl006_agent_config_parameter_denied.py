@@ -60,6 +60,7 @@ class AgentConfigParameterDenied(Rule):
     severity = ERROR
     ensures = "Ensure the CloudWatch agent can read its configuration parameter"
     reports_on = INSTANCES
+    missing_allow = True
 
     @classmethod
     def requires(cls, model: Model, workload: Workload) -> list[Requirement]:

@@ -79,6 +79,7 @@ class EcsAwslogsDenied(Rule):
     severity = ERROR
     ensures = "Ensure the ECS execution role can ship the awslogs container logs"
     reports_on = ECS_TASKS
+    missing_allow = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The ECS task definitions that use the awslogs driver."""

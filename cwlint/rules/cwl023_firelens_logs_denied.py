@@ -88,6 +88,7 @@ class FirelensLogsDenied(Rule):
     severity = ERROR
     ensures = "Ensure the ECS task role can ship the FireLens logs to CloudWatch Logs"
     reports_on = ECS_TASKS
+    missing_allow = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The ECS task definitions with a FireLens output to CloudWatch Logs."""
