@@ -36,7 +36,7 @@ from cwlint.diagnose.live_network import NO, UNKNOWN, YES, Endpoint, WorkloadFac
 from cwlint.diagnose.readonly import CallFailed, LiveUnavailable, ReadOnlyAWS, UnknownProfile
 from cwlint.diagnose.workload import EC2, LAMBDA
 from cwlint.errors import UsageError
-from cwlint.iam.evaluator import EXPLICIT_DENY, Principal, Request, evaluate, normalize_context
+from cwlint.iam.evaluator import EXPLICIT_DENY, Principal
 from cwlint.iam.policy import PolicyError, parse_policy
 from cwlint.iam.tri import Tri
 from cwlint.rules import (
@@ -49,6 +49,7 @@ from cwlint.rules import (
     MonitoringExplicitlyDenied,
     UnknownMonitoringAction,
 )
+from cwlint.rules import cwl014_endpoint_policy_denies as cwl014
 from cwlint.values import Unknown
 
 #: The rules whose cause is a role with no Allow for the request (Rule.missing_allow).
@@ -153,7 +154,8 @@ def _workload_facts(aws: ReadOnlyAWS, kind: str | None, name: str | None,
 
 def endpoint_allows(endpoint: Endpoint, action: str, resource: str,
                     principal: Principal | None) -> tuple[str, str]:
-    """Whether an endpoint policy allows the request (no policy: the default, allow all)."""
+    """Whether an endpoint policy allows the request (no policy: the default, allow all),
+    decided as CWL014 decides it."""
     where = f"{endpoint.id} (in {endpoint.vpc_id})"
     if endpoint.policy is None:
         return YES, f"{where} has the default policy (allows everything)"
@@ -162,8 +164,7 @@ def endpoint_allows(endpoint: Endpoint, action: str, resource: str,
                               require_resource=False)
     except PolicyError as exc:
         return UNKNOWN, str(exc)
-    request = Request(action, resource, normalize_context({}), principal)
-    decision = evaluate(request, [policy])
+    decision = cwl014.policy_decision(policy, action, resource, {}, principal)
     if decision.decision == EXPLICIT_DENY:
         labels = ", ".join(r.statement.label for r in decision.statements)
         return NO, f"the policy of {where} denies {action} ({labels})"
