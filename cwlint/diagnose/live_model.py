@@ -13,10 +13,11 @@ the message shows is its one signal: a PutMetricData call for ``monitoring``, a 
 the CloudWatch Logs API for ``logs``; the rules then ask for that service only.
 
 :func:`judge_network` runs CWL010–CWL013 and turns each rule's answer into a verdict: a
-definite finding confirms the cause, an info finding leaves it undecided, and a rule that
-examined the workload or its endpoint and found nothing rules it out, with the fact that
-cleared it (the endpoint that exists, the route to the internet, the security group rule
-that admits TCP 443).
+definite finding confirms the cause, an info finding leaves it undecided (and so does
+CWL010's silence on a subnet whose way out is unknown: a default route to a transit
+gateway, a peering connection...), and a rule that examined the workload or its endpoint
+and found nothing rules it out, with the fact that cleared it (the endpoint that exists,
+the route to the internet, the security group rule that admits TCP 443).
 """
 
 from __future__ import annotations
@@ -227,6 +228,10 @@ def judge_network(model: Model) -> dict[str, RuleVerdict]:
             verdicts[rule.id] = RuleVerdict(rule, CONFIRMED, evidence)
         elif findings:
             verdicts[rule.id] = RuleVerdict(rule, UNDECIDED, [f.message for f in findings])
+        elif rule is IsolatedSubnetNoEndpoint and path is not None and not path.endpoints \
+                and not path.reaches_internet and not path.isolated:
+            # CWL010 says nothing when the subnet's way out is unknown: that is no pass
+            verdicts[rule.id] = RuleVerdict(rule, UNDECIDED, path.unknown)
         else:
             verdicts[rule.id] = RuleVerdict(rule, RULED_OUT, _cleared(rule, model, path))
     return verdicts
