@@ -13,7 +13,6 @@ from cwlint.diagnose.causes import Cause
 from cwlint.diagnose.diagnosis import Diagnosis, diagnose
 from cwlint.diagnose.fixes import NetworkIds, endpoint_fix, identity_policy_fix, statement
 from cwlint.diagnose.incident import AccessDenied
-from cwlint.diagnose.rule_ids import RULE_NAMES
 from cwlint.iam.evaluator import Layer, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import parse_policy
 from cwlint.rules import RULES_BY_ID
@@ -352,10 +351,7 @@ def test_rule_ids_and_names_are_the_designed_ones() -> None:
             assert cause.name in ("resource-policy-denies", "vpc-dns-resolution",
                                   "unknown-region", "identity-policy-missing-allow")
             continue
-        assert RULE_NAMES[cause.rule_id] == cause.name
-        registered = RULES_BY_ID.get(cause.rule_id)
-        if registered is not None:
-            assert registered.name == cause.name
+        assert RULES_BY_ID[cause.rule_id].name == cause.name
 
 
 def test_checks_only_read() -> None:

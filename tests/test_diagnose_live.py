@@ -220,6 +220,19 @@ def build(endpoint: str) -> World:
                        GatewayId=gateway)
     vpc_fn_role = b.role("vpc-fn-role", "lambda.amazonaws.com")
     b.function("vpc-fn", vpc_fn_role, subnet, b.world.groups["igw-workload"])
+    # the default route goes to a transit gateway: whether it reaches the internet is unknown
+    vpc, subnet, table = b.network("tgw", "10.80.0.0/16")
+    transit = b.ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    b.ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0",
+                       TransitGatewayId=transit)
+    b.instance("tgw", subnet, b.world.groups["tgw-workload"])
+    # the endpoint's group admits TCP 443 from the VPC's CIDR, not from a group
+    vpc, subnet, _ = b.network("cidr", "10.90.0.0/16")
+    _, endpoint_group = b.endpoint("cidr", vpc, subnet, "monitoring", True)
+    b.ec2.authorize_security_group_ingress(GroupId=endpoint_group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "10.90.0.0/16"}]}])
+    b.instance("cidr", subnet, b.world.groups["cidr-workload"])
     return b.world
 
 
@@ -435,7 +448,10 @@ def test_isolated_subnet_without_endpoint(world: World, tmp_path: Path) -> None:
     assert found == {"CWL010": "confirmed", "CWL011": "ruled_out", "CWL012": "ruled_out",
                      "CWL013": "ruled_out"}
     assert "not the cause now" in evidence(diagnosis, "CWL013")
-    assert "has no 0.0.0.0/0 route (an isolated subnet)" in evidence(diagnosis, "CWL010")
+    said = evidence(diagnosis, "CWL010")  # what CWL010 says of the model of the account
+    assert "has no route to the internet" in said
+    assert "has no interface endpoint for com.amazonaws.us-east-1.monitoring" in said
+    assert "has no default route to an internet or NAT gateway" in said
     assert diagnosis["live"]["network"]["internet"] == "no"
     fix = diagnosis["causes"][0]["fix"]["cloudformation"]
     assert diagnosis["live"]["workload"]["vpc_id"] in fix  # the fix names the real VPC
@@ -453,8 +469,8 @@ def test_private_dns_off_found_from_the_instance_in_the_log(world: World,
     found = statuses(diagnosis)
     assert diagnosis["causes"][0]["rule_id"] == "CWL011"
     assert found["CWL011"] == "confirmed" and found["CWL010"] == "ruled_out"
-    assert f"endpoint {world.endpoints['dnsoff']} has private DNS off" in \
-        evidence(diagnosis, "CWL011")
+    assert f"interface endpoint {world.endpoints['dnsoff']} for com.amazonaws.us-east-1.logs " \
+           "has private DNS disabled" in evidence(diagnosis, "CWL011")
 
 
 def test_endpoint_group_without_https(world: World, tmp_path: Path) -> None:
@@ -490,7 +506,29 @@ def test_lambda_behind_an_internet_gateway_has_no_internet(world: World,
                                                            tmp_path: Path) -> None:
     diagnosis = live(world, tmp_path, TIMEOUT, "--function-name", "vpc-fn")
     assert statuses(diagnosis)["CWL010"] == "confirmed"
-    assert "a Lambda function in a VPC has no public address" in evidence(diagnosis, "CWL010")
+    assert "Lambda function vpc-fn runs in subnet" in evidence(diagnosis, "CWL010")
+    assert "goes to an internet gateway, which the workload reaches only with a public IP, " \
+           "and it has none" in evidence(diagnosis, "CWL010")
+
+
+def test_transit_gateway_route_leaves_the_isolated_subnet_undecided(world: World,
+                                                                    tmp_path: Path) -> None:
+    """CWL010 decides on the model of the account as on a template: a default route to a
+    transit gateway may or may not lead to the internet."""
+    diagnosis = live(world, tmp_path, TIMEOUT, "--instance-id", world.instances["tgw"])
+    assert statuses(diagnosis)["CWL010"] == "undecided"
+    assert "goes to a transit-gateway" in evidence(diagnosis, "CWL010")
+    assert diagnosis["live"]["network"]["internet"] == "unknown"
+
+
+def test_endpoint_group_admitting_the_subnet_cidr(world: World, tmp_path: Path) -> None:
+    """The workload's subnet CIDR (ec2:DescribeSubnets) lies inside the CIDR the endpoint's
+    group admits, so CWL012 is ruled out, naming the rule that admits it."""
+    diagnosis = live(world, tmp_path, TIMEOUT, "--instance-id", world.instances["cidr"])
+    assert statuses(diagnosis)["CWL012"] == "ruled_out"
+    assert f"{world.groups['cidr-endpoint']} allows TCP 443 from 10.90.0.0/16" in \
+        evidence(diagnosis, "CWL012")
+    assert "ec2:DescribeSubnets" in calls(diagnosis)
 
 
 def test_lambda_outside_any_vpc(world: World, tmp_path: Path) -> None:

@@ -27,10 +27,8 @@ from cwlint.plugins import checkov_support
 from cwlint.plugins import options as plugin_options
 from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
 from cwlint.plugins.checkov_support import (
-    CLOUDFORMATION_TYPES,
     FAILED,
     PASSED,
-    TERRAFORM_TYPES,
     UNKNOWN,
     categories,
     cloudformation_run,
@@ -145,14 +143,14 @@ def test_engine_run_indexes_findings() -> None:
 def test_verdict_fails_with_the_reason_and_the_fix() -> None:
     rule = RULES_BY_ID["CWL001"]
     answer = verdict(EngineRun((finding(),)), rule, "Fn", "AWS::Lambda::Function",
-                     CLOUDFORMATION_TYPES["CWL001"])
+                     RULES_BY_ID["CWL001"].reports_on.cloudformation)
     assert answer.result == FAILED
     assert answer.details == ("line 3: CWL001 message", "fix: the fix")
 
 
 def test_verdict_passes_only_resources_the_rule_is_about() -> None:
     rule = RULES_BY_ID["CWL001"]
-    types = CLOUDFORMATION_TYPES["CWL001"]
+    types = RULES_BY_ID["CWL001"].reports_on.cloudformation
     empty = EngineRun()
     assert verdict(empty, rule, "Fn", "AWS::Lambda::Function", types).result == PASSED
     assert verdict(empty, rule, "Bucket", "AWS::S3::Bucket", types).result == UNKNOWN
@@ -160,7 +158,7 @@ def test_verdict_passes_only_resources_the_rule_is_about() -> None:
 
 def test_verdict_info_and_errors_are_unknown_not_failed() -> None:
     rule = RULES_BY_ID["CWL001"]
-    types = CLOUDFORMATION_TYPES["CWL001"]
+    types = RULES_BY_ID["CWL001"].reports_on.cloudformation
     info = EngineRun((finding(severity="info"),))
     assert verdict(info, rule, "Fn", "AWS::Lambda::Function", types).result == UNKNOWN
     broken = EngineRun(error="boom")
@@ -174,7 +172,7 @@ def test_verdict_suppressed_inline_is_unknown_not_passed() -> None:
     run = EngineRun(suppressed=(finding(),))
     assert run.is_suppressed("CWL001", "Fn")
     assert verdict(run, rule, "Fn", "AWS::Lambda::Function",
-                   CLOUDFORMATION_TYPES["CWL001"]).result == UNKNOWN
+                   RULES_BY_ID["CWL001"].reports_on.cloudformation).result == UNKNOWN
 
 
 def test_options_follow_the_configuration_file(tmp_path: Path) -> None:
@@ -200,7 +198,7 @@ def test_options_follow_the_configuration_file(tmp_path: Path) -> None:
 
 def test_every_rule_has_checkov_types_and_a_category() -> None:
     for rule in ALL_RULES:
-        assert CLOUDFORMATION_TYPES.get(rule.id), rule.id
+        assert rule.reports_on.cloudformation, rule.id
         assert categories(rule)[0] in ("IAM", "NETWORKING", "LOGGING")
     assert categories(RULES_BY_ID["CWL001"])[0] == "IAM"
     assert categories(RULES_BY_ID["CWL012"])[0] == "NETWORKING"
@@ -208,8 +206,8 @@ def test_every_rule_has_checkov_types_and_a_category() -> None:
 
 
 def test_checkov_types_cover_every_finding_of_the_fixtures() -> None:
-    """A check runs only on the types of CLOUDFORMATION_TYPES: a finding on another type
-    could not be shown by checkov. Every rule's fixtures must stay inside the table."""
+    """A check runs only on the CloudFormation types its rule reports on: a finding on
+    another type could not be shown by checkov. Every rule's fixtures must stay inside."""
     files = [*templates(), DEMO]
     result = scan([str(p) for p in files])
     assert result.findings
@@ -291,8 +289,8 @@ def test_terraform_types_of_addresses() -> None:
 
 
 def test_every_rule_has_terraform_types() -> None:
-    assert set(TERRAFORM_TYPES) == {rule.id for rule in ALL_RULES}
-    assert all(t.startswith("aws_") for types in TERRAFORM_TYPES.values() for t in types)
+    assert all(rule.reports_on.terraform for rule in ALL_RULES)
+    assert all(t.startswith("aws_") for rule in ALL_RULES for t in rule.reports_on.terraform)
 
 
 def test_terraform_types_cover_every_finding_of_the_fixtures() -> None:
@@ -595,10 +593,9 @@ def test_every_checkov_check_is_named_for_what_it_ensures() -> None:
     """checkov prints the name beside PASSED: "Ensure the Lambda function's role can write
     to its log group ... PASSED", never a finding's wording passing."""
     from cwlint.plugins.checkov_support import check_name
-    from cwlint.plugins.checkov_titles import ENSURES
     from cwlint.rules import ALL_RULES, RULES_BY_ID
 
-    assert not [rule.id for rule in ALL_RULES if rule.id not in ENSURES]
+    assert not [rule.id for rule in ALL_RULES if not rule.ensures]
     names = [check_name(rule) for rule in ALL_RULES]
     assert len(set(names)) == len(names)
     for rule, name in zip(ALL_RULES, names, strict=True):

@@ -15,7 +15,7 @@ import pytest
 from cwlint.cfn.loader import parse_template
 from cwlint.engine import Input, ScanOptions, Subjects, analyse_template, discover, scan_one
 from cwlint.plugins.cache import EngineRun
-from cwlint.plugins.checkov_support import CLOUDFORMATION_TYPES, PASSED, UNKNOWN, verdict
+from cwlint.plugins.checkov_support import PASSED, UNKNOWN, verdict
 from cwlint.rules import RULES_BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +148,6 @@ def test_verdict_passes_what_the_rule_examined(examined: Subjects | None,
     run = EngineRun(subjects=examined)
     rule = RULES_BY_ID["CWL001"]
     assert verdict(run, rule, "Fn", "AWS::Lambda::Function",
-                   CLOUDFORMATION_TYPES["CWL001"]).result == expected
+                   RULES_BY_ID["CWL001"].reports_on.cloudformation).result == expected
     assert verdict(run, rule, "Bucket", "AWS::S3::Bucket",
-                   CLOUDFORMATION_TYPES["CWL001"]).result == UNKNOWN
+                   RULES_BY_ID["CWL001"].reports_on.cloudformation).result == UNKNOWN

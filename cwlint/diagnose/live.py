@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cwlint.diagnose import live_iam, live_network
+from cwlint.diagnose import live_iam, live_model, live_network
 from cwlint.diagnose.arns import ACCOUNT_ID
 from cwlint.diagnose.causes import (
     CONFIRMED,
@@ -36,12 +36,24 @@ from cwlint.diagnose.live_network import NO, UNKNOWN, YES, Endpoint, WorkloadFac
 from cwlint.diagnose.readonly import CallFailed, LiveUnavailable, ReadOnlyAWS, UnknownProfile
 from cwlint.diagnose.workload import EC2, LAMBDA
 from cwlint.errors import UsageError
-from cwlint.iam.evaluator import EXPLICIT_DENY, Principal, Request, evaluate, normalize_context
+from cwlint.iam.evaluator import EXPLICIT_DENY, Principal
 from cwlint.iam.policy import PolicyError, parse_policy
 from cwlint.iam.tri import Tri
+from cwlint.rules import (
+    ALL_RULES,
+    EndpointPolicyDenies,
+    EndpointPrivateDnsDisabled,
+    IsolatedSubnetNoEndpoint,
+    LogStreamArnMissing,
+    MetricsNamespaceMismatch,
+    MonitoringExplicitlyDenied,
+    UnknownMonitoringAction,
+)
+from cwlint.rules import cwl014_endpoint_policy_denies as cwl014
 from cwlint.values import Unknown
 
-MISSING_ALLOW = ("CWL001", "CWL004", "CWL005", "CWL006", "CWL021")
+#: The rules whose cause is a role with no Allow for the request (Rule.missing_allow).
+MISSING_ALLOW = frozenset(rule.id for rule in ALL_RULES if rule.missing_allow)
 GENERIC_MISSING = "identity-policy-missing-allow"
 UNREADABLE_LAYERS = ("service control policy", "resource control policy", "session policy")
 
@@ -142,7 +154,8 @@ def _workload_facts(aws: ReadOnlyAWS, kind: str | None, name: str | None,
 
 def endpoint_allows(endpoint: Endpoint, action: str, resource: str,
                     principal: Principal | None) -> tuple[str, str]:
-    """Whether an endpoint policy allows the request (no policy: the default, allow all)."""
+    """Whether an endpoint policy allows the request (no policy: the default, allow all),
+    decided as CWL014 decides it."""
     where = f"{endpoint.id} (in {endpoint.vpc_id})"
     if endpoint.policy is None:
         return YES, f"{where} has the default policy (allows everything)"
@@ -151,8 +164,7 @@ def endpoint_allows(endpoint: Endpoint, action: str, resource: str,
                               require_resource=False)
     except PolicyError as exc:
         return UNKNOWN, str(exc)
-    request = Request(action, resource, normalize_context({}), principal)
-    decision = evaluate(request, [policy])
+    decision = cwl014.policy_decision(policy, action, resource, {}, principal)
     if decision.decision == EXPLICIT_DENY:
         labels = ", ".join(r.statement.label for r in decision.statements)
         return NO, f"the policy of {where} denies {action} ({labels})"
@@ -240,7 +252,7 @@ class AccessCheck:
         names = ", ".join(p.name for p in facts.policies if p.kind != "boundary") or "none"
         resource = incident.resource or "*"
 
-        removed = self.cause("CWL007")
+        removed = self.cause(MonitoringExplicitlyDenied.id)
         if removed is not None:
             if explicit:
                 _set(removed, CONFIRMED, *(f"denied by {live_iam.describe(r.policy, r.statement)}"
@@ -293,7 +305,7 @@ class AccessCheck:
 
     def judge_namespace(self, decision: Any, facts: live_iam.RoleFacts, blocked: bool) -> None:
         """CWL002: statements that allow PutMetricData only for some namespaces."""
-        cause = self.cause("CWL002")
+        cause = self.cause(MetricsNamespaceMismatch.id)
         if cause is None:
             return
         found = live_iam.namespace_statements(decision)
@@ -318,11 +330,11 @@ class AccessCheck:
 
     def judge_bare_group(self, decision: Any, facts: live_iam.RoleFacts, allow: Tri) -> None:
         """CWL003: statements that grant the action on the bare log-group ARN."""
-        cause = self.cause("CWL003")
+        cause = self.cause(LogStreamArnMissing.id)
         target = self.incident.log_target
         if cause is None or target is None:
             return
-        found = live_iam.bare_group_grants(decision, target.group_arn)
+        found = live_iam.bare_group_grants(decision, self.incident.action, target.group_arn)
         if found and allow is not Tri.YES:
             _set(cause, CONFIRMED, *(f"{live_iam.describe(p, s)} grants {self.incident.action} "
                                      f"on {', '.join(str(r) for r in s.raw_resources)}, which "
@@ -334,7 +346,7 @@ class AccessCheck:
 
     def judge_spelling(self, facts: live_iam.RoleFacts) -> None:
         """CWL008: statements that name a misspelling of the action."""
-        cause = self.cause("CWL008")
+        cause = self.cause(UnknownMonitoringAction.id)
         if cause is None:
             return
         found = live_iam.misspelled_actions(facts, self.incident.action)
@@ -349,7 +361,7 @@ class AccessCheck:
 
     def judge_endpoints(self, workload: WorkloadFacts | None) -> None:
         """CWL014: the policies of the endpoints the request may have gone through."""
-        cause = self.cause("CWL014")
+        cause = self.cause(EndpointPolicyDenies.id)
         incident = self.incident
         if cause is None or incident.service not in ("cloudwatch", "logs"):
             return
@@ -423,8 +435,9 @@ class NetworkCheck:
             self.survey(service)
             return
         if not facts.in_vpc:
+            network_rules = {rule.id for rule in live_model.NETWORK_RULES}
             for cause in self.diagnosis.causes:
-                if cause.rule_id in ("CWL010", "CWL011", "CWL012", "CWL013"):
+                if cause.rule_id in network_rules:
                     _set(cause, RULED_OUT, f"function {facts.name} is not in a VPC: it reaches "
                          "CloudWatch over the Lambda service's own network")
             return
@@ -441,7 +454,8 @@ class NetworkCheck:
             self.live["problems"].append(f"cannot read the VPC endpoints: {exc}")
             return
         self.live["network"] = {"endpoints": [e.to_json() for e in endpoints]}
-        no_endpoint, dns = self.cause("CWL010"), self.cause("CWL011")
+        no_endpoint = self.cause(IsolatedSubnetNoEndpoint.id)
+        dns = self.cause(EndpointPrivateDnsDisabled.id)
         if not endpoints:
             if no_endpoint is not None:
                 no_endpoint.evidence.append(f"no interface endpoint for {service} in any VPC of "
@@ -454,62 +468,34 @@ class NetworkCheck:
                                 f"{'on' if e.private_dns else 'off'}" for e in endpoints)
 
     def judge(self, facts: WorkloadFacts, service: str) -> None:
-        """Routes, endpoint and security groups of a workload in a VPC."""
-        aws, incident = self.aws, self.incident
-        tables = live_network.fetch_route_tables(aws, facts.subnet_ids[0], facts.vpc_id) \
-            if facts.subnet_ids else []
-        internet, route_why = live_network.internet_route(tables, facts.kind, facts.public_ip)
+        """Put the workload's subnets, routes, endpoints and security groups into the
+        model, run the network rules on it, and mark each cause with its rule's verdict."""
+        aws = self.aws
         endpoints = live_network.fetch_endpoints(aws, service, self.region, facts.vpc_id)
+        endpoint_subnets = [s for e in endpoints for s in e.subnets]
+        try:
+            subnets = live_network.fetch_subnets(aws, facts.subnet_ids + endpoint_subnets)
+        except CallFailed as exc:  # the CIDRs stay unknown: CIDR rules cannot be decided
+            self.live["problems"].append(f"cannot read the subnets: {exc}")
+            subnets = []
+        network = live_model.NetworkFacts(
+            facts, service, self.region, subnets,
+            live_network.fetch_subnet_tables(aws, facts.subnet_ids, facts.vpc_id), endpoints,
+            live_network.fetch_groups(aws, facts.security_groups
+                                      + [g for e in endpoints for g in e.groups]))
+        model = live_model.network_model(network, self.live.get("account"))
+        internet, route_why = live_model.internet(model)
+        self.live["network"] = {"internet": internet, "route": route_why,
+                                "endpoints": [e.to_json() for e in endpoints]}
+        for rule_id, verdict in live_model.judge_network(model).items():
+            cause = self.cause(rule_id)
+            if cause is not None:
+                _set(cause, verdict.status, *verdict.evidence)
         endpoint = endpoints[0] if endpoints else None
-        network: dict[str, Any] = {"internet": internet, "route": route_why,
-                                   "endpoints": [e.to_json() for e in endpoints]}
-        self.live["network"] = network
-        name = f"com.amazonaws.{self.region}.{service}"
-
-        no_endpoint = self.cause("CWL010")
-        if no_endpoint is not None:
-            if endpoint is not None:
-                _set(no_endpoint, RULED_OUT, f"endpoint {endpoint.id} for {name} is in "
-                     f"{facts.vpc_id}")
-            elif internet == NO:
-                _set(no_endpoint, CONFIRMED, route_why,
-                     f"no interface endpoint for {name} in {facts.vpc_id}")
-            elif internet == YES:
-                _set(no_endpoint, RULED_OUT, route_why)
-            else:
-                _set(no_endpoint, UNDECIDED, route_why)
-        dns = self.cause("CWL011")
-        if dns is not None:
-            if endpoint is None:
-                _set(dns, RULED_OUT, f"no interface endpoint for {name} in {facts.vpc_id}")
-            elif not endpoint.private_dns:
-                _set(dns, CONFIRMED, f"endpoint {endpoint.id} has private DNS off")
-            else:
-                _set(dns, RULED_OUT, f"endpoint {endpoint.id} has private DNS on")
-        workload_groups = live_network.fetch_groups(aws, facts.security_groups)
-        ingress = self.cause("CWL012")
-        if ingress is not None:
-            if endpoint is None:
-                _set(ingress, RULED_OUT, f"no interface endpoint for {name} in {facts.vpc_id}")
-            else:
-                groups = live_network.fetch_groups(aws, endpoint.groups)
-                verdict, why = live_network.admits_https(groups, facts.security_groups,
-                                                         facts.private_ip, egress=False)
-                _set(ingress, {YES: RULED_OUT, NO: CONFIRMED}.get(verdict, UNDECIDED), why)
-        egress = self.cause("CWL013")
-        if egress is not None:
-            if endpoint is not None or internet == YES:
-                peers = endpoint.groups if endpoint is not None else []
-                verdict, why = live_network.admits_https(workload_groups, peers, None,
-                                                         egress=True)
-                _set(egress, {YES: RULED_OUT, NO: CONFIRMED}.get(verdict, UNDECIDED), why)
-            else:
-                _set(egress, RULED_OUT, "not the cause now: there is no endpoint and no internet "
-                     "route to reach (check the outbound rules once there is)")
         ids = NetworkIds(facts.vpc_id, tuple(facts.subnet_ids), tuple(facts.security_groups),
                          endpoint.id if endpoint else None,
                          tuple(endpoint.groups) if endpoint else ())
-        fresh = {c.rule_id or c.name: c for c in causes_for(incident, self.diagnosis.workload,
+        fresh = {c.rule_id or c.name: c for c in causes_for(self.incident, self.diagnosis.workload,
                                                              ids)}
         for cause in self.diagnosis.causes:
             match = fresh.get(cause.rule_id or cause.name)

@@ -23,7 +23,6 @@ from typing import Any
 
 from cwlint.diagnose.incident import AccessDenied
 from cwlint.diagnose.readonly import CallFailed, ReadOnlyAWS
-from cwlint.iam.actions import suggest
 from cwlint.iam.evaluator import (
     IDENTITY,
     Decision,
@@ -37,6 +36,8 @@ from cwlint.iam.managed import is_aws_managed_arn, managed_policy_document
 from cwlint.iam.patterns import Mode, match
 from cwlint.iam.policy import Policy, PolicyError, Statement, parse_policy
 from cwlint.iam.tri import Tri
+from cwlint.rules import cwl003_log_stream_arn_missing as cwl003
+from cwlint.rules import cwl008_unknown_monitoring_action as cwl008
 from cwlint.values import Unknown
 
 BOUNDARY = "permissions_boundary"
@@ -251,30 +252,34 @@ def namespace_statements(decision: Decision) -> list[tuple[str, Statement]]:
     return found
 
 
-def bare_group_grants(decision: Decision, group_arn: str) -> list[tuple[str, Statement]]:
-    """Identity Allow statements for the action that match the log group ARN itself but
-    not the request's stream ARN (CWL003)."""
+def bare_group_grants(decision: Decision, action: str,
+                      group_arn: str) -> list[tuple[str, Statement]]:
+    """Identity Allow statements for the action that CWL003 finds granting it on a bare
+    log-group ARN (:func:`~cwlint.rules.cwl003_log_stream_arn_missing.bare_group_grants`):
+    one that matches the log group itself but not the request's stream ARN."""
     found = []
     for result in decision.considered:
         statement = result.statement
         if result.layer != IDENTITY or result.effect != "Allow" or result.resource is not Tri.NO:
             continue
-        if statement.resources is None:
-            continue
-        if any(match(p, group_arn, Mode.ARN) is Tri.YES for p in statement.resources):
+        grants, _ = cwl003.bare_group_grants(statement)
+        if any(action.lower() in (a.lower() for a in g.actions)
+               and match(g.pattern, group_arn, Mode.ARN) is Tri.YES for g in grants):
             found.append((result.policy, statement))
     return found
 
 
 def misspelled_actions(facts: RoleFacts, action: str) -> list[tuple[str, Statement, str]]:
-    """Identity statements naming a non-existent action whose closest real one is ``action``."""
+    """Identity statements naming an action that CWL008 finds does not exist
+    (:func:`~cwlint.rules.cwl008_unknown_monitoring_action.unknown_actions`) and whose
+    closest real action is ``action``."""
     found = []
     for item in facts.policies:
         if item.kind == "boundary":
             continue
         for statement in item.policy.statements:
-            for raw in statement.raw_actions:
-                if isinstance(raw, str) and (suggest(raw) or "").lower() == action.lower():
+            for raw, hint in cwl008.unknown_actions(statement).items():
+                if (hint or "").lower() == action.lower():
                     found.append((item.name, statement, raw))
     return found
 

@@ -1,26 +1,18 @@
-"""``--live`` for the network: where the workload runs and whether it can reach CloudWatch.
+"""``--live`` for the network: what the account says about where the workload runs.
 
 Read calls: ``ec2:DescribeInstances`` or ``lambda:GetFunctionConfiguration`` (the
-workload's VPC, subnets, security groups, addresses), ``ec2:DescribeRouteTables`` (the
-subnet's routes: its own table, else the VPC's main one), ``ec2:DescribeVpcEndpoints``
-(interface endpoints for ``monitoring`` / ``logs`` in the VPC, with private DNS, groups
-and policy) and ``ec2:DescribeSecurityGroups``.
+workload's VPC, subnets, security groups, addresses), ``ec2:DescribeSubnets`` (their
+CIDRs), ``ec2:DescribeRouteTables`` (each subnet's routes: its own table, else the VPC's
+main one), ``ec2:DescribeVpcEndpoints`` (interface endpoints for ``monitoring`` /
+``logs`` in the VPC, with private DNS, subnets, groups and policy) and
+``ec2:DescribeSecurityGroups``.
 
-The checks are AWS's rules, each three-valued (``yes``, ``no``, ``unknown``):
-
-* internet: a ``0.0.0.0/0`` route to a NAT gateway (or NAT instance), or to an internet
-  gateway *and* the instance has a public address; a Lambda function in a VPC never has
-  one, so an internet gateway route does not count for it. Transit gateway, peering and
-  other targets may lead anywhere: unknown.
-* a security group rule covers TCP 443 when its protocol is ``-1`` (all) or ``tcp``/``6``
-  with a port range containing 443; its source (or destination) is another group, a CIDR
-  or a prefix list. A CIDR matches when it contains the address; without the address
-  (a Lambda function's ENIs) only ``0.0.0.0/0`` is certain.
+Nothing here decides reachability: :mod:`cwlint.diagnose.live_model` puts what these
+calls return into the model, and the network rules decide, as they do for a template.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +22,6 @@ from cwlint.diagnose.readonly import CallFailed, ReadOnlyAWS
 YES = "yes"
 NO = "no"
 UNKNOWN = "unknown"
-HTTPS = 443
 
 
 @dataclass
@@ -126,6 +117,7 @@ class Endpoint:
     groups: list[str]
     policy: dict[str, Any] | None
     state: str | None
+    subnets: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """As the JSON output shows it."""
@@ -164,21 +156,42 @@ def fetch_endpoints(aws: ReadOnlyAWS, endpoint_service: str, region: str,
         found.append(Endpoint(item["VpcEndpointId"], item.get("VpcId"), item.get("ServiceName",
                                                                                ""),
                               bool(item.get("PrivateDnsEnabled")),
-                              [g["GroupId"] for g in item.get("Groups", [])], policy, state))
+                              [g["GroupId"] for g in item.get("Groups", [])], policy, state,
+                              list(item.get("SubnetIds") or [])))
     return found
 
 
-def fetch_route_tables(aws: ReadOnlyAWS, subnet_id: str, vpc_id: str | None) -> list[dict]:
-    """The subnet's route table: its explicit association, else the VPC's main table."""
+def fetch_subnet_tables(aws: ReadOnlyAWS, subnet_ids: list[str],
+                        vpc_id: str | None) -> dict[str, dict | None]:
+    """The route table each subnet uses: its explicit association, else the VPC's main
+    table (None when neither is found); raises CallFailed."""
+    if not subnet_ids:
+        return {}
     tables = aws.call("ec2", "DescribeRouteTables",
-                      Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}])
-    found = tables.get("RouteTables", [])
-    if found or not vpc_id:
-        return found
-    main = aws.call("ec2", "DescribeRouteTables",
-                    Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
-                             {"Name": "association.main", "Values": ["true"]}])
-    return main.get("RouteTables", [])
+                      Filters=[{"Name": "association.subnet-id",
+                                "Values": sorted(set(subnet_ids))}]).get("RouteTables", [])
+    found: dict[str, dict | None] = {}
+    for table in tables:
+        for association in table.get("Associations", []):
+            if association.get("SubnetId") in subnet_ids:
+                found.setdefault(association["SubnetId"], table)
+    alone = [s for s in subnet_ids if s not in found]
+    if alone:
+        main = aws.call("ec2", "DescribeRouteTables",
+                        Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                 {"Name": "association.main", "Values": ["true"]}]
+                        ).get("RouteTables", []) if vpc_id else []
+        for subnet_id in alone:
+            found[subnet_id] = main[0] if main else None
+    return found
+
+
+def fetch_subnets(aws: ReadOnlyAWS, subnet_ids: list[str]) -> list[dict]:
+    """The subnets with these ids (CIDR, VPC, MapPublicIpOnLaunch); raises CallFailed."""
+    if not subnet_ids:
+        return []
+    return aws.call("ec2", "DescribeSubnets",
+                    SubnetIds=sorted(set(subnet_ids))).get("Subnets", [])
 
 
 def fetch_groups(aws: ReadOnlyAWS, group_ids: list[str]) -> list[dict]:
@@ -187,87 +200,3 @@ def fetch_groups(aws: ReadOnlyAWS, group_ids: list[str]) -> list[dict]:
         return []
     return aws.call("ec2", "DescribeSecurityGroups",
                     GroupIds=sorted(set(group_ids))).get("SecurityGroups", [])
-
-
-def internet_route(tables: list[dict], kind: str, public_ip: str | None) -> tuple[str, str]:
-    """Whether the subnet's routes reach the internet, and why."""
-    if not tables:
-        return UNKNOWN, "no route table found for the subnet"
-    undecided = None
-    for table in tables:
-        for route in table.get("Routes", []):
-            if route.get("DestinationCidrBlock") != "0.0.0.0/0":
-                continue
-            if route.get("State") == "blackhole":
-                continue
-            target = route.get("NatGatewayId") or route.get("InstanceId") or ""
-            if target:
-                return YES, f"0.0.0.0/0 goes to {target} in {table.get('RouteTableId')}"
-            gateway = route.get("GatewayId") or ""
-            if gateway.startswith("igw-"):
-                if kind == "ec2" and public_ip:
-                    return YES, f"0.0.0.0/0 goes to {gateway} and the instance has {public_ip}"
-                who = ("a Lambda function in a VPC has no public address" if kind == "lambda"
-                       else "the instance has no public address")
-                return NO, f"0.0.0.0/0 goes to {gateway}, but {who}"
-            other = (route.get("TransitGatewayId") or route.get("VpcPeeringConnectionId") or
-                     route.get("NetworkInterfaceId") or gateway)
-            if other:
-                undecided = f"0.0.0.0/0 goes to {other}, which may or may not reach the internet"
-    if undecided:
-        return UNKNOWN, undecided
-    names = ", ".join(t.get("RouteTableId", "?") for t in tables)
-    return NO, f"route table {names} has no 0.0.0.0/0 route (an isolated subnet)"
-
-
-def _covers_https(rule: dict) -> bool:
-    protocol = str(rule.get("IpProtocol", ""))
-    if protocol == "-1":
-        return True
-    if protocol not in ("tcp", "6"):
-        return False
-    low, high = rule.get("FromPort"), rule.get("ToPort")
-    if low is None or high is None:
-        return False
-    return int(low) <= HTTPS <= int(high)
-
-
-def _cidr_contains(cidr: str, address: str | None) -> str:
-    network = ipaddress.ip_network(cidr, strict=False)
-    if network.prefixlen == 0:
-        return YES
-    if address is None:
-        return UNKNOWN
-    return YES if ipaddress.ip_address(address) in network else NO
-
-
-def admits_https(groups: list[dict], peer_groups: list[str], peer_ip: str | None,
-                 egress: bool) -> tuple[str, str]:
-    """Whether one of ``groups`` lets TCP 443 in from (or, ``egress``, out to) the peer."""
-    direction = "IpPermissionsEgress" if egress else "IpPermissions"
-    verdict, why = NO, "no rule covers TCP 443 " + ("to the endpoint" if egress else
-                                                    "from the workload")
-    for group in groups:
-        for rule in group.get(direction, []):
-            if not _covers_https(rule):
-                continue
-            gid = group.get("GroupId")
-            for pair in rule.get("UserIdGroupPairs", []):
-                if pair.get("GroupId") in peer_groups:
-                    return YES, f"{gid} allows TCP 443 {'to' if egress else 'from'} " \
-                                f"{pair['GroupId']}"
-            for cidr in rule.get("IpRanges", []):
-                found = _cidr_contains(cidr["CidrIp"], peer_ip)
-                if found == YES:
-                    return YES, f"{gid} allows TCP 443 {'to' if egress else 'from'} " \
-                                f"{cidr['CidrIp']}"
-                if found == UNKNOWN and verdict == NO:
-                    verdict, why = UNKNOWN, (f"{gid} allows TCP 443 for {cidr['CidrIp']}; "
-                                             "whether that covers the peer's addresses is unknown")
-            for prefix in rule.get("PrefixListIds", []):
-                if verdict == NO:
-                    verdict, why = UNKNOWN, (f"{gid} allows TCP 443 for prefix list "
-                                             f"{prefix.get('PrefixListId')}")
-            if rule.get("Ipv6Ranges") and verdict == NO:
-                verdict, why = UNKNOWN, f"{gid} allows TCP 443 for IPv6 ranges only"
-    return verdict, why

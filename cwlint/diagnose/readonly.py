@@ -45,7 +45,7 @@ READ_ONLY_OPERATIONS: dict[str, frozenset[str]] = {
                       "GetRolePolicy", "GetPolicy", "GetPolicyVersion",
                       "SimulatePrincipalPolicy"}),
     "ec2": frozenset({"DescribeVpcEndpoints", "DescribeInstances", "DescribeSecurityGroups",
-                      "DescribeRouteTables"}),
+                      "DescribeRouteTables", "DescribeSubnets"}),
     "lambda": frozenset({"GetFunctionConfiguration"}),
 }
 #: IAM action prefixes of the services above (for "missing permission" messages).

@@ -34,11 +34,9 @@ from typing import Any
 from cwlint.iam import actions
 from cwlint.rules.cwl008_unknown_monitoring_action import CHECKED_SERVICES
 
-#: cfn-lint's id of its unknown-action rule.
+#: cfn-lint's id of its unknown-action rule (the rule CWL008 declares as
+#: :attr:`~cwlint.rules.base.Rule.said_by_cfn_lint`).
 W3037 = "W3037"
-
-#: The cwlint rule whose findings W3037 may already report.
-OVERLAPPING_RULE = "CWL008"
 
 _ACTION_KEYS = ("Action", "NotAction")
 

@@ -55,7 +55,7 @@ from cwlint.cfn.loader import LoadedTemplate, TemplateError, line_of, looks_like
 from cwlint.engine import analyse_template
 from cwlint.findings import ERROR, INFO, WARNING, Finding
 from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
-from cwlint.plugins.cfn_lint_overlap import OVERLAPPING_RULE, reported_by_w3037
+from cwlint.plugins.cfn_lint_overlap import W3037, reported_by_w3037
 from cwlint.plugins.options import options_for, settle
 from cwlint.rules import ALL_RULES
 from cwlint.rules.base import Rule
@@ -219,9 +219,10 @@ class CwlintCfnLintRule(CloudFormationLintRule):
                 and not self.said_by_cfn_lint(cfn, finding)]
 
     def said_by_cfn_lint(self, cfn: Any, finding: Finding) -> bool:
-        """Whether one of cfn-lint's own rules already reports ``finding`` in this run:
-        CWL008's unknown actions that W3037 reports (:mod:`cwlint.plugins.cfn_lint_overlap`)."""
-        if self.rule.id != OVERLAPPING_RULE:
+        """Whether one of cfn-lint's own rules already reports ``finding`` in this run: the
+        rule's :attr:`~cwlint.rules.base.Rule.said_by_cfn_lint` (CWL008's unknown actions
+        that W3037 reports, :mod:`cwlint.plugins.cfn_lint_overlap`)."""
+        if self.rule.said_by_cfn_lint != W3037:
             return False
         path, _ = match_path(cfn.template, finding.resource, finding.line)
         return reported_by_w3037(cfn, finding.resource, node_at(cfn.template, path))

@@ -21,7 +21,7 @@ Frameworks (:data:`FRAMEWORKS`):
 * ``terraform`` and ``terraform_plan``: one :class:`TerraformCheck` per rule, in checkov's
   Terraform resource registry, which both runners use (so ``"terraform"`` is the one
   report type ``checks/checkov/ckv_cwl_bootstrap.py`` registers for them). It runs on the
-  rule's Terraform types (:data:`~cwlint.plugins.checkov_support.TERRAFORM_TYPES`) and
+  rule's Terraform types (:attr:`~cwlint.rules.base.Rule.reports_on`) and
   tells the two apart by the scanned file
   (:func:`~cwlint.plugins.checkov_support.terraform_input`): a plan (``.json``) is one
   engine input; for HCL the engine reads the root module directory, found through the
@@ -54,9 +54,7 @@ from checkov.terraform.checks.resource.base_resource_check import (
 
 from cwlint.plugins.cache import EngineRun
 from cwlint.plugins.checkov_support import (
-    CLOUDFORMATION_TYPES,
     SEVERITY,
-    TERRAFORM_TYPES,
     categories,
     check_name,
     cloudformation_run,
@@ -188,16 +186,16 @@ class TerraformCheck(_CwlintCheck, TerraformResourceCheck):
         return address if isinstance(address, str) and address else self._entity_name
 
 
-def _check(base: type[_CwlintCheck], types: dict[str, tuple[str, ...]],
-           label: str) -> Callable[[type[Rule]], Any]:
-    """A factory of ``base`` checks for one rule, on the rule's types of ``types``."""
+def _check(base: type[_CwlintCheck], syntax: str, label: str) -> Callable[[type[Rule]], Any]:
+    """A factory of ``base`` checks for one rule, on the types the rule reports on in
+    ``syntax`` (``cloudformation`` or ``terraform``: :attr:`Rule.reports_on`)."""
 
     def make(rule: type[Rule]) -> Any:
         cls = type(f"{rule.id}{base.__name__}", (base,), {
             "__module__": __name__,
             "__doc__": f"{rule.checkov_id()}: cwlint {rule.id} {rule.name} on {label}.",
             "rule": rule,
-            "relevant_types": types.get(rule.id, ()),
+            "relevant_types": getattr(rule.reports_on, syntax),
         })
         return cls()
 
@@ -206,8 +204,8 @@ def _check(base: type[_CwlintCheck], types: dict[str, tuple[str, ...]],
 
 #: Framework name -> factory of the check for one rule (see the module docstring).
 FRAMEWORKS: dict[str, Callable[[type[Rule]], Any]] = {
-    "cloudformation": _check(CloudFormationCheck, CLOUDFORMATION_TYPES, "CloudFormation"),
-    "terraform": _check(TerraformCheck, TERRAFORM_TYPES, "Terraform and Terraform plans"),
+    "cloudformation": _check(CloudFormationCheck, "cloudformation", "CloudFormation"),
+    "terraform": _check(TerraformCheck, "terraform", "Terraform and Terraform plans"),
 }
 
 

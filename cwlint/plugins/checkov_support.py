@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING
 
 from cwlint.findings import ERROR, INFO, WARNING, Finding
 from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
-from cwlint.plugins.checkov_titles import ensures
 from cwlint.rules.base import Rule
 
 if TYPE_CHECKING:  # the engine (and cfn-lint's decoder) load on the first template
@@ -64,79 +63,6 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "2": ("LOGGING", "IAM"),
     "3": ("LOGGING", "IAM"),
     "4": ("LOGGING",),
-}
-
-_LAMBDA = ("AWS::Lambda::Function", "AWS::Serverless::Function")
-_INSTANCES = ("AWS::EC2::Instance", "AWS::EC2::LaunchTemplate",
-              "AWS::AutoScaling::LaunchConfiguration")
-_WORKLOADS = (*_LAMBDA, *_INSTANCES, "AWS::ECS::TaskDefinition")
-_POLICY_BEARING = ("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
-                   "AWS::IAM::RolePolicy", "AWS::IAM::User", "AWS::IAM::Group",
-                   "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy",
-                   "AWS::Serverless::Function")  # SAM functions carry their role's policies
-_ENDPOINTS = ("AWS::EC2::VPCEndpoint",)
-
-#: The CloudFormation resource types each rule reports on (the resource its findings
-#: name, as the rule's page says): a check runs on these types only (a rule missing here runs on
-#: every type). A finding on another type could not be shown by checkov, so it is logged
-#: as a warning (:func:`warn_unreportable`) and a test keeps this table complete.
-CLOUDFORMATION_TYPES: dict[str, tuple[str, ...]] = {
-    "CWL001": _WORKLOADS,
-    "CWL002": _WORKLOADS,
-    "CWL003": _POLICY_BEARING,
-    "CWL004": _LAMBDA,
-    "CWL005": _INSTANCES,
-    "CWL006": _INSTANCES,
-    "CWL007": _WORKLOADS,
-    "CWL008": _POLICY_BEARING,
-    "CWL010": _WORKLOADS,
-    "CWL011": _ENDPOINTS,
-    "CWL012": _ENDPOINTS,
-    "CWL013": _WORKLOADS,
-    "CWL014": _ENDPOINTS,
-    "CWL020": ("AWS::Logs::LogGroup",),
-    "CWL021": ("AWS::ECS::TaskDefinition",),
-    "CWL022": ("AWS::Events::Rule", "AWS::Route53::HostedZone"),
-    "CWL023": ("AWS::ECS::TaskDefinition",),
-    "CWL030": ("AWS::Oam::Sink", "AWS::Oam::Link"),
-    "CWL040": ("AWS::CloudWatch::Alarm",),
-    "CWL041": (*_WORKLOADS, *_POLICY_BEARING, "AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup"),
-    "CWL042": ("AWS::SNS::Topic",),
-    "CWL043": ("AWS::CloudWatch::Alarm",),
-}
-
-_TF_LAMBDA = ("aws_lambda_function",)
-_TF_INSTANCES = ("aws_instance", "aws_launch_template", "aws_launch_configuration")
-_TF_WORKLOADS = (*_TF_LAMBDA, *_TF_INSTANCES, "aws_ecs_task_definition")
-_TF_POLICY_BEARING = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy")
-_TF_ENDPOINTS = ("aws_vpc_endpoint",)
-
-#: The Terraform resource types each rule reports on, as :data:`CLOUDFORMATION_TYPES` for
-#: CloudFormation (checkov's Terraform and plan runners share one resource registry).
-TERRAFORM_TYPES: dict[str, tuple[str, ...]] = {
-    "CWL001": _TF_WORKLOADS,
-    "CWL002": _TF_WORKLOADS,
-    "CWL003": _TF_POLICY_BEARING,
-    "CWL004": _TF_LAMBDA,
-    "CWL005": _TF_INSTANCES,
-    "CWL006": _TF_INSTANCES,
-    "CWL007": _TF_WORKLOADS,
-    "CWL008": _TF_POLICY_BEARING,
-    "CWL010": _TF_WORKLOADS,
-    "CWL011": _TF_ENDPOINTS,
-    "CWL012": _TF_ENDPOINTS,
-    "CWL013": _TF_WORKLOADS,
-    "CWL014": _TF_ENDPOINTS,
-    "CWL020": ("aws_cloudwatch_log_group",),
-    "CWL021": ("aws_ecs_task_definition",),
-    "CWL022": ("aws_cloudwatch_event_target", "aws_route53_query_log"),
-    "CWL023": ("aws_ecs_task_definition",),
-    "CWL030": ("aws_oam_sink", "aws_oam_link"),
-    "CWL040": ("aws_cloudwatch_metric_alarm",),
-    "CWL041": (*_TF_WORKLOADS, *_TF_POLICY_BEARING, "aws_cloudwatch_metric_alarm",
-               "aws_cloudwatch_log_group"),
-    "CWL042": ("aws_sns_topic",),
-    "CWL043": ("aws_cloudwatch_metric_alarm",),
 }
 
 #: A Terraform address: module calls, then ``[data.]TYPE.NAME``, each with an optional
@@ -167,7 +93,7 @@ def categories(rule: type[Rule]) -> tuple[str, ...]:
 def check_name(rule: type[Rule]) -> str:
     """The checkov check name: what the check ensures (it reads beside PASSED and
     FAILED), with the cwlint and cfn-lint ids."""
-    return f"{ensures(rule)} (cwlint {rule.id}, cfn-lint {rule.cfn_lint_id()})"
+    return f"{rule.checkov_name()} (cwlint {rule.id}, cfn-lint {rule.cfn_lint_id()})"
 
 
 def details_of(finding: Finding) -> list[str]:
@@ -302,13 +228,22 @@ def _text(path: str) -> str:
         return ""
 
 
+def _reported_types(rule_id: str, syntax: str) -> tuple[str, ...]:
+    """The resource types the check of ``rule_id`` runs on, in one syntax (its rule's
+    :attr:`~cwlint.rules.base.Rule.reports_on`); empty: every type."""
+    from cwlint.rules import DOCUMENTED_BY_ID
+
+    rule = DOCUMENTED_BY_ID.get(rule_id)
+    return getattr(rule.reports_on, syntax) if rule is not None else ()
+
+
 def warn_unreportable(findings: Iterable[Finding], loaded: LoadedTemplate) -> list[Finding]:
     """Log (and return) the findings on a resource type their check does not run on."""
     lost = []
     for finding in findings:
-        types = CLOUDFORMATION_TYPES.get(finding.rule_id)
+        types = _reported_types(finding.rule_id, "cloudformation")
         resource_type = loaded.resource_type(finding.resource)
-        if types is not None and resource_type not in types:
+        if types and resource_type not in types:
             lost.append(finding)
             LOGGER.warning("cwlint %s on %s (%s) in %s cannot be reported by checkov: "
                            "%s does not run on that type; run `cwlint scan` to see it",
@@ -331,9 +266,9 @@ def warn_unreportable_terraform(findings: Iterable[Finding]) -> list[Finding]:
     """Log (and return) the Terraform findings on a type their check does not run on."""
     lost = []
     for finding in findings:
-        types = TERRAFORM_TYPES.get(finding.rule_id)
+        types = _reported_types(finding.rule_id, "terraform")
         resource_type = terraform_type(finding.resource)
-        if types is not None and resource_type not in types:
+        if types and resource_type not in types:
             lost.append(finding)
             LOGGER.warning("cwlint %s on %s in %s cannot be reported by checkov: %s does not "
                            "run on %s; run `cwlint scan` to see it", finding.rule_id,

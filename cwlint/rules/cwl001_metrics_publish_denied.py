@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding
-from cwlint.model import Model
+from cwlint.model import Model, Workload
 from cwlint.rules.access import namespace_mismatch
 from cwlint.rules.base import Rule
-from cwlint.rules.requirements import Checked
+from cwlint.rules.requirements import Checked, Requirement, metric_signal_calls
+from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 
@@ -68,6 +69,14 @@ class MetricsPublishDenied(Rule):
     name = "metrics-publish-denied"
     title = "Workload's role cannot call cloudwatch:PutMetricData"
     severity = ERROR
+    ensures = "Ensure a workload that publishes metrics can call cloudwatch:PutMetricData"
+    reports_on = WORKLOADS
+    missing_allow = True
+
+    @classmethod
+    def requires(cls, model: Model, workload: Workload) -> list[Requirement]:
+        """A ``PutMetricData`` per namespace the workload publishes to."""
+        return metric_signal_calls(cls.id, model, workload)
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads that publish metrics."""

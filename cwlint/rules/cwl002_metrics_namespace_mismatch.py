@@ -8,12 +8,19 @@ from cwlint.findings import ERROR, Finding, Related
 from cwlint.model import Model
 from cwlint.rules.access import Verdict, namespace_mismatch
 from cwlint.rules.base import Rule
+from cwlint.rules.cwl001_metrics_publish_denied import MetricsPublishDenied
+from cwlint.rules.cwl005_agent_permissions_missing import AgentPermissionsMissing
 from cwlint.rules.requirements import checked_requirements, fix_statement
+from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import (
     describe_workload,
     role_related,
     workloads_needing,
 )
+
+#: The rules whose requirements hold the PutMetricData calls with a namespace: the code's
+#: own (CWL001) and the CloudWatch agent's (CWL005).
+PUBLISHERS = (MetricsPublishDenied.id, AgentPermissionsMissing.id)
 
 
 class MetricsNamespaceMismatch(Rule):
@@ -57,17 +64,19 @@ class MetricsNamespaceMismatch(Rule):
     name = "metrics-namespace-mismatch"
     title = "PutMetricData namespace condition does not match the workload's namespace"
     severity = ERROR
+    ensures = "Ensure the PutMetricData namespace condition admits the workload's namespace"
+    reports_on = WORKLOADS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads that call PutMetricData (their code, or the CloudWatch agent)."""
-        return workloads_needing(model, "CWL001", "CWL005")
+        return workloads_needing(model, *PUBLISHERS)
 
     def check(self, model: Model) -> Iterable[Finding]:
         for workload in model.workloads:
             if workload.role is None:
                 continue
             for checked in checked_requirements(model, workload):
-                if checked.requirement.rule_id not in ("CWL001", "CWL005"):
+                if checked.requirement.rule_id not in PUBLISHERS:
                     continue
                 if checked.access.verdict is not Verdict.MISSING:
                     continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from cwlint.findings import ERROR, Finding
 from cwlint.iam.patterns import Mode, Tokens, Wild, match
@@ -10,6 +11,7 @@ from cwlint.iam.policy import Statement
 from cwlint.iam.tri import Tri, tri_any
 from cwlint.model import Model
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import POLICY_BEARING
 from cwlint.rules.workload_findings import describe_policy
 from cwlint.values import Unknown
 
@@ -56,6 +58,33 @@ def _unknowns_only_in_group_name(pattern: Tokens) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class BareGrant:
+    """A log-group ARN a statement grants stream write actions on that matches no stream."""
+
+    resource: str  # as written
+    pattern: Tokens
+    actions: tuple[str, ...]
+
+
+def bare_group_grants(statement: Statement) -> tuple[list[BareGrant], bool]:
+    """The Resources of ``statement`` that grant ``logs:PutLogEvents`` /
+    ``logs:CreateLogStream`` on a log group but can match none of its streams, and whether
+    the statement reaches some stream anyway (another Resource, or ``NotResource``)."""
+    actions = tuple(_grants_stream_action(statement))
+    if not actions:
+        return [], False
+    if statement.resources is None:
+        return [], True  # NotResource: reaches streams unless excluded
+    grants, reaches = [], False
+    for raw, pattern in zip(statement.raw_resources, statement.resources, strict=True):
+        if can_match_stream(pattern) is not Tri.NO or not targets_log_group(pattern):
+            reaches = True
+        else:
+            grants.append(BareGrant(str(raw), pattern, actions))
+    return grants, reaches
+
+
 def targets_log_group(pattern: Tokens) -> bool:
     text = "".join(t for t in pattern if isinstance(t, str))
     return ":log-group:" in text
@@ -96,6 +125,8 @@ class LogStreamArnMissing(Rule):
     name = "log-stream-arn-missing"
     title = "Log write permission granted only on a bare log-group ARN"
     severity = ERROR
+    ensures = "Ensure log write permissions cover log-stream ARNs, not only the log group's"
+    reports_on = POLICY_BEARING
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies grant a log-stream write action."""
@@ -108,19 +139,11 @@ class LogStreamArnMissing(Rule):
             bare: dict[str, list[str]] = {}
             reaches_streams = False
             for statement in policy.statements:
-                actions = _grants_stream_action(statement)
-                if not actions:
-                    continue
-                if statement.resources is None:
-                    reaches_streams = True  # NotResource: reaches streams unless excluded
-                    continue
-                for raw, pattern in zip(statement.raw_resources, statement.resources, strict=True):
-                    verdict = can_match_stream(pattern)
-                    if verdict is not Tri.NO or not targets_log_group(pattern):
-                        reaches_streams = True
-                    else:
-                        for action in actions:
-                            bare.setdefault(str(raw), []).append(action)
+                grants, reaches = bare_group_grants(statement)
+                reaches_streams = reaches_streams or reaches
+                for grant in grants:
+                    for action in grant.actions:
+                        bare.setdefault(grant.resource, []).append(action)
             if bare and not reaches_streams:
                 resources = ", ".join(sorted(bare))
                 actions = ", ".join(sorted({a for acts in bare.values() for a in acts}))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding
-from cwlint.model import Model
+from cwlint.model import Model, Workload
 from cwlint.rules.base import Rule
+from cwlint.rules.requirements import Requirement, lambda_log_calls
+from cwlint.rules.resource_types import LAMBDA
 from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 
@@ -46,6 +48,14 @@ class WorkloadLogsDenied(Rule):
     name = "workload-logs-denied"
     title = "Lambda function's role cannot write to its log group"
     severity = ERROR
+    ensures = "Ensure the Lambda function's role can write to its log group"
+    reports_on = LAMBDA
+    missing_allow = True
+
+    @classmethod
+    def requires(cls, model: Model, workload: Workload) -> list[Requirement]:
+        """A Lambda function's calls for its log group."""
+        return lambda_log_calls(cls.id, model, workload)
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The Lambda functions, whose logs go to a log group."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding
-from cwlint.model import Model
+from cwlint.model import Model, Workload
 from cwlint.rules.base import Rule
+from cwlint.rules.requirements import Requirement, agent_calls
+from cwlint.rules.resource_types import INSTANCES
 from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 MANAGED_POLICY_ADVICE = (
@@ -76,6 +78,14 @@ class AgentPermissionsMissing(Rule):
     name = "agent-permissions-missing"
     title = "Instance running the CloudWatch agent lacks the agent's permissions"
     severity = ERROR
+    ensures = "Ensure an instance running the CloudWatch agent has the agent's permissions"
+    reports_on = INSTANCES
+    missing_allow = True
+
+    @classmethod
+    def requires(cls, model: Model, workload: Workload) -> list[Requirement]:
+        """What the CloudWatch agent or the legacy CloudWatch Logs agent calls."""
+        return agent_calls(cls.id, model, workload)
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The instances, launch templates and launch configurations that run the

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding
-from cwlint.model import Model
+from cwlint.model import Model, Workload
 from cwlint.rules.base import Rule
+from cwlint.rules.requirements import Requirement, agent_parameter_calls
+from cwlint.rules.resource_types import INSTANCES
 from cwlint.rules.workload_findings import missing_findings, workloads_needing
 
 
@@ -56,6 +58,14 @@ class AgentConfigParameterDenied(Rule):
     name = "agent-config-parameter-denied"
     title = "CloudWatch agent cannot read its configuration parameter"
     severity = ERROR
+    ensures = "Ensure the CloudWatch agent can read its configuration parameter"
+    reports_on = INSTANCES
+    missing_allow = True
+
+    @classmethod
+    def requires(cls, model: Model, workload: Workload) -> list[Requirement]:
+        """The agent's ``ssm:GetParameter`` on its configuration parameter."""
+        return agent_parameter_calls(cls.id, model, workload)
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The agents that read their configuration from an SSM parameter."""

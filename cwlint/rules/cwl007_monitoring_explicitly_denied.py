@@ -16,6 +16,7 @@ from cwlint.rules.requirements import (
     checked_requirements,
     fix_statement,
 )
+from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import (
     describe_workload,
     role_related,
@@ -73,6 +74,8 @@ class MonitoringExplicitlyDenied(Rule):
     name = "monitoring-explicitly-denied"
     title = "A Deny, permissions boundary or SCP removes a monitoring permission"
     severity = ERROR
+    ensures = "Ensure no Deny, permissions boundary or SCP removes a monitoring permission"
+    reports_on = WORKLOADS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads that need any monitoring permission."""

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Iterator
 
 from cwlint.findings import ERROR, INFO, Finding
 from cwlint.iam import actions
+from cwlint.iam.policy import Statement
 from cwlint.model import Model, StandalonePolicy
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import POLICY_BEARING
 from cwlint.rules.workload_findings import describe_policy
 
 CHECKED_SERVICES = ("cloudwatch", "logs")
@@ -52,6 +54,9 @@ class UnknownMonitoringAction(Rule):
     name = "unknown-monitoring-action"
     title = "Policy names a cloudwatch:/logs: action that does not exist"
     severity = ERROR
+    ensures = "Ensure every cloudwatch: and logs: action a policy names exists"
+    reports_on = POLICY_BEARING
+    said_by_cfn_lint = "W3037"
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies name a cloudwatch: or logs: action."""
@@ -62,10 +67,9 @@ class UnknownMonitoringAction(Rule):
         for standalone in model.policies:
             typos: dict[str, str | None] = {}
             patterns: dict[str, str | None] = {}
-            for action in _monitoring_actions(standalone):
-                if actions.action_exists(action) is False:
-                    found = patterns if _is_pattern(action) else typos
-                    found[action] = actions.suggest(action)
+            for statement in standalone.policy.statements:
+                for action, hint in unknown_actions(statement).items():
+                    (patterns if _is_pattern(action) else typos)[action] = hint
             if patterns:
                 yield Finding.at(
                     standalone.location, self.id, INFO,
@@ -94,10 +98,21 @@ def _described(names: dict[str, str | None]) -> str:
                      for name, hint in sorted(names.items()))
 
 
+def unknown_actions(statement: Statement) -> dict[str, str | None]:
+    """The ``cloudwatch:`` and ``logs:`` actions (and patterns) ``statement`` names that do
+    not exist, as written, each with the closest real action (None when none is close)."""
+    return {action: actions.suggest(action) for action in _statement_actions(statement)
+            if actions.action_exists(action) is False}
+
+
 def _monitoring_actions(standalone: StandalonePolicy) -> Iterator[str]:
     """The ``cloudwatch:`` and ``logs:`` actions the policy names, as written."""
     for statement in standalone.policy.statements:
-        for action in statement.raw_actions:
-            if isinstance(action, str) and ":" in action \
-                    and action.split(":", 1)[0].lower() in CHECKED_SERVICES:
-                yield action
+        yield from _statement_actions(statement)
+
+
+def _statement_actions(statement: Statement) -> Iterator[str]:
+    for action in statement.raw_actions:
+        if isinstance(action, str) and ":" in action \
+                and action.split(":", 1)[0].lower() in CHECKED_SERVICES:
+            yield action

@@ -8,6 +8,7 @@ from cwlint.findings import ERROR, INFO, Finding, Related
 from cwlint.model import Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import path_workloads, service_paths
+from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -95,6 +96,8 @@ class IsolatedSubnetNoEndpoint(Rule):
     name = "isolated-subnet-no-endpoint"
     title = "Workload in an isolated subnet has no monitoring/logs endpoint"
     severity = ERROR
+    ensures = "Ensure a workload in an isolated subnet has the CloudWatch endpoints it needs"
+    reports_on = WORKLOADS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads in a VPC that must reach a CloudWatch service."""

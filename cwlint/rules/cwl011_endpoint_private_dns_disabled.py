@@ -8,6 +8,7 @@ from cwlint.findings import ERROR, INFO, Finding
 from cwlint.model import Endpoint, Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import service_paths
+from cwlint.rules.resource_types import ENDPOINTS
 from cwlint.values import Unknown
 
 ALWAYS_CHECKED = ("monitoring", "logs")
@@ -59,6 +60,8 @@ class EndpointPrivateDnsDisabled(Rule):
     name = "endpoint-private-dns-disabled"
     title = "Monitoring/logs interface endpoint has private DNS disabled"
     severity = ERROR
+    ensures = "Ensure CloudWatch interface endpoints have private DNS enabled"
+    reports_on = ENDPOINTS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The interface endpoints of the CloudWatch services that workloads reach."""

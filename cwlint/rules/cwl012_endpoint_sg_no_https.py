@@ -10,6 +10,7 @@ from cwlint.model import Model
 from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import path_endpoints, service_paths
+from cwlint.rules.resource_types import ENDPOINTS
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -54,6 +55,8 @@ class EndpointSgNoHttps(Rule):
     name = "endpoint-sg-no-https"
     title = "Endpoint security groups do not admit TCP 443 from the workload"
     severity = ERROR
+    ensures = "Ensure the endpoint's security groups admit TCP 443 from the workload"
+    reports_on = ENDPOINTS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The endpoints through which workloads reach a CloudWatch service."""

@@ -10,6 +10,7 @@ from cwlint.model import Model
 from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import path_workloads, service_paths
+from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import describe_workload
 
 
@@ -63,6 +64,8 @@ class WorkloadEgressBlocked(Rule):
     name = "workload-egress-blocked"
     title = "Workload security groups block outbound TCP 443 to CloudWatch"
     severity = ERROR
+    ensures = "Ensure the workload's security groups allow outbound TCP 443 to CloudWatch"
+    reports_on = WORKLOADS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads in a VPC that must reach a CloudWatch service."""

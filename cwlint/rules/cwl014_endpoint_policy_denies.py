@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from cwlint.findings import ERROR, INFO, Finding
-from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, lint_context
+from cwlint.iam.evaluator import (
+    ALLOWED,
+    UNKNOWN,
+    Decision,
+    Principal,
+    Request,
+    evaluate,
+    lint_context,
+)
+from cwlint.iam.policy import Policy
 from cwlint.model import Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import SERVICE_PREFIX, path_endpoints, service_paths
 from cwlint.rules.requirements import requirements
+from cwlint.rules.resource_types import ENDPOINTS
 from cwlint.rules.workload_findings import describe_workload
+from cwlint.values import StrValue
+
+
+def policy_decision(policy: Policy, action: str, resource: StrValue, context: dict[str, Any],
+                    principal: Principal | None) -> Decision:
+    """An endpoint policy's decision on one call through the endpoint. Keys only the
+    request carries (the source VPC, organization ids...) are unknown, never absent."""
+    return evaluate(Request(action, resource, lint_context(context), principal), [policy])
 
 
 class EndpointPolicyDenies(Rule):
@@ -58,6 +77,8 @@ class EndpointPolicyDenies(Rule):
     name = "endpoint-policy-denies"
     title = "Endpoint policy does not allow the workload's monitoring calls"
     severity = ERROR
+    ensures = "Ensure the endpoint policy allows the workload's monitoring calls"
+    reports_on = ENDPOINTS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The endpoints with a policy through which workloads reach a CloudWatch
@@ -79,9 +100,9 @@ class EndpointPolicyDenies(Rule):
                 if endpoint.policy is None:
                     continue
                 for requirement in needed:
-                    request = Request(requirement.action, requirement.resource,
-                                      lint_context(dict(requirement.context)), principal)
-                    decision = evaluate(request, [endpoint.policy]).decision
+                    decision = policy_decision(endpoint.policy, requirement.action,
+                                               requirement.resource, dict(requirement.context),
+                                               principal).decision
                     if decision == ALLOWED:
                         continue
                     target = unknown if decision == UNKNOWN else denied

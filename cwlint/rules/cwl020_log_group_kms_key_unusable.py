@@ -17,6 +17,7 @@ from cwlint.iam.evaluator import (
 from cwlint.model import KmsKey, LogGroup, Model
 from cwlint.rules.base import Rule
 from cwlint.rules.requirements import log_group_arn
+from cwlint.rules.resource_types import LOG_GROUPS
 
 #: One concrete action per pattern the CloudWatch Logs documentation asks the key policy for
 #: (kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*).
@@ -84,6 +85,8 @@ class LogGroupKmsKeyUnusable(Rule):
     name = "log-group-kms-key-unusable"
     title = "Log group's KMS key cannot be used by CloudWatch Logs"
     severity = ERROR
+    ensures = "Ensure CloudWatch Logs can use the log group's KMS key"
+    reports_on = LOG_GROUPS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The log groups encrypted with a KMS key of this input."""

@@ -6,10 +6,15 @@ from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
 from cwlint.model import Model, Workload
-from cwlint.rules.access import Verdict, check_access
 from cwlint.rules.base import Rule
-from cwlint.rules.requirements import Requirement, fix_statement, log_group_arn
-from cwlint.values import Unknown, concat
+from cwlint.rules.container_logs import (
+    OutputCalls,
+    denied_finding,
+    output_requirements,
+    role_verdicts,
+)
+from cwlint.rules.requirements import log_group_arn
+from cwlint.rules.resource_types import ECS_TASKS
 
 
 class EcsAwslogsDenied(Rule):
@@ -72,6 +77,9 @@ class EcsAwslogsDenied(Rule):
     name = "ecs-awslogs-denied"
     title = "ECS execution role cannot ship awslogs container logs"
     severity = ERROR
+    ensures = "Ensure the ECS execution role can ship the awslogs container logs"
+    reports_on = ECS_TASKS
+    missing_allow = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The ECS task definitions that use the awslogs driver."""
@@ -104,50 +112,23 @@ class EcsAwslogsDenied(Rule):
                     "ExecutionRoleArn: on EC2 the container instance's role must grant "
                     "logs:CreateLogStream and logs:PutLogEvents (not in this input)")
             return
-        needed: list[Requirement] = []
-        for driver in workload.log_drivers:
-            arn = log_group_arn(model, driver.group)
-            stream = concat([arn, ":log-stream:", Unknown("the container's stream name")])
-            grant = concat([arn, ":*"])
-            needed += [Requirement("CWL021", action, stream,
-                                   f"ship container {driver.container}'s logs", grant=grant)
-                       for action in ("logs:CreateLogStream", "logs:PutLogEvents")]
-            # The driver (moby daemon/logger/awslogs, Fargate too) calls CreateLogStream
-            # first and CreateLogGroup only when the group is missing.
-            if driver.create_group is True and model.log_group_named(driver.group) is None:
-                needed.append(Requirement("CWL021", "logs:CreateLogGroup",
-                                          concat([arn, ":log-stream:"]),
-                                          "create the group (awslogs-create-group)",
-                                          grant=grant))
-        missing, removed, unknown = [], [], []
-        for requirement in needed:
-            access = check_access(model, role, requirement.action, requirement.resource)
-            {Verdict.MISSING: missing, Verdict.REMOVED: removed,
-             Verdict.UNKNOWN: unknown}.get(access.verdict, []).append((requirement, access))
-        related = (Related.of(role.location),)
-        if missing or removed:
-            parts = []
-            if missing:
-                parts.append("has no Allow for " + _described(missing))
-            if removed:
-                parts.append("has " + _described(removed) + " removed by "
-                             + "; ".join(sorted({a.removed_by() for _, a in removed})))
-            yield Finding.at(
-                location, self.id, self.severity,
-                f"ECS task definition {workload.id} ships logs with awslogs, but its execution "
-                f"role {role.id} " + " and ".join(parts), related,
-                f"Add to role {role.id}: "
-                + fix_statement([r for r, _ in missing + removed]))
-        elif unknown:
+        words = OutputCalls(self.id, lambda driver: log_group_arn(model, driver.group),
+                            "the container's stream name",
+                            lambda driver: f"ship container {driver.container}'s logs",
+                            "create the group (awslogs-create-group)")
+        verdicts = role_verdicts(model, role,
+                                 output_requirements(model, workload.log_drivers, words))
+        denied = denied_finding(
+            location, self.id, self.severity, role, verdicts,
+            f"ECS task definition {workload.id} ships logs with awslogs, but its execution "
+            f"role {role.id} ")
+        if denied is not None:
+            yield denied
+        elif verdicts.unknown:
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether execution role {role.id} of {workload.id} "
-                             f"can ship its awslogs logs: "
-                             + "; ".join(sorted({x for _, a in unknown for x in a.reasons})),
-                             related)
-
-
-def _described(items: list) -> str:  # type: ignore[type-arg]
-    return ", ".join(sorted({f"{r.action} on {r.grant_pattern()}" for r, _ in items}))
+                             f"can ship its awslogs logs: " + "; ".join(verdicts.reasons()),
+                             (Related.of(role.location),))
 
 
 def _awslogs_tasks(model: Model) -> list[Workload]:

@@ -8,7 +8,7 @@ from cwlint.findings import ERROR, INFO, WARNING, Finding, Related
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import Policy
 from cwlint.model import LogDelivery, Model
-from cwlint.rules.base import Rule
+from cwlint.rules.base import ResourceTypes, Rule
 from cwlint.values import StrValue, Unknown, concat
 
 ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -100,6 +100,9 @@ class LogDeliveryPolicyMissing(Rule):
     name = "log-delivery-policy-missing"
     title = "No CloudWatch Logs resource policy admits a service that delivers logs"
     severity = ERROR
+    ensures = "Ensure a log group resource policy admits the AWS service delivering to it"
+    reports_on = ResourceTypes(("AWS::Events::Rule", "AWS::Route53::HostedZone"),
+                               ("aws_cloudwatch_event_target", "aws_route53_query_log"))
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The EventBridge rules (targets) and query logging configurations that write to

@@ -6,10 +6,15 @@ from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
 from cwlint.model import LogDriver, Model, Workload
-from cwlint.rules.access import Verdict, check_access
 from cwlint.rules.base import Rule
-from cwlint.rules.requirements import Requirement, fix_statement
-from cwlint.values import Partial, StrValue, Unknown, concat
+from cwlint.rules.container_logs import (
+    OutputCalls,
+    denied_finding,
+    output_requirements,
+    role_verdicts,
+)
+from cwlint.rules.resource_types import ECS_TASKS
+from cwlint.values import StrValue, concat
 
 #: What the front ends say when the task definition names no task role at all.
 NO_TASK_ROLE = ("the task definition has no TaskRoleArn",
@@ -81,6 +86,9 @@ class FirelensLogsDenied(Rule):
     name = "firelens-logs-denied"
     title = "ECS task role cannot write FireLens logs to CloudWatch Logs"
     severity = ERROR
+    ensures = "Ensure the ECS task role can ship the FireLens logs to CloudWatch Logs"
+    reports_on = ECS_TASKS
+    missing_allow = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The ECS task definitions with a FireLens output to CloudWatch Logs."""
@@ -108,51 +116,25 @@ class FirelensLogsDenied(Rule):
                     "logs:PutLogEvents on " + ", ".join(sorted({
                         _show(_grant(model, o)) for o in workload.firelens_outputs})))
             return
-        needed: list[tuple[Requirement, bool]] = []  # (requirement, group name known)
-        for output in workload.firelens_outputs:
-            arn = _group_arn(model, output)
-            stream = concat([arn, ":log-stream:", Unknown("the output's stream name")])
-            grant = _grant(model, output)
-            known = not isinstance(output.group, Unknown)
-            needed += [(Requirement("CWL023", action, stream,
-                                    f"write container {output.container}'s FireLens logs",
-                                    grant=grant), known)
-                       for action in ("logs:CreateLogStream", "logs:PutLogEvents")]
-            if output.create_group is True and model.log_group_named(output.group) is None:
-                needed.append((Requirement("CWL023", "logs:CreateLogGroup",
-                                           concat([arn, ":log-stream:"]),
-                                           "create the group (auto_create_group)",
-                                           grant=grant), known))
-        missing, removed, unknown = [], [], []
-        unknown_groups: set[str] = set()
-        for requirement, known in needed:
-            access = check_access(model, role, requirement.action, requirement.resource)
-            if not known and access.verdict in (Verdict.MISSING, Verdict.REMOVED,
-                                                Verdict.UNKNOWN):
-                # Whether the role reaches a group whose name is not known is unknown.
-                unknown_groups.add(_reason(requirement.resource))
-                continue
-            {Verdict.MISSING: missing, Verdict.REMOVED: removed,
-             Verdict.UNKNOWN: unknown}.get(access.verdict, []).append((requirement, access))
+        words = OutputCalls(self.id, lambda output: _group_arn(model, output),
+                            "the output's stream name",
+                            lambda output: f"write container {output.container}'s FireLens logs",
+                            "create the group (auto_create_group)",
+                            unknown_group_undecided=True)
+        verdicts = role_verdicts(model, role,
+                                 output_requirements(model, workload.firelens_outputs, words))
         location = workload.location.at(workload.role_line)
-        related = (Related.of(role.location),)
-        if missing or removed:
-            parts = []
-            if missing:
-                parts.append("has no Allow for " + _described(missing))
-            if removed:
-                parts.append("has " + _described(removed) + " removed by "
-                             + "; ".join(sorted({a.removed_by() for _, a in removed})))
-            yield Finding.at(
-                location, self.id, self.severity,
-                f"ECS task definition {workload.id} sends logs through FireLens, but its task "
-                f"role {role.id} " + " and ".join(parts), related,
-                f"Add to role {role.id}: " + fix_statement([r for r, _ in missing + removed]))
-        elif unknown or unknown_groups:
-            reasons = sorted({x for _, a in unknown for x in a.reasons} | set(unknown_groups))
+        denied = denied_finding(
+            location, self.id, self.severity, role, verdicts,
+            f"ECS task definition {workload.id} sends logs through FireLens, but its task "
+            f"role {role.id} ")
+        if denied is not None:
+            yield denied
+        elif verdicts.unknown or verdicts.unknown_groups:
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether task role {role.id} of {workload.id} can "
-                             "write its FireLens logs: " + "; ".join(reasons), related)
+                             "write its FireLens logs: " + "; ".join(verdicts.reasons()),
+                             (Related.of(role.location),))
 
 
 def _group_arn(model: Model, output: LogDriver) -> StrValue:
@@ -167,15 +149,6 @@ def _grant(model: Model, output: LogDriver) -> StrValue:
 
 def _show(value: StrValue) -> str:
     return value if isinstance(value, str) else str(value)
-
-
-def _reason(value: StrValue) -> str:
-    parts = value.unknowns if isinstance(value, Partial) else ()
-    return parts[0].reason if parts else str(value)
-
-
-def _described(items: list) -> str:  # type: ignore[type-arg]
-    return ", ".join(sorted({f"{r.action} on {r.grant_pattern()}" for r, _ in items}))
 
 
 def _firelens_tasks(model: Model) -> list[Workload]:

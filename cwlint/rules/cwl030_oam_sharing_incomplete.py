@@ -10,7 +10,7 @@ from cwlint.iam.patterns import Mode, match
 from cwlint.iam.policy import Policy
 from cwlint.iam.tri import Tri, tri_any
 from cwlint.model import Model, OamSink
-from cwlint.rules.base import Rule
+from cwlint.rules.base import ResourceTypes, Rule
 
 METRIC = "AWS::CloudWatch::Metric"
 LOG_GROUP = "AWS::Logs::LogGroup"
@@ -73,6 +73,9 @@ class OamSharingIncomplete(Rule):
     name = "oam-sharing-incomplete"
     title = "Cross-account observability shares no metrics or logs"
     severity = ERROR
+    ensures = "Ensure cross-account observability shares metrics and log groups"
+    reports_on = ResourceTypes(("AWS::Oam::Sink", "AWS::Oam::Link"),
+                               ("aws_oam_sink", "aws_oam_link"))
 
     def check(self, model: Model) -> Iterable[Finding]:
         for sink in model.oam_sinks.values():

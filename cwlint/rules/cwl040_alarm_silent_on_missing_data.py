@@ -13,6 +13,7 @@ from cwlint.rules.alarm_metrics import (
     from_metric_filter,
 )
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import ALARMS
 
 SILENT = ("missing", "notBreaching", "ignore")
 
@@ -71,6 +72,8 @@ class AlarmSilentOnMissingData(Rule):
     name = "alarm-silent-on-missing-data"
     title = "Alarm on a continuously published metric stays quiet when the metric stops"
     severity = WARNING
+    ensures = "Ensure an alarm on a published metric fires when publishing stops"
+    reports_on = ALARMS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The alarms without insufficient-data actions on a metric whose absence means

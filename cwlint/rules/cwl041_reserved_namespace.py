@@ -10,6 +10,7 @@ from cwlint.iam.tri import Tri, tri_any
 from cwlint.model import Location, Model, Role, StandalonePolicy, Workload
 from cwlint.rules.access import NAMESPACE_KEY
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import ALARMS, LOG_GROUPS, POLICY_BEARING, WORKLOADS
 from cwlint.rules.workload_findings import describe_policy, describe_workload
 from cwlint.values import StrValue
 
@@ -77,6 +78,8 @@ class ReservedNamespace(Rule):
     name = "reserved-namespace"
     title = "Metric namespace or log group name begins with the reserved AWS/ prefix"
     severity = ERROR
+    ensures = "Ensure no metric namespace or log group uses the reserved AWS/ prefix"
+    reports_on = WORKLOADS + POLICY_BEARING + ALARMS + LOG_GROUPS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads that publish to a known namespace, and the resources whose

@@ -8,7 +8,7 @@ from cwlint.findings import ERROR, INFO, Finding, Related
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import Policy
 from cwlint.model import Alarm, Model, SnsTopic
-from cwlint.rules.base import Rule
+from cwlint.rules.base import ResourceTypes, Rule
 from cwlint.values import StrValue, Unknown
 
 SERVICE = "cloudwatch.amazonaws.com"
@@ -71,6 +71,8 @@ class AlarmTopicUnusable(Rule):
     name = "alarm-topic-unusable"
     title = "Alarm notifies an SNS topic CloudWatch cannot publish to"
     severity = ERROR
+    ensures = "Ensure CloudWatch can publish the alarm notifications to the SNS topic"
+    reports_on = ResourceTypes(("AWS::SNS::Topic",), ("aws_sns_topic",))
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The SNS topics of the input that an alarm notifies."""

@@ -13,6 +13,7 @@ from cwlint.iam.tri import Tri
 from cwlint.model import Alarm, AlarmMetric, Model
 from cwlint.rules.alarm_metrics import AGENT_NAMESPACES, AWS_UNPREFIXED, from_metric_filter
 from cwlint.rules.base import Rule
+from cwlint.rules.resource_types import ALARMS
 
 
 class AlarmMetricNotPublished(Rule):
@@ -61,6 +62,8 @@ class AlarmMetricNotPublished(Rule):
     name = "alarm-metric-not-published"
     title = "Alarm watches a metric that nothing publishes"
     severity = WARNING
+    ensures = "Ensure an alarm watches a metric that is published"
+    reports_on = ALARMS
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The alarms on a metric of a catalogued AWS namespace or of a custom namespace."""

@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cwlint.plugins.checkov_titles import ensures
 from cwlint.rules.base import RULE_PAGES, Rule
 
 #: A section heading: bold text ending in a full stop, at the start of a line.
@@ -87,7 +86,7 @@ def ids_table(rule: type[Rule]) -> list[str]:
                           if f"{letter}CW{rule.number()}" != rule.cfn_lint_id())
         rows += [("cfn-lint id", f"`{rule.cfn_lint_id()}` ({twins} for its findings of "
                                  "another severity)"),
-                 ("checkov id", f"`{rule.checkov_id()}`: \"{ensures(rule)}\"")]
+                 ("checkov id", f"`{rule.checkov_id()}`: \"{rule.checkov_name()}\"")]
     else:
         rows += [("cfn-lint id", "none: a notice of `cwlint scan` only"),
                  ("checkov id", "none: a notice of `cwlint scan` only")]

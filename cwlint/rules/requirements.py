@@ -1,10 +1,13 @@
 """What each workload must be allowed to do for its metrics and logs to arrive.
 
-One list per workload, derived from its signals (:mod:`cwlint.signals`): a ``PutMetricData`` per
-namespace it publishes to, a Lambda function's log stream calls, the CloudWatch agent's
-permissions, the agent's configuration parameter. Each requirement names the rule that
-reports it when no Allow grants it; CWL007 reports any of them that a Deny, a boundary or
-an SCP removes. Results are computed once per model and shared by the rules.
+Each rule about a workload's own permissions declares what it requires
+(:meth:`cwlint.rules.base.Rule.requires`: CWL001 a ``PutMetricData`` per namespace the
+workload publishes to, CWL004 a Lambda function's log stream calls, CWL005 the CloudWatch
+agent's permissions, CWL006 the agent's configuration parameter), built with the helpers
+here; :func:`requirements` gathers them from every rule of the registry, in rule order.
+Each requirement names the rule that reports it when no Allow grants it; CWL007 reports
+any of them that a Deny, a boundary or an SCP removes. Results are computed once per
+model and shared by the rules.
 
 Strict mode (:attr:`Model.strict`, the configuration's ``strict: true``) assumes what
 signals would otherwise have to show: every Lambda function publishes metrics (to a
@@ -80,23 +83,73 @@ def checked_requirements(model: Model, workload: Workload) -> list[Checked]:
 
 
 def requirements(model: Model, workload: Workload) -> list[Requirement]:
-    found: list[Requirement] = []
-    for signal in workload.signals.metrics:
-        found.append(_put_metric_data("CWL001", signal.namespace, signal))
+    """Everything ``workload`` must be allowed to do, from every rule of the registry
+    (cached on the model)."""
+    key = ("requirement_list", id(workload))
+    if key not in model.cache:
+        # The registry imports the rules, and they import this module: read it late.
+        from cwlint.rules import ALL_RULES
+
+        model.cache[key] = [r for rule in ALL_RULES for r in rule.requires(model, workload)]
+    return model.cache[key]
+
+
+def metric_signal_calls(rule_id: str, model: Model, workload: Workload) -> list[Requirement]:
+    """A ``PutMetricData`` per namespace the workload publishes to; in strict mode, one to
+    an unknown namespace for a Lambda function that shows none."""
+    found = [_put_metric_data(rule_id, signal.namespace, signal)
+             for signal in workload.signals.metrics]
     if model.strict and workload.kind == "lambda" and not workload.signals.metrics:
         found.append(_put_metric_data(
-            "CWL001", STRICT_NAMESPACE,
+            rule_id, STRICT_NAMESPACE,
             purpose="publish metrics (strict mode: every Lambda function publishes metrics)"))
-    if workload.kind == "lambda" and workload.log_group is not None:
-        found.extend(_lambda_logs(model, workload))
+    return found
+
+
+def lambda_log_calls(rule_id: str, model: Model, workload: Workload) -> list[Requirement]:
+    """A Lambda function's calls for its own log group (none for other workloads)."""
+    if workload.kind != "lambda" or workload.log_group is None:
+        return []
+    return _lambda_logs(rule_id, model, workload)
+
+
+def workload_agent(model: Model, workload: Workload) -> AgentConfig | None:
+    """How the workload runs the CloudWatch agent (in strict mode every instance, launch
+    template and launch configuration does), or None."""
     agent = workload.signals.agent
     if agent is None and model.strict and workload.kind in INSTANCE_KINDS:
         agent = AgentConfig(STRICT_AGENT)
+    return agent
+
+
+def agent_calls(rule_id: str, model: Model, workload: Workload) -> list[Requirement]:
+    """What the CloudWatch agent and the legacy CloudWatch Logs agent of the workload
+    call, its configuration parameter aside (:func:`agent_parameter_calls`)."""
+    found: list[Requirement] = []
+    agent = workload_agent(model, workload)
     if agent is not None:
-        found.extend(_agent(model, workload, agent))
+        found.extend(_agent(rule_id, model, workload, agent))
     if workload.signals.logs_agent is not None:
-        found.extend(_logs_agent(model, workload.signals.logs_agent))
+        found.extend(_logs_agent(rule_id, model, workload.signals.logs_agent))
     return found
+
+
+def agent_parameter_calls(rule_id: str, model: Model, workload: Workload) -> list[Requirement]:
+    """The agent's read of its configuration from Parameter Store, when it does so."""
+    agent = workload_agent(model, workload)
+    if agent is None or agent.ssm_parameter is None:
+        return []
+    name = agent.ssm_parameter
+    # The ARN of parameter "/a/b" is ...:parameter/a/b, with one slash.
+    trimmed: StrValue = name
+    if isinstance(name, str) and name.startswith("/"):
+        trimmed = name[1:]
+    elif isinstance(name, Partial) and name.known_prefix().startswith("/"):
+        trimmed = concat([name.known_prefix()[1:], *name.parts[1:]])
+    arn = concat([f"arn:{model.partition}:ssm:{model.region}:{model.account_id}:parameter/",
+                  trimmed])
+    return [Requirement(rule_id, "ssm:GetParameter", arn,
+                        f"read its configuration from parameter {_show(name)}")]
 
 
 def _put_metric_data(rule_id: str, namespace: StrValue,
@@ -112,26 +165,27 @@ def log_group_arn(model: Model, group: StrValue) -> StrValue:
                    group])
 
 
-def _lambda_logs(model: Model, workload: Workload) -> list[Requirement]:
+def _lambda_logs(rule_id: str, model: Model, workload: Workload) -> list[Requirement]:
     group = workload.log_group
     assert group is not None
     streams = concat([log_group_arn(model, group), ":*"])  # what a fix grants
     stream = concat([log_group_arn(model, group), ":log-stream:", LAMBDA_STREAM])
     found = [
-        Requirement("CWL004", "logs:CreateLogStream", stream,
+        Requirement(rule_id, "logs:CreateLogStream", stream,
                     f"create log streams in {_show(group)}", grant=streams),
-        Requirement("CWL004", "logs:PutLogEvents", stream,
+        Requirement(rule_id, "logs:PutLogEvents", stream,
                     f"write log events to {_show(group)}", grant=streams),
     ]
     if not workload.log_group_declared:
-        found.append(Requirement("CWL004", "logs:CreateLogGroup",
+        found.append(Requirement(rule_id, "logs:CreateLogGroup",
                                  concat([log_group_arn(model, group), ":log-stream:"]),
                                  f"create its log group {_show(group)} (not declared)",
                                  grant=streams))
     return found
 
 
-def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Requirement]:
+def _agent(rule_id: str, model: Model, workload: Workload, agent: AgentConfig
+           ) -> list[Requirement]:
     """What the CloudWatch agent calls (see :mod:`cwlint.agent_config`): exactly what its
     configuration uses when the input holds it; otherwise what every configuration needs
     (PutMetricData; CreateLogStream and PutLogEvents on groups written out in user data),
@@ -142,27 +196,27 @@ def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Require
         where = f"its configuration: {agent.config_source}"
         if needs.metrics_namespace is not None:
             found.append(_put_metric_data(
-                "CWL005", needs.metrics_namespace,
+                rule_id, needs.metrics_namespace,
                 purpose=f"publish metrics to namespace {_show(needs.metrics_namespace)} "
                 f"({where})"))
         for target in needs.log_targets:
             declared = isinstance(target.group, str) and (
                 model.log_group_named(target.group) is not None)
-            found += _agent_log_calls(model, target.group, where, create=not declared,
+            found += _agent_log_calls(rule_id, model, target.group, where, create=not declared,
                                       retention=target.retention)
         if needs.describe_tags:
-            found.append(Requirement("CWL005", "ec2:DescribeTags", "*",
+            found.append(Requirement(rule_id, "ec2:DescribeTags", "*",
                                      f"read the AutoScalingGroupName dimension it appends "
                                      f"({where})"))
         if needs.describe_volumes:
-            found.append(Requirement("CWL005", "ec2:DescribeVolumes", "*",
+            found.append(Requirement(rule_id, "ec2:DescribeVolumes", "*",
                                      f"read the VolumeId dimension it appends ({where})"))
     else:
-        found.append(_put_metric_data("CWL005", AGENT_NAMESPACE))
+        found.append(_put_metric_data(rule_id, AGENT_NAMESPACE))
         groups: list[StrValue] = list(agent.log_groups)
         for group in groups:
-            found += _agent_log_calls(model, group, "named in its user data", create=False,
-                                      retention=False)
+            found += _agent_log_calls(rule_id, model, group, "named in its user data",
+                                      create=False, retention=False)
         maybe = groups or [Unknown("the log groups named in the agent configuration")]
         for group in maybe:
             arn = log_group_arn(model, group)
@@ -170,37 +224,25 @@ def _agent(model: Model, workload: Workload, agent: AgentConfig) -> list[Require
                      else "the log groups of its agent configuration")
             if not groups:
                 found += [replace(r, certain=False) for r in _agent_log_calls(
-                    model, group, "", create=False, retention=False)]
+                    rule_id, model, group, "", create=False, retention=False)]
             if isinstance(group, str) and model.log_group_named(group) is not None:
                 continue
             found.append(Requirement(
-                "CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
+                rule_id, "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
                 f"create {named} if it does not exist (the agent configuration is not in "
                 "this input)", grant=concat([arn, ":*"]), certain=False))
         found += [
-            Requirement("CWL005", "ec2:DescribeTags", "*",
+            Requirement(rule_id, "ec2:DescribeTags", "*",
                         "read an AutoScalingGroupName dimension, if the agent configuration "
                         "(not in this input) appends one", certain=False),
-            Requirement("CWL005", "ec2:DescribeVolumes", "*",
+            Requirement(rule_id, "ec2:DescribeVolumes", "*",
                         "read a VolumeId dimension, if the agent configuration (not in this "
                         "input) appends one", certain=False),
         ]
-    if agent.ssm_parameter is not None:
-        name = agent.ssm_parameter
-        # The ARN of parameter "/a/b" is ...:parameter/a/b, with one slash.
-        trimmed: StrValue = name
-        if isinstance(name, str) and name.startswith("/"):
-            trimmed = name[1:]
-        elif isinstance(name, Partial) and name.known_prefix().startswith("/"):
-            trimmed = concat([name.known_prefix()[1:], *name.parts[1:]])
-        arn = concat([f"arn:{model.partition}:ssm:{model.region}:{model.account_id}:parameter/",
-                      trimmed])
-        found.append(Requirement("CWL006", "ssm:GetParameter", arn,
-                                 f"read its configuration from parameter {_show(name)}"))
     return found
 
 
-def _agent_log_calls(model: Model, group: StrValue, where: str, create: bool,
+def _agent_log_calls(rule_id: str, model: Model, group: StrValue, where: str, create: bool,
                      retention: bool) -> list[Requirement]:
     """The CloudWatch agent's calls for one log group: CreateLogStream then PutLogEvents;
     CreateLogGroup when the group is not declared; DescribeLogGroups and
@@ -212,31 +254,31 @@ def _agent_log_calls(model: Model, group: StrValue, where: str, create: bool,
              else "the log groups of its agent configuration")
     suffix = f" ({where})" if where else ""
     found = [
-        Requirement("CWL005", "logs:CreateLogStream", stream,
+        Requirement(rule_id, "logs:CreateLogStream", stream,
                     f"create log streams in {named}{suffix}", grant=streams),
-        Requirement("CWL005", "logs:PutLogEvents", stream,
+        Requirement(rule_id, "logs:PutLogEvents", stream,
                     f"write log events to {named}{suffix}", grant=streams),
     ]
     if create:
-        found.append(Requirement("CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
+        found.append(Requirement(rule_id, "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
                                  f"create {named}, which is not declared in this input"
                                  f"{suffix}", grant=streams))
     if retention:
         found += [
-            Requirement("CWL005", "logs:DescribeLogGroups",
+            Requirement(rule_id, "logs:DescribeLogGroups",
                         f"arn:{model.partition}:logs:{model.region}:{model.account_id}"
                         ":log-group::log-stream:",
                         f"read the retention of {named} (retention_in_days){suffix}",
                         grant=f"arn:{model.partition}:logs:{model.region}:{model.account_id}"
                         ":log-group:*"),
-            Requirement("CWL005", "logs:PutRetentionPolicy", concat([arn, ":log-stream:"]),
+            Requirement(rule_id, "logs:PutRetentionPolicy", concat([arn, ":log-stream:"]),
                         f"set the retention of {named} (retention_in_days){suffix}",
                         grant=streams),
         ]
     return found
 
 
-def _logs_agent(model: Model, agent: LogsAgent) -> list[Requirement]:
+def _logs_agent(rule_id: str, model: Model, agent: LogsAgent) -> list[Requirement]:
     """The legacy CloudWatch Logs agent (awslogs) calls CreateLogGroup, CreateLogStream,
     PutLogEvents and DescribeLogStreams for every group it ships to."""
     found: list[Requirement] = []
@@ -249,13 +291,13 @@ def _logs_agent(model: Model, agent: LogsAgent) -> list[Requirement]:
         named = (f"the log group {group}" if isinstance(group, str)
                  else "the log groups of its awslogs configuration")
         found += [
-            Requirement("CWL005", "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
+            Requirement(rule_id, "logs:CreateLogGroup", concat([arn, ":log-stream:"]),
                         f"create {named} (the awslogs agent always tries)", grant=streams),
-            Requirement("CWL005", "logs:CreateLogStream", stream,
+            Requirement(rule_id, "logs:CreateLogStream", stream,
                         f"create log streams in {named}", grant=streams),
-            Requirement("CWL005", "logs:PutLogEvents", stream,
+            Requirement(rule_id, "logs:PutLogEvents", stream,
                         f"write log events to {named}", grant=streams),
-            Requirement("CWL005", "logs:DescribeLogStreams", concat([arn, ":log-stream:"]),
+            Requirement(rule_id, "logs:DescribeLogStreams", concat([arn, ":log-stream:"]),
                         f"describe the log streams of {named}", grant=streams),
         ]
     return found
