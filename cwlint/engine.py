@@ -25,6 +25,7 @@ from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, loa
 from cwlint.cfn.scenarios import analyse_scenarios, possible_combinations, relevant_conditions
 from cwlint.columns import place_in_template, terraform_column, with_columns
 from cwlint.findings import Finding, InputError
+from cwlint.fixes.render import render_findings
 from cwlint.iam.policy import Policy
 from cwlint.model import AttachedPolicy, Location, MetricSignal, Model
 from cwlint.pathfilter import PathFilter
@@ -339,8 +340,9 @@ def configure_model(model: Model, options: ScanOptions) -> None:
 
 def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES,
               subjects: Subjects | None = None) -> list[Finding]:
-    """The findings of ``rules`` on ``model``; with a ``subjects`` mapping, also add what
-    each rule examined (merged with what it holds, e.g. from other scenarios)."""
+    """The findings of ``rules`` on ``model``, their fixes written in the model's language;
+    with a ``subjects`` mapping, also add what each rule examined (merged with what it
+    holds, e.g. from other scenarios)."""
     findings: list[Finding] = []
     for rule in rules:
         instance = rule()
@@ -353,7 +355,7 @@ def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES,
                 known = subjects.setdefault(rule.id, set())
                 if known is not None:
                     known.update(examined)
-    return findings
+    return render_findings(findings, model.syntax)
 
 
 def apply_severity(findings: list[Finding], overrides: Sequence[tuple[str, str]]
