@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AttachRole, Fix, GrantStatements, spelled
 from cwlint.model import Model, Workload
 from cwlint.rules.access import Verdict, check_access
 from cwlint.rules.base import Rule
-from cwlint.rules.requirements import Requirement, fix_statement, log_group_arn
+from cwlint.rules.fixing import with_fix
+from cwlint.rules.requirements import Requirement, fix_statements, log_group_arn
 from cwlint.values import Unknown, concat
 
 
@@ -84,6 +86,7 @@ class EcsAwslogsDenied(Rule):
     def _check_task(self, model: Model, workload: Workload) -> Iterable[Finding]:
         location = workload.location.at(workload.execution_role_line)
         role = workload.execution_role
+        field = spelled("ecs_task.execution_role", model.syntax)
         if role is None:
             reason = workload.execution_role_unknown
             if reason is not None and reason.reason != "no role is set":
@@ -91,17 +94,19 @@ class EcsAwslogsDenied(Rule):
                                  f"cannot tell whether ECS task definition {workload.id} can "
                                  f"ship its awslogs logs: {reason.reason}")
             elif workload.fargate:
-                yield Finding.at(
+                managed = (f"arn:{model.partition}:iam::aws:policy/service-role/"
+                           "AmazonECSTaskExecutionRolePolicy")
+                yield with_fix(Finding.at(
                     workload.location, self.id, self.severity,
                     f"Fargate task definition {workload.id} uses the awslogs log driver but has "
-                    "no ExecutionRoleArn, so nothing can create its log streams",
-                    fix="Set ExecutionRoleArn to a role with the AWS managed policy "
-                    "AmazonECSTaskExecutionRolePolicy")
+                    f"no {field}, so nothing can create its log streams",
+                ), Fix((AttachRole(workload.id, "ecs_task.execution_role",
+                                   "ecs-tasks.amazonaws.com", managed_policies=(managed,)),)))
             else:
                 yield Finding.at(
                     workload.location, self.id, INFO,
                     f"ECS task definition {workload.id} uses the awslogs log driver with no "
-                    "ExecutionRoleArn: on EC2 the container instance's role must grant "
+                    f"{field}: on EC2 the container instance's role must grant "
                     "logs:CreateLogStream and logs:PutLogEvents (not in this input)")
             return
         needed: list[Requirement] = []
@@ -132,12 +137,11 @@ class EcsAwslogsDenied(Rule):
             if removed:
                 parts.append("has " + _described(removed) + " removed by "
                              + "; ".join(sorted({a.removed_by() for _, a in removed})))
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 location, self.id, self.severity,
                 f"ECS task definition {workload.id} ships logs with awslogs, but its execution "
                 f"role {role.id} " + " and ".join(parts), related,
-                f"Add to role {role.id}: "
-                + fix_statement([r for r, _ in missing + removed]))
+            ), Fix((GrantStatements(role.id, fix_statements([r for r, _ in missing + removed])),)))
         elif unknown:
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether execution role {role.id} of {workload.id} "

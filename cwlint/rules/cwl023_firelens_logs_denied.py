@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AttachRole, Fix, GrantStatements
 from cwlint.model import LogDriver, Model, Workload
 from cwlint.rules.access import Verdict, check_access
 from cwlint.rules.base import Rule
-from cwlint.rules.requirements import Requirement, fix_statement
+from cwlint.rules.fixing import with_fix
+from cwlint.rules.requirements import Requirement, fix_statements
 from cwlint.values import Partial, StrValue, Unknown, concat
 
 #: What the front ends say when the task definition names no task role at all.
@@ -99,14 +101,17 @@ class FirelensLogsDenied(Rule):
                                  f"cannot tell whether ECS task definition {workload.id} can "
                                  f"write its FireLens logs: {reason.reason}")
             else:
-                yield Finding.at(
+                groups = sorted({_show(_grant(model, o)) for o in workload.firelens_outputs})
+                statement = {"Effect": "Allow",
+                             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                             "Resource": groups[0] if len(groups) == 1 else groups}
+                yield with_fix(Finding.at(
                     workload.location, self.id, self.severity,
                     f"ECS task definition {workload.id} sends logs through FireLens to "
                     "CloudWatch Logs but has no task role: FireLens writes with the task "
                     "role, not the execution role",
-                    fix="Set the task role to a role that allows logs:CreateLogStream and "
-                    "logs:PutLogEvents on " + ", ".join(sorted({
-                        _show(_grant(model, o)) for o in workload.firelens_outputs})))
+                ), Fix((AttachRole(workload.id, "ecs_task.task_role", "ecs-tasks.amazonaws.com",
+                                   statements=(statement,)),)))
             return
         needed: list[tuple[Requirement, bool]] = []  # (requirement, group name known)
         for output in workload.firelens_outputs:
@@ -143,11 +148,11 @@ class FirelensLogsDenied(Rule):
             if removed:
                 parts.append("has " + _described(removed) + " removed by "
                              + "; ".join(sorted({a.removed_by() for _, a in removed})))
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 location, self.id, self.severity,
                 f"ECS task definition {workload.id} sends logs through FireLens, but its task "
                 f"role {role.id} " + " and ".join(parts), related,
-                f"Add to role {role.id}: " + fix_statement([r for r, _ in missing + removed]))
+            ), Fix((GrantStatements(role.id, fix_statements([r for r, _ in missing + removed])),)))
         elif unknown or unknown_groups:
             reasons = sorted({x for _, a in unknown for x in a.reasons} | set(unknown_groups))
             yield Finding.at(location, self.id, INFO,
