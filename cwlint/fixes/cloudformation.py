@@ -140,7 +140,7 @@ class CloudFormation:
         if change.sam_function:
             return Block(f"Add to the Policies of {change.target} (SAM creates its role):",
                          self.code(self._properties(change.target, "Policies",
-                                                    [{"Statement": statements}])))
+                                                    [document(statements)])))
         name = camel(change.target, "CloudWatchPolicy")
         policy = {name: {"Type": "AWS::IAM::Policy", "Properties": {
             "PolicyName": "cloudwatch",
