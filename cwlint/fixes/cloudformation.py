@@ -28,7 +28,7 @@ from cwlint.fixes import (
     spelled,
 )
 from cwlint.fixes.names import camel, logical_attribute, logical_id, short_name
-from cwlint.fixes.text import Block, cidr, document, service_short_name
+from cwlint.fixes.text import Block, cidr, document, ipv6, purpose, service_short_name
 
 VERSION = "2012-10-17"
 _QUOTED_TAG = re.compile(r"!(Ref|GetAtt|Sub) '([A-Za-z0-9.]+|[A-Za-z0-9.${}:-]+[A-Za-z0-9}])'")
@@ -141,15 +141,16 @@ class CloudFormation:
             return Block(f"Add to the Policies of {change.target} (SAM creates its role):",
                          self.code(self._properties(change.target, "Policies",
                                                     [document(statements)])))
-        name = camel(change.target, "CloudWatchPolicy")
+        words = purpose(statements)
+        name = camel(change.target, *words, "Policy")
         policy = {name: {"Type": "AWS::IAM::Policy", "Properties": {
-            "PolicyName": "cloudwatch",
+            "PolicyName": "-".join(["cloudwatch", *words]),
             "Roles": [reference(change.target)],
             "PolicyDocument": document(statements)}}}
         return Block(f"Add a policy to role {change.target}:", self.code(policy))
 
     def ingress(self, change: AllowHttpsIngress) -> Block:
-        peer = ({"CidrIp": change.source} if cidr(change.source) else
+        peer = (_cidr(change.source) if cidr(change.source) else
                 {"SourceSecurityGroupId": reference(change.source)})
         rule = {camel(short_name(change.group), "HttpsFrom", short_name(change.source)): {
             "Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
@@ -159,7 +160,7 @@ class CloudFormation:
                      self.code(rule))
 
     def egress(self, change: AllowHttpsEgress) -> Block:
-        peer = ({"CidrIp": change.destination} if cidr(change.destination) else
+        peer = (_cidr(change.destination) if cidr(change.destination) else
                 {"DestinationSecurityGroupId": reference(change.destination)})
         rule = {camel(short_name(change.group), "HttpsTo", short_name(change.destination)): {
             "Type": "AWS::EC2::SecurityGroupEgress", "Properties": {
@@ -180,7 +181,8 @@ class CloudFormation:
         if change.managed_policies:
             properties["ManagedPolicyArns"] = list(change.managed_policies)
         if change.statements:
-            properties["Policies"] = [{"PolicyName": "cloudwatch", "PolicyDocument":
+            properties["Policies"] = [{"PolicyName": "-".join(
+                ["cloudwatch", *purpose(list(change.statements))]), "PolicyDocument":
                                        document([dict(s) for s in change.statements])}]
         resources: dict[str, Any] = {role: {"Type": "AWS::IAM::Role",
                                             "Properties": properties}}
@@ -207,7 +209,7 @@ class CloudFormation:
         endpoint = camel(short, "Endpoint")
         group = camel(short, "EndpointSecurityGroup")
         ingress = [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-                    **({"CidrIp": s} if cidr(s) else
+                    **(_cidr(s) if cidr(s) else
                        {"SourceSecurityGroupId": reference(s)})}
                    for s in change.sources]
         group_properties: dict[str, Any] = {
@@ -230,6 +232,10 @@ class CloudFormation:
             "Type": "AWS::Logs::ResourcePolicy", "Properties": {
                 "PolicyName": change.name, "PolicyDocument": _Literal(text)}}}
         return Block("Add a CloudWatch Logs resource policy:", self.code(resource))
+
+
+def _cidr(block: str) -> dict[str, str]:
+    return {"CidrIpv6": block} if ipv6(block) else {"CidrIp": block}
 
 
 def _regional(service: str) -> Any:

@@ -32,7 +32,7 @@ from cwlint.fixes.names import (
     terraform_module,
     terraform_reference,
 )
-from cwlint.fixes.text import Block, cidr, document, ipv6, service_short_name
+from cwlint.fixes.text import Block, cidr, document, ipv6, purpose, service_short_name
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -132,13 +132,14 @@ class Terraform:
 
     def _role_policy(self, role: str, statements: list[dict[str, Any]], name: str) -> str:
         return block(f'resource "aws_iam_role_policy" "{name}"', {
-            "name": "cloudwatch", "role": reference(role, "name"),
+            "name": "-".join(["cloudwatch", *purpose(statements)]),
+            "role": reference(role, "name"),
             "policy": Expression(f"jsonencode({value(document(statements), 1)})")})
 
     def grant(self, change: GrantStatements) -> Block:
         statements = [dict(s) for s in change.statements]
         code = self._role_policy(change.target, statements,
-                                 snake(short_name(change.target), "cloudwatch"))
+                                 snake(short_name(change.target), *purpose(statements)))
         return Block(f"Add a policy to role {change.target}:",
                      self._where(change.target) + code)
 

@@ -44,3 +44,21 @@ def ipv6(value: str) -> bool:
 def service_short_name(service: str) -> str:
     """``monitoring`` of ``com.amazonaws.us-east-1.monitoring``."""
     return service.rsplit(".", 1)[-1]
+
+
+#: How a policy is named after the services its statements grant.
+_PURPOSES = {"cloudwatch": "metrics", "logs": "logs", "ssm": "ssm", "ec2": "ec2",
+             "kms": "kms", "sns": "sns", "oam": "oam"}
+
+
+def purpose(statements: list[dict[str, Any]]) -> list[str]:
+    """Words naming a policy after what it grants (``["metrics"]``, ``["logs"]``), so
+    two fixes for one role create policies with different names."""
+    found: list[str] = []
+    for statement in statements:
+        actions = statement.get("Action", [])
+        for action in [actions] if isinstance(actions, str) else actions:
+            word = _PURPOSES.get(str(action).split(":")[0].lower(), "monitoring")
+            if word not in found:
+                found.append(word)
+    return found or ["monitoring"]
