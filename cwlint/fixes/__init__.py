@@ -146,6 +146,9 @@ class AddStatements:
     resource: str
     field: str
     statements: tuple[dict[str, Any], ...]
+    #: True when ``resource`` sets no document there (AWS's default applies): the fix
+    #: writes a whole document holding ``statements`` (which then restate the default's).
+    whole: bool = False
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ class CloudFormation:
                          self.code(self._properties(change.target, "Policies",
                                                     [document(statements)])))
         words = purpose(statements)
-        name = camel(change.target, *words, "Policy")
+        name = camel(change.target, "CloudWatch", *words, "Policy")
         policy = {name: {"Type": "AWS::IAM::Policy", "Properties": {
             "PolicyName": "-".join(["cloudwatch", *words]),
             "Roles": [reference(change.target)],
@@ -197,6 +197,12 @@ class CloudFormation:
         return Block(f"Set {field} of {change.resource} to a new role:", self.code(fragment))
 
     def add_statements(self, change: AddStatements) -> Block:
+        if change.whole:
+            name = self.field(change.field)
+            return Block(f"Set {name} of {change.resource} (it sets none, so AWS's default "
+                         "applies: restated here, then what it lacks):",
+                         self.code(self._properties(change.resource, name, document(
+                             [dict(s) for s in change.statements]))))
         return Block(f"Add to the Statement list of the {self.field(change.field)} of "
                      f"{change.resource}:", self.code([dict(s) for s in change.statements]))
 

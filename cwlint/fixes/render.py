@@ -85,15 +85,19 @@ def file_style(path: str) -> Style:
 
 def render(fix: Fix, syntax: str, style: Style | None = None) -> str:
     """The text of ``fix`` for an input of ``syntax``."""
+    text = "\n".join(b.text() for b in change_blocks(fix, syntax, style))
+    for alternative in fix.alternatives:
+        text += f"\nOr {_lower_first(alternative.text)}"
+    return text
+
+
+def change_blocks(fix: Fix, syntax: str, style: Style | None = None) -> list[Block]:
+    """The changes of ``fix`` rendered one by one (a sentence and its code)."""
     if syntax == CLOUDFORMATION:
         language: CloudFormation | Terraform = CloudFormation(style or Style())
     else:
         language = Terraform(plan=syntax == PLAN)
-    blocks = _blocks(fix.changes, language, syntax)
-    text = "\n".join(b.text() for b in blocks)
-    for alternative in fix.alternatives:
-        text += f"\nOr {_lower_first(alternative.text)}"
-    return text
+    return _blocks(fix.changes, language, syntax)
 
 
 def _blocks(changes: Iterable[Change], language: CloudFormation | Terraform,

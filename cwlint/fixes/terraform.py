@@ -138,8 +138,8 @@ class Terraform:
 
     def grant(self, change: GrantStatements) -> Block:
         statements = [dict(s) for s in change.statements]
-        code = self._role_policy(change.target, statements,
-                                 snake(short_name(change.target), *purpose(statements)))
+        name = snake(short_name(change.target), "cloudwatch", *purpose(statements))
+        code = self._role_policy(change.target, statements, name)
         return Block(f"Add a policy to role {change.target}:",
                      self._where(change.target) + code)
 
@@ -195,6 +195,13 @@ class Terraform:
                      self._where(change.resource) + code)
 
     def add_statements(self, change: AddStatements) -> Block:
+        if change.whole:
+            name = self.field(change.field)
+            return Block(f"Set {name} of {change.resource} (it sets none, so AWS's default "
+                         "applies: restated here, then what it lacks):",
+                         self._where(change.resource) + self._existing(change.resource, {
+                             name: Expression("jsonencode(" + value(document(
+                                 [dict(s) for s in change.statements]), 1) + ")")}))
         statements = "\n".join(value(dict(s)) + "," for s in change.statements)
         return Block(f"Add to the Statement list of the {self.field(change.field)} of "
                      f"{change.resource} (a statement block of its aws_iam_policy_document "

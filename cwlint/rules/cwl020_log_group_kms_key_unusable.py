@@ -17,7 +17,7 @@ from cwlint.iam.evaluator import (
 )
 from cwlint.model import KmsKey, LogGroup, Model
 from cwlint.rules.base import Rule
-from cwlint.rules.fixing import with_fix
+from cwlint.rules.fixing import default_key_statements, with_fix
 from cwlint.rules.requirements import log_group_arn
 
 #: One concrete action per pattern the CloudWatch Logs documentation asks the key policy for
@@ -137,11 +137,14 @@ class LogGroupKmsKeyUnusable(Rule):
                 "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
                                           f"arn:{model.partition}:logs:{model.region}:"
                                           f"{model.account_id}:log-group:*"}}}
+            default = default_key_statements(key)
+            statements = (*default, statement)
             yield with_fix(Finding.at(
                 location, self.id, self.severity,
                 f"log group {group.id} is encrypted with KMS key {key.id}, whose key policy "
                 f"does not allow {service} " + ", ".join(denied), related,
-            ), Fix((AddStatements(key.id, "kms_key.policy", (statement,)),)))
+            ), Fix((AddStatements(key.id, "kms_key.policy", statements,
+                                  whole=bool(default)),)))
         elif unknown:
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether the key policy of {key.id} lets {service} "

@@ -10,7 +10,7 @@ from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate,
 from cwlint.iam.policy import Policy
 from cwlint.model import Alarm, Model, SnsTopic
 from cwlint.rules.base import Rule
-from cwlint.rules.fixing import with_fix
+from cwlint.rules.fixing import default_key_statements, with_fix
 from cwlint.values import StrValue, Unknown
 
 SERVICE = "cloudwatch.amazonaws.com"
@@ -103,9 +103,11 @@ class AlarmTopicUnusable(Rule):
                 if denied:
                     causes.append(f"the key policy of {kms.id} does not let {SERVICE} call "
                                   + " and ".join(denied))
-                    changes.append(AddStatements(kms.id, "kms_key.policy", ({
+                    default = default_key_statements(kms)
+                    changes.append(AddStatements(kms.id, "kms_key.policy", (*default, {
                         "Effect": "Allow", "Principal": {"Service": SERVICE},
-                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},)))
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}),
+                        whole=bool(default)))
                 elif maybe:
                     unknown.append(f"the key policy of {kms.id}")
         if topic.policies:
