@@ -96,7 +96,7 @@ def change_blocks(fix: Fix, syntax: str, style: Style | None = None) -> list[Blo
     if syntax == CLOUDFORMATION:
         language: CloudFormation | Terraform = CloudFormation(style or Style())
     else:
-        language = Terraform(plan=syntax == PLAN)
+        language = Terraform()
     return _blocks(fix.changes, language, syntax)
 
 

@@ -96,22 +96,16 @@ def reference(item: str, attribute: str) -> Any:
 
 
 class Terraform:
-    """Renders each kind of change as HCL."""
-
-    def __init__(self, plan: bool = False) -> None:
-        self.plan = plan
+    """Renders each kind of change as HCL (for a plan too: its user edits the
+    configuration that produced it)."""
 
     def field(self, name: str) -> str:
         return spelled(name, "terraform")
 
     def _where(self, *resources: str) -> str:
-        """A comment naming the module the snippet goes into (and, for a plan, that the
-        configuration is what to edit)."""
+        """A comment naming the module the snippet goes into ("" for the root module)."""
         modules = sorted({terraform_module(r) for r in resources} - {""})
-        notes = []
-        if modules:
-            notes.append(f"# in {', '.join(modules)}")
-        return "\n".join(notes + [""]) if notes else ""
+        return f"# in {', '.join(modules)}\n" if modules else ""
 
     def _existing(self, resource: str, arguments: dict[str, Any]) -> str:
         """The block of an existing resource with only ``arguments``."""
