@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from cwlint.cfn.frontend import CloudFormationFrontEnd, template_findings
 from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding, InputError
+from cwlint.fixes.render import render_findings
 from cwlint.frontend.policies import BoundaryLookup
 from cwlint.frontend.protocol import Discovery, FrontEnd, Input, InputFailure, RunRules
 from cwlint.iam.policy import Policy
@@ -278,8 +279,9 @@ def configure_model(model: Model, options: ScanOptions) -> None:
 
 def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES,
               subjects: Subjects | None = None) -> list[Finding]:
-    """The findings of ``rules`` on ``model``; with a ``subjects`` mapping, also add what
-    each rule examined (merged with what it holds, e.g. from other scenarios)."""
+    """The findings of ``rules`` on ``model``, their fixes written in the model's language;
+    with a ``subjects`` mapping, also add what each rule examined (merged with what it
+    holds, e.g. from other scenarios)."""
     findings: list[Finding] = []
     for rule in rules:
         instance = rule()
@@ -292,7 +294,7 @@ def run_rules(model: Model, rules: Sequence[type[Rule]] = ALL_RULES,
                 known = subjects.setdefault(rule.id, set())
                 if known is not None:
                     known.update(examined)
-    return findings
+    return render_findings(findings, model.syntax)
 
 
 def apply_severity(findings: list[Finding], overrides: Sequence[tuple[str, str]]

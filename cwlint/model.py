@@ -180,6 +180,9 @@ class KmsKey:
     arn: StrValue = ""
     policy_line: int | None = None
     key_spec_line: int | None = None
+    #: True when the input sets no policy and ``policy`` is the one AWS gives such a key
+    #: (a fix then writes a whole policy rather than adding to one the file lacks).
+    default_policy: bool = False
 
 
 @dataclass

@@ -97,12 +97,28 @@ def test_demo_report_structure_and_links() -> None:
                        f"{finding['file']}:{finding['line']}", finding["resource"],
                        finding["message"]]
     assert page.links == [DOCUMENTED_BY_ID[f["rule_id"]].help_uri() for f in findings]
-    # each fix, folded, shown exactly as cwlint wrote it
-    assert page.details == [f"{n}. {f['rule_id']} on {f['resource']} ({f['file']}:{f['line']})"
-                            f"\n{f['fix']}" for n, f in enumerate(findings, start=1)]
+    # each fix, folded, shown as cwlint wrote it, line for line (Markdown puts a blank
+    # line between a sentence and the code block under it)
+    assert any("\n" in f["fix"] for f in findings)  # code blocks are among them
+    assert [_lines(d) for d in page.details] == [
+        _lines(f"{n}. {f['rule_id']} on {f['resource']} ({f['file']}:{f['line']})\n{f['fix']}")
+        for n, f in enumerate(findings, start=1)]
     assert page.summaries == [f"{n}. {f['rule_id']} on {f['resource']} "
                               f"({f['file']}:{f['line']})"
                               for n, f in enumerate(findings, start=1)]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def test_fix_code_is_a_code_block() -> None:
+    """A fix's code keeps its indentation: it is in a <pre> block, not a paragraph."""
+    html = cmarkgfm.github_flavored_markdown_to_html(
+        markdown_report.fix_body("Add a policy:\n  Res:\n    Type: AWS::IAM::Policy\nOr not"),
+        options=Options.CMARK_OPT_UNSAFE)
+    assert "<pre><code>  Res:\n    Type: AWS::IAM::Policy\n</code></pre>" in html
+    assert "<p>Add a policy:</p>" in html and "<p>Or not</p>" in html
 
 
 def test_deterministic() -> None:

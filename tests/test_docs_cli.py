@@ -26,10 +26,13 @@ def test_readme_first_screen_finding_is_real_output() -> None:
     block = re.search(r"One finding of `make demo`:\n\n```\n(.*?)```", first_screen, re.S)
     assert block is not None
     lines = block.group(1).splitlines()
-    assert len(lines) == 2 and lines[1].startswith("    fix: ")
+    assert len(lines) >= 2 and lines[1].startswith("    fix: ")
     output = scan("fixtures/demo", "--fail-on", "never").splitlines()
     assert lines[0] in output
-    assert output[output.index(lines[0]) + 1] == lines[1]  # the finding's own fix
+    start = output.index(lines[0]) + 1
+    assert output[start:start + len(lines) - 1] == lines[1:]  # the finding's own fix
+    following = output[start + len(lines) - 1]
+    assert not following.startswith("      ")  # ... all of it
 
 
 def test_cli_page_sample_is_real_output() -> None:

@@ -63,7 +63,7 @@ def test_junit_failure_carries_every_message() -> None:
     assert failure.get("message", "").endswith("(and 1 more)")
     text = failure.text or ""
     assert "[NoReasonFunction]" in text and "[OtherRuleFunction]" in text
-    assert "fix: Add to role LogsOnlyRole" in text
+    assert "fix: Add a policy to role LogsOnlyRole" in text
     assert "CwlintFunction" not in text  # suppressed
     passing = cases(root, SUPPRESSIONS)["CWL002"]
     assert passing.find("failure") is None and len(passing) == 0
@@ -129,7 +129,7 @@ def test_github_annotations_per_severity() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
         f"::error file={ERROR},line=20,title=CWL001::Lambda function OrdersFunction")
-    assert "%0AFix: Add to role OrdersRole" in lines[0]
+    assert "%0AFix: Add a policy to role OrdersRole" in lines[0]
     assert lines[1].startswith(f"::notice file={INFO},line=34,title=CWL001::cannot tell")
     assert lines[2] == (f"::error file={BROKEN},line=6,title=cwlint::invalid YAML: did not "
                         "find expected key (while parsing a block mapping)")

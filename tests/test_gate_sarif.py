@@ -106,7 +106,7 @@ def test_fix_text_is_in_the_message(sarif: dict[str, Any]) -> None:
     (result,) = [r for r in results_by_rule(sarif, "CWL001")
                  if "error.yaml" in r["locations"][0]["physicalLocation"]["artifactLocation"]
                  ["uri"]]
-    assert "\n\nFix: Add to role OrdersRole:" in result["message"]["text"]
+    assert "\n\nFix: Add a policy to role OrdersRole:" in result["message"]["text"]
     assert "fixes" not in result  # no exact edit is known for an added statement
 
 

@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from cwlint.errors import UsageError
+from cwlint.fixes.examples import example_fix
+from cwlint.fixes.render import render
 from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID, rule_named
 
 
@@ -36,8 +38,25 @@ def run_explain(args: argparse.Namespace) -> int:
     print()
     print(rule.documentation())
     print()
+    for line in fix_examples(rule.id):
+        print(line)
     print(f"Page: {rule.help_uri()}")
     return 0
+
+
+def fix_examples(rule_id: str) -> list[str]:
+    """The rule's example fix as a finding shows it, for CloudFormation and for
+    Terraform (one fix as data, rendered in each language); empty when it has none."""
+    lines = []
+    for syntax, title in (("cloudformation", "CloudFormation"), ("terraform", "Terraform")):
+        fix = example_fix(rule_id, syntax)
+        if fix is None:
+            return []
+        applied = " (cwlint scan --fix applies it)" if fix.safe else ""
+        lines += [f"The fix a finding shows, in {title}{applied}:", "",
+                  *("    " + line if line else "" for line in
+                    render(fix, syntax).splitlines()), ""]
+    return lines
 
 
 def _plugin_ids(rule: Any) -> tuple[str, str]:

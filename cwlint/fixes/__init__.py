@@ -48,7 +48,21 @@ FIELDS: dict[str, Spelling] = {
     "ecs_task.task_role": Spelling("TaskRoleArn", "task_role_arn"),
     "instance.profile": Spelling("IamInstanceProfile", "iam_instance_profile"),
     "oam_link.resource_types": Spelling("ResourceTypes", "resource_types"),
+    "oam_sink.policy": Spelling("Policy", "policy"),
+    "kms_key.policy": Spelling("KeyPolicy", "policy"),
+    "kms_key.spec": Spelling("KeySpec", "customer_master_key_spec"),
+    "sns_topic_policy.policy": Spelling("PolicyDocument", "policy"),
+    "launch_template.profile": Spelling("LaunchTemplateData.IamInstanceProfile.Name",
+                                        "iam_instance_profile.name"),
+    "launch_configuration.profile": Spelling("IamInstanceProfile", "iam_instance_profile"),
 }
+
+
+def spelled(field_name: str, syntax: str) -> str:
+    """How ``field_name`` (a key of FIELDS) is written in ``syntax`` ("cloudformation",
+    "terraform" or "plan": a plan's user edits Terraform)."""
+    spelling = FIELDS[field_name]
+    return spelling.cloudformation if syntax == "cloudformation" else spelling.terraform
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,9 @@ class GrantStatements:
 
     target: str
     statements: tuple[dict[str, Any], ...]
+    #: True when ``target`` is a SAM function whose own ``Policies`` receive them (the
+    #: role is the one SAM creates for it); False for a role.
+    sam_function: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +115,74 @@ class Advice:
     text: str
 
 
-Change = SetValue | ReplaceLiteral | GrantStatements | AllowHttpsIngress | Advice
+@dataclass(frozen=True)
+class AllowHttpsEgress:
+    """An egress rule on security group ``group``: TCP 443 to ``destination`` (a security
+    group's id or address, or a CIDR)."""
+
+    group: str
+    destination: str
+    port: int = 443
+
+
+@dataclass(frozen=True)
+class AttachRole:
+    """Give ``resource`` a new role through ``field`` (a key of FIELDS: an ECS task's
+    execution or task role, an instance's profile), trusted by the service principal
+    ``service``, with AWS managed policies (ARNs) and statements of its own."""
+
+    resource: str
+    field: str
+    service: str
+    managed_policies: tuple[str, ...] = ()
+    statements: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AddStatements:
+    """Statements to add to the policy document held by ``field`` of ``resource`` (an
+    endpoint policy, a key policy, an OAM sink policy, a topic policy)."""
+
+    resource: str
+    field: str
+    statements: tuple[dict[str, Any], ...]
+    #: True when ``resource`` sets no document there (AWS's default applies): the fix
+    #: writes a whole document holding ``statements`` (which then restate the default's).
+    whole: bool = False
+
+
+@dataclass(frozen=True)
+class AddToList:
+    """Values to add to the list ``field`` of ``resource``."""
+
+    resource: str
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CreateEndpoint:
+    """A new interface VPC endpoint for ``service`` (``com.amazonaws.R.monitoring``) in
+    ``vpc`` and ``subnets`` (ids or addresses), with private DNS on and a new security
+    group that admits TCP 443 from ``sources`` (security groups or CIDRs)."""
+
+    vpc: str
+    service: str
+    subnets: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CreateLogResourcePolicy:
+    """A new CloudWatch Logs resource policy holding ``statements``."""
+
+    name: str
+    statements: tuple[dict[str, Any], ...]
+
+
+Change = (SetValue | ReplaceLiteral | GrantStatements | AllowHttpsIngress | Advice
+          | AllowHttpsEgress | AttachRole | AddStatements | AddToList | CreateEndpoint
+          | CreateLogResourcePolicy)
 
 
 @dataclass(frozen=True)

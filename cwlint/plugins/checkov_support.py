@@ -100,8 +100,9 @@ def details_of(finding: Finding) -> list[str]:
     """The ``details`` lines of one finding: where and why, then the fix."""
     where = f"line {finding.line}: " if finding.line else ""
     lines = [f"{where}{finding.message}"]
-    if finding.fix:
-        lines.append(f"fix: {finding.fix}")
+    if finding.fix:  # one details line per line of the fix: checkov indents each
+        first, *rest = finding.fix.split("\n")
+        lines += [f"fix: {first}", *rest]
     return lines
 
 

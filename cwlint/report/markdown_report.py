@@ -102,7 +102,28 @@ def _fix(finding: Finding, root: str, number: int) -> str:
     title = (f"{number}. {finding.rule_id} on {finding.resource} "
              f"({_where(finding.file, finding.line, root)})")
     return (f"<details>\n<summary>{_html(title)}</summary>\n\n"
-            f"{escape(finding.fix)}\n\n</details>\n")
+            f"{fix_body(finding.fix)}\n\n</details>\n")
+
+
+def fix_body(fix: str) -> str:
+    """A fix in Markdown: its sentences as text, the code under each (the lines indented
+    under it, kept so) as a fenced block, so YAML and HCL keep their indentation."""
+    parts: list[str] = []
+    code: list[str] = []
+
+    def close() -> None:
+        if code:
+            parts.append("```\n" + "\n".join(code).rstrip("\n") + "\n```")
+            code.clear()
+
+    for line in fix.split("\n"):
+        if line.startswith("  ") or (not line and code):
+            code.append(line)
+        else:
+            close()
+            parts.append(escape(line))
+    close()
+    return "\n\n".join(parts)
 
 
 def _html(text: str) -> str:

@@ -1,7 +1,8 @@
 """``--format text``: compiler-style lines, then a summary line; colour only on a terminal.
 
 Each finding is ``path:line:column: CWL001 error: message [resource]`` (``path:line:`` when
-its input has no columns, a Terraform plan), with its fix on the next line.
+its input has no columns, a Terraform plan), with its fix on the next line (a fix of
+several lines indented under it).
 With ``--show-suppressed``, suppressed and baselined findings follow the others as
 ``path:line:column: CWL001 suppressed: message [resource]`` with the reason on the next line
 (``suppressed`` rather than a severity, so problem matchers do not take them for errors).
@@ -25,7 +26,9 @@ def render(result: ScanResult, colour: bool = False, show_suppressed: bool = Fal
         lines.append(f"{position(finding)}: {finding.rule_id} {severity}: "
                      f"{finding.message} [{finding.resource}]")
         if finding.fix:
-            lines.append(f"    fix: {finding.fix}")
+            lines.append("    fix: " + "\n".join(
+                ("      " + line).rstrip() if n else line
+                for n, line in enumerate(finding.fix.split("\n"))))
     if show_suppressed:
         for item in result.suppressed:
             finding = item.finding

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cwlint.findings import Finding, Related
+from cwlint.fixes import Fix, GrantStatements
 from cwlint.model import Location, LogDriver, Model, Role
 from cwlint.rules.access import Access, Verdict, check_access
-from cwlint.rules.requirements import Requirement, fix_statement
+from cwlint.rules.fixing import with_fix
+from cwlint.rules.requirements import Requirement, fix_statement, fix_statements
 from cwlint.values import Partial, StrValue, Unknown, concat
 
 STREAM_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -103,9 +105,11 @@ def denied_finding(location: Location, rule_id: str, severity: str, role: Role,
     if removed:
         parts.append("has " + _described(removed) + " removed by "
                      + "; ".join(sorted({a.removed_by() for _, a in removed})))
-    return Finding.at(location, rule_id, severity, lead + " and ".join(parts),
-                      (Related.of(role.location),),
-                      f"Add to role {role.id}: " + fix_statement([r for r, _ in missing + removed]))
+    needed = [r for r, _ in missing + removed]
+    return with_fix(Finding.at(location, rule_id, severity, lead + " and ".join(parts),
+                               (Related.of(role.location),),
+                               f"Add to role {role.id}: " + fix_statement(needed)),
+                    Fix((GrantStatements(role.id, fix_statements(needed)),)))
 
 
 def _described(items: list[tuple[Requirement, Access]]) -> str:

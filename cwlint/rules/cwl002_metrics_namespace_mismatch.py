@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding, Related
+from cwlint.fixes import Advice, Fix
 from cwlint.model import Model
 from cwlint.rules.access import Verdict, namespace_mismatch
 from cwlint.rules.base import Rule
 from cwlint.rules.cwl001_metrics_publish_denied import MetricsPublishDenied
 from cwlint.rules.cwl005_agent_permissions_missing import AgentPermissionsMissing
-from cwlint.rules.requirements import checked_requirements, fix_statement
+from cwlint.rules.fixing import with_fix
+from cwlint.rules.requirements import checked_requirements
 from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import (
     describe_workload,
+    grant_to,
     role_related,
     workloads_needing,
 )
@@ -91,13 +94,12 @@ class MetricsNamespaceMismatch(Rule):
                 related = role_related(workload)
                 if attached is not None:
                     related = (*related, Related.of(attached.location))
-                yield Finding.at(
+                yield with_fix(Finding.at(
                     workload.location.at(workload.role_line), self.id, self.severity,
                     f"{describe_workload(workload)} publishes to namespace {namespace!r}, but "
                     f"role {workload.role.id} allows cloudwatch:PutMetricData only under "
                     f"{mismatch.describe()} ({statement.policy}, {statement.statement.label})"
                     f"{case}",
                     related,
-                    f"Use namespace values that match, or add to role {workload.role.id}: "
-                    + fix_statement([checked.requirement]),
-                )
+                ), Fix((Advice("Use namespace values that match, or:"),
+                        grant_to(workload, [checked.requirement]))))

@@ -6,10 +6,12 @@ import json
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding, Related
+from cwlint.fixes import Advice, Fix
 from cwlint.iam.evaluator import EXPLICIT_DENY
 from cwlint.model import AttachedPolicy, Model, Role
 from cwlint.rules.access import NAMESPACE_KEY, Verdict, statement_words
 from cwlint.rules.base import Rule
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.requirements import (
     Checked,
     Requirement,
@@ -96,13 +98,12 @@ class MonitoringExplicitlyDenied(Rule):
             for attached in _removing_policies(workload.role, removed):
                 if Related.of(attached.location) not in related:
                     related.append(Related.of(attached.location))
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 workload.location.at(workload.role_line), self.id, self.severity,
                 f"{describe_workload(workload)} runs as role {workload.role.id}: {actions} "
                 f"is allowed but removed by " + "; ".join(causes),
                 tuple(related),
-                _fix(removed),
-            )
+            ), Fix(tuple(Advice(step) for step in _fix(removed))))
 
 
 def _attached(role: Role, policy_name: str) -> AttachedPolicy | None:
@@ -127,8 +128,9 @@ def _removing_policies(role: Role, removed: list[Checked]) -> list[AttachedPolic
     return found
 
 
-def _fix(removed: list[Checked]) -> str:
-    """What to change, per Deny statement and per guard layer, scoped to what is needed."""
+def _fix(removed: list[Checked]) -> list[str]:
+    """What to change, per Deny statement and per guard layer, scoped to what is needed
+    (IAM policy language, the same in every input)."""
     denies: dict[str, list[Requirement]] = {}
     guards: dict[str, list[Requirement]] = {}
     for checked in removed:
@@ -149,5 +151,4 @@ def _fix(removed: list[Checked]) -> str:
                          + fix_statement(needed) + " (or remove it)")
     for layer, needed in guards.items():
         steps.append(f"add to {layer}: " + fix_statement(needed))
-    text = "; ".join(steps)
-    return text[:1].upper() + text[1:]
+    return steps

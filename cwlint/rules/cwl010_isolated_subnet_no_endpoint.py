@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import CreateEndpoint, Fix
 from cwlint.model import Model
+from cwlint.network import workload_groups
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import path_workloads, service_paths
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import describe_workload
 
@@ -121,19 +124,22 @@ class IsolatedSubnetNoEndpoint(Rule):
             related = tuple(Related.of(model.subnets[s].location) for s in paths[0].isolated
                             if s in model.subnets)
             if declared:
-                yield Finding.at(
+                sources = tuple(str(g) for g in workload_groups(model, workload)
+                                if isinstance(g, str))
+                if not sources:  # no group of its own: admit its subnets
+                    sources = tuple(c for s in paths[0].isolated if s in model.subnets
+                                    and isinstance(c := model.subnets[s].cidr, str))
+                fix = Fix(tuple(CreateEndpoint(str(paths[0].vpc),
+                                               f"com.amazonaws.{model.region}.{p.service}",
+                                               tuple(paths[0].isolated), sources)
+                                for p in paths))
+                yield with_fix(Finding.at(
                     location, self.id, self.severity,
                     f"{describe_workload(workload)} runs in subnet {subnets}, which has "
                     f"{route}, and VPC {paths[0].vpc} has no interface endpoint "
                     f"for " + "; ".join(services),
                     related,
-                    "Add an AWS::EC2::VPCEndpoint (Terraform aws_vpc_endpoint) per service: "
-                    + "; ".join(f"ServiceName com.amazonaws.{model.region}.{p.service}"
-                                for p in paths)
-                    + ", VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds: ["
-                    + subnets + "], SecurityGroupIds: a group admitting TCP 443 from the "
-                    "workload",
-                )
+                ), fix)
             else:
                 yield Finding.at(
                     location, self.id, INFO,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import Advice, AllowHttpsIngress, Change, Fix, spelled
 from cwlint.iam.tri import Tri
 from cwlint.model import Model
 from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import path_endpoints, service_paths
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.resource_types import ENDPOINTS
 from cwlint.rules.workload_findings import describe_workload
 
@@ -65,6 +67,7 @@ class EndpointSgNoHttps(Rule):
     def check(self, model: Model) -> Iterable[Finding]:
         blocked: dict[str, list[str]] = {}
         unknown: dict[str, list[str]] = {}
+        peers: dict[str, list[str]] = {}  # endpoint -> what to admit (a group, or a CIDR)
         for path in service_paths(model):
             workload = path.workload
             assert workload.placement is not None
@@ -81,20 +84,29 @@ class EndpointSgNoHttps(Rule):
                              f"{', '.join(str(c) for c in cidrs)})")
                     if entry not in target.setdefault(endpoint.id, []):
                         target[endpoint.id].append(entry)
+                    peer = next((str(p) for p in [*sources, *cidrs] if isinstance(p, str)),
+                                None)
+                    if peer is not None and peer not in peers.setdefault(endpoint.id, []):
+                        peers[endpoint.id].append(peer)
         for endpoint_id, workloads in blocked.items():
             endpoint = model.endpoints[endpoint_id]
             groups = ", ".join(str(g) for g in endpoint_groups(model, endpoint))
-            own = "" if endpoint.security_groups else " (no SecurityGroupIds: the VPC default)"
-            yield Finding.at(
+            field = spelled("endpoint.security_groups", model.syntax)
+            own = "" if endpoint.security_groups else f" (no {field}: the VPC default)"
+            group = next((g for g in endpoint_groups(model, endpoint) if isinstance(g, str)),
+                         None)
+            changes: tuple[Change, ...] = tuple(
+                AllowHttpsIngress(group, peer) for peer in peers.get(endpoint_id, [])
+            ) if group is not None else ()
+            yield with_fix(Finding.at(
                 endpoint.location.at(endpoint.security_groups_line), self.id, self.severity,
                 f"no security group of endpoint {endpoint_id} ({groups}{own}) admits TCP 443 "
                 f"from " + "; ".join(workloads),
                 tuple(Related.of(model.security_groups[g].location)
                       for g in endpoint_groups(model, endpoint)
                       if isinstance(g, str) and g in model.security_groups),
-                f"Add an ingress rule to {groups.split(', ')[0]}: IpProtocol tcp, FromPort 443, "
-                f"ToPort 443, SourceSecurityGroupId: the workload's group",
-            )
+            ), Fix(changes or (Advice(f"Admit TCP 443 from the workload into a security "
+                                      f"group of endpoint {endpoint_id}"),)))
         for endpoint_id, workloads in unknown.items():
             endpoint = model.endpoints[endpoint_id]
             yield Finding.at(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, Finding, Related
+from cwlint.fixes import Advice, AllowHttpsEgress, Change, Fix
 from cwlint.iam.tri import Tri
 from cwlint.model import Model
 from cwlint.network import endpoint_groups, groups_allow, subnet_cidrs, workload_groups
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import path_workloads, service_paths
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.resource_types import WORKLOADS
 from cwlint.rules.workload_findings import describe_workload
 
@@ -73,6 +75,7 @@ class WorkloadEgressBlocked(Rule):
 
     def check(self, model: Model) -> Iterable[Finding]:
         blocked: dict[str, list[str]] = {}
+        destinations: dict[str, list[str]] = {}  # workload -> a group or CIDR to reach
         for path in service_paths(model):
             workload = path.workload
             groups = workload_groups(model, workload)
@@ -87,11 +90,20 @@ class WorkloadEgressBlocked(Rule):
                     entry = f"{name} ({path.service})"
                     if entry not in blocked.setdefault(workload.id, []):
                         blocked[workload.id].append(entry)
+                    peer = next((str(p) for p in [*peer_groups, *peer_cidrs]
+                                 if isinstance(p, str)), None)
+                    known = destinations.setdefault(workload.id, [])
+                    if peer is not None and peer not in known:
+                        known.append(peer)
         by_id = {w.id: w for w in model.workloads}
         for workload_id, targets in blocked.items():
             workload = by_id[workload_id]
             groups = workload_groups(model, workload)
-            yield Finding.at(
+            group = next((str(g) for g in groups if isinstance(g, str)), None)
+            changes: tuple[Change, ...] = tuple(
+                AllowHttpsEgress(group, peer) for peer in destinations.get(workload_id, [])
+            ) if group is not None else ()
+            yield with_fix(Finding.at(
                 workload.location.at(workload.placement.line if workload.placement else None),
                 self.id, self.severity,
                 f"the security groups of {describe_workload(workload)} "
@@ -99,6 +111,5 @@ class WorkloadEgressBlocked(Rule):
                 + "; ".join(targets),
                 tuple(Related.of(model.security_groups[g].location) for g in groups
                       if isinstance(g, str) and g in model.security_groups),
-                f"Add an egress rule to {groups[0]}: IpProtocol tcp, FromPort 443, ToPort 443, "
-                "to the endpoint's security group (DestinationSecurityGroupId) or its subnets",
-            )
+            ), Fix(changes or (Advice("Allow outbound TCP 443 from the workload's security "
+                                      "group to the endpoint's security group or subnets"),)))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cwlint.findings import ERROR, INFO, Finding
+from cwlint.fixes import AddStatements, Fix
 from cwlint.iam.evaluator import (
     ALLOWED,
     UNKNOWN,
@@ -19,6 +20,7 @@ from cwlint.iam.policy import Policy
 from cwlint.model import Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import SERVICE_PREFIX, path_endpoints, service_paths
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.requirements import requirements
 from cwlint.rules.resource_types import ENDPOINTS
 from cwlint.rules.workload_findings import describe_workload
@@ -111,13 +113,14 @@ class EndpointPolicyDenies(Rule):
                         target[endpoint.id].append(entry)
         for endpoint_id, entries in denied.items():
             endpoint = model.endpoints[endpoint_id]
-            yield Finding.at(
+            actions = sorted({e.split(" for ")[0] for e in entries})
+            statement = {"Effect": "Allow", "Principal": "*",
+                         "Action": actions[0] if len(actions) == 1 else actions,
+                         "Resource": "*"}
+            yield with_fix(Finding.at(
                 endpoint.location.at(endpoint.policy_line), self.id, self.severity,
                 f"the policy of endpoint {endpoint_id} does not allow " + "; ".join(entries),
-                fix=f"Add to the PolicyDocument of {endpoint_id}: an Allow statement with "
-                "Principal \"*\" for " + ", ".join(sorted({e.split(' for ')[0]
-                                                            for e in entries})),
-            )
+            ), Fix((AddStatements(endpoint_id, "endpoint.policy", (statement,)),)))
         for endpoint_id, entries in unknown.items():
             endpoint = model.endpoints[endpoint_id]
             yield Finding.at(endpoint.location.at(endpoint.policy_line), self.id, INFO,

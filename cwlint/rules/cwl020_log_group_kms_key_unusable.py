@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AddStatements, Advice, Fix, spelled
 from cwlint.iam.evaluator import (
     ALLOWED,
     UNKNOWN,
@@ -16,6 +17,7 @@ from cwlint.iam.evaluator import (
 )
 from cwlint.model import KmsKey, LogGroup, Model
 from cwlint.rules.base import Rule
+from cwlint.rules.fixing import default_key_statements, with_fix
 from cwlint.rules.requirements import log_group_arn
 from cwlint.rules.resource_types import LOG_GROUPS
 
@@ -101,11 +103,13 @@ class LogGroupKmsKeyUnusable(Rule):
         location = group.location.at(group.kms_line)
         related = (Related.of(key.location),)
         if isinstance(key.key_spec, str) and key.key_spec != "SYMMETRIC_DEFAULT":
-            yield Finding.at(location, self.id, self.severity,
-                             f"log group {group.id} is encrypted with KMS key {key.id}, whose "
-                             f"KeySpec {key.key_spec} is asymmetric; CloudWatch Logs supports "
-                             "only symmetric keys", related,
-                             f"Use a SYMMETRIC_DEFAULT key for {group.id}")
+            spec = spelled("kms_key.spec", model.syntax)
+            yield with_fix(Finding.at(
+                location, self.id, self.severity,
+                f"log group {group.id} is encrypted with KMS key {key.id}, whose {spec} "
+                f"{key.key_spec} is asymmetric; CloudWatch Logs supports only symmetric keys",
+                related), Fix((Advice(f"Use a symmetric key (SYMMETRIC_DEFAULT) for "
+                                      f"{group.id}"),)))
             return
         if key.policy is None:
             return
@@ -128,16 +132,22 @@ class LogGroupKmsKeyUnusable(Rule):
                 f"tell whether CloudWatch Logs can use the key (naming {service} too "
                 "removes the doubt)", related)
         elif denied:
-            yield Finding.at(
+            statement = {
+                "Effect": "Allow", "Principal": {"Service": service},
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+                           "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
+                                          f"arn:{model.partition}:logs:{model.region}:"
+                                          f"{model.account_id}:log-group:*"}}}
+            default = default_key_statements(key)
+            statements = (*default, statement)
+            yield with_fix(Finding.at(
                 location, self.id, self.severity,
                 f"log group {group.id} is encrypted with KMS key {key.id}, whose key policy "
                 f"does not allow {service} " + ", ".join(denied), related,
-                f"Add to the key policy of {key.id}: " + '{"Effect": "Allow", "Principal": '
-                f'{{"Service": "{service}"}}, "Action": ["kms:Encrypt*", "kms:Decrypt*", '
-                '"kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], "Resource": "*", '
-                '"Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": '
-                f'"arn:{model.partition}:logs:{model.region}:{model.account_id}:log-group:*"}}}}}}',
-            )
+            ), Fix((AddStatements(key.id, "kms_key.policy", statements,
+                                  whole=bool(default)),)))
         elif unknown:
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether the key policy of {key.id} lets {service} "

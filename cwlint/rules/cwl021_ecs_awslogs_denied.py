@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AttachRole, Fix, spelled
 from cwlint.model import Model, Workload
 from cwlint.rules.base import Rule
 from cwlint.rules.container_logs import (
@@ -13,6 +14,7 @@ from cwlint.rules.container_logs import (
     output_requirements,
     role_verdicts,
 )
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.requirements import log_group_arn
 from cwlint.rules.resource_types import ECS_TASKS
 
@@ -92,6 +94,7 @@ class EcsAwslogsDenied(Rule):
     def _check_task(self, model: Model, workload: Workload) -> Iterable[Finding]:
         location = workload.location.at(workload.execution_role_line)
         role = workload.execution_role
+        field = spelled("ecs_task.execution_role", model.syntax)
         if role is None:
             reason = workload.execution_role_unknown
             if reason is not None and reason.reason != "no role is set":
@@ -99,17 +102,19 @@ class EcsAwslogsDenied(Rule):
                                  f"cannot tell whether ECS task definition {workload.id} can "
                                  f"ship its awslogs logs: {reason.reason}")
             elif workload.fargate:
-                yield Finding.at(
+                managed = (f"arn:{model.partition}:iam::aws:policy/service-role/"
+                           "AmazonECSTaskExecutionRolePolicy")
+                yield with_fix(Finding.at(
                     workload.location, self.id, self.severity,
                     f"Fargate task definition {workload.id} uses the awslogs log driver but has "
-                    "no ExecutionRoleArn, so nothing can create its log streams",
-                    fix="Set ExecutionRoleArn to a role with the AWS managed policy "
-                    "AmazonECSTaskExecutionRolePolicy")
+                    f"no {field}, so nothing can create its log streams",
+                ), Fix((AttachRole(workload.id, "ecs_task.execution_role",
+                                   "ecs-tasks.amazonaws.com", managed_policies=(managed,)),)))
             else:
                 yield Finding.at(
                     workload.location, self.id, INFO,
                     f"ECS task definition {workload.id} uses the awslogs log driver with no "
-                    "ExecutionRoleArn: on EC2 the container instance's role must grant "
+                    f"{field}: on EC2 the container instance's role must grant "
                     "logs:CreateLogStream and logs:PutLogEvents (not in this input)")
             return
         words = OutputCalls(self.id, lambda driver: log_group_arn(model, driver.group),

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, WARNING, Finding, Related
+from cwlint.fixes import CreateLogResourcePolicy, Fix
+from cwlint.fixes.names import short_name
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import Policy
 from cwlint.model import LogDelivery, Model
 from cwlint.rules.base import ResourceTypes, Rule
+from cwlint.rules.fixing import with_fix
 from cwlint.values import StrValue, Unknown, concat
 
 ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -121,14 +124,17 @@ class LogDeliveryPolicyMissing(Rule):
         related: list[Related] = []
         if delivery.group is not None:
             related.append(Related.of(model.log_groups[delivery.group].location))
-        fix = (f"Add a CloudWatch Logs resource policy that lets {' or '.join(principals)} "
-               f"call {' and '.join(ACTIONS)} on {_grant(delivery)}")
+        fix = Fix((CreateLogResourcePolicy(f"{short_name(delivery.id)}-log-delivery", ({
+            "Effect": "Allow",
+            "Principal": {"Service": principals[0] if len(principals) == 1
+                          else list(principals)},
+            "Action": list(ACTIONS), "Resource": _grant(delivery)},)),))
         if not model.log_resource_policies:
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 location, self.id, WARNING,
                 f"{what} {delivery.id} writes to log group {group}, but no CloudWatch Logs "
                 f"resource policy in this input lets {' or '.join(principals)} write to it "
-                "(the account may have one created elsewhere)", tuple(related), fix)
+                "(the account may have one created elsewhere)", tuple(related)), fix)
             return
         related += [Related.of(p.location) for p in model.log_resource_policies]
         results = [_decision(delivery, model, principal) for principal in principals]
@@ -143,11 +149,11 @@ class LogDeliveryPolicyMissing(Rule):
                 f"{' or '.join(principals)} write to log group {group} for {what} "
                 f"{delivery.id}: " + "; ".join(reasons), tuple(related))
             return
-        yield Finding.at(
+        yield with_fix(Finding.at(
             location, self.id, self.severity,
             f"{what} {delivery.id} writes to log group {group}, but no CloudWatch Logs "
             f"resource policy of this input lets {' or '.join(principals)} call "
-            f"{' and '.join(ACTIONS)} on it", tuple(related), fix)
+            f"{' and '.join(ACTIONS)} on it", tuple(related)), fix)
 
 
 def _decision(delivery: LogDelivery, model: Model, principal: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AttachRole, Fix
 from cwlint.model import LogDriver, Model, Workload
 from cwlint.rules.base import Rule
 from cwlint.rules.container_logs import (
@@ -13,6 +14,7 @@ from cwlint.rules.container_logs import (
     output_requirements,
     role_verdicts,
 )
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.resource_types import ECS_TASKS
 from cwlint.values import StrValue, concat
 
@@ -107,14 +109,17 @@ class FirelensLogsDenied(Rule):
                                  f"cannot tell whether ECS task definition {workload.id} can "
                                  f"write its FireLens logs: {reason.reason}")
             else:
-                yield Finding.at(
+                groups = sorted({_show(_grant(model, o)) for o in workload.firelens_outputs})
+                statement = {"Effect": "Allow",
+                             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                             "Resource": groups[0] if len(groups) == 1 else groups}
+                yield with_fix(Finding.at(
                     workload.location, self.id, self.severity,
                     f"ECS task definition {workload.id} sends logs through FireLens to "
                     "CloudWatch Logs but has no task role: FireLens writes with the task "
                     "role, not the execution role",
-                    fix="Set the task role to a role that allows logs:CreateLogStream and "
-                    "logs:PutLogEvents on " + ", ".join(sorted({
-                        _show(_grant(model, o)) for o in workload.firelens_outputs})))
+                ), Fix((AttachRole(workload.id, "ecs_task.task_role", "ecs-tasks.amazonaws.com",
+                                   statements=(statement,)),)))
             return
         words = OutputCalls(self.id, lambda output: _group_arn(model, output),
                             "the output's stream name",

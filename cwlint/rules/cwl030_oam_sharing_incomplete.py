@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AddToList, Advice, Fix
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, lint_context
 from cwlint.iam.patterns import Mode, match
 from cwlint.iam.policy import Policy
 from cwlint.iam.tri import Tri, tri_any
 from cwlint.model import Model, OamSink
 from cwlint.rules.base import ResourceTypes, Rule
+from cwlint.rules.fixing import with_fix
 
 METRIC = "AWS::CloudWatch::Metric"
 LOG_GROUP = "AWS::Logs::LogGroup"
@@ -88,28 +90,30 @@ class OamSharingIncomplete(Rule):
                 continue
             omitted = [t for t in SHARED if t not in known]
             if omitted:
-                yield Finding.at(
+                yield with_fix(Finding.at(
                     link.location.at(link.resource_types_line), self.id, self.severity,
                     f"OAM link {link.id} shares {', '.join(known) or 'nothing'} but not "
-                    + " or ".join(omitted), fix="Add " + ", ".join(omitted)
-                    + " to ResourceTypes")
+                    + " or ".join(omitted),
+                ), Fix((AddToList(link.id, "oam_link.resource_types", tuple(omitted)),)))
 
     def _check_sink(self, model: Model, sink: OamSink) -> Iterable[Finding]:
         if sink.policy is None:
-            yield Finding.at(sink.location, self.id, self.severity,
-                             f"OAM sink {sink.id} has no sink policy, so no source account can "
-                             "link to it", fix="Add a Policy allowing oam:CreateLink and "
-                             "oam:UpdateLink to the source accounts or organization")
+            yield with_fix(Finding.at(
+                sink.location, self.id, self.severity,
+                f"OAM sink {sink.id} has no sink policy, so no source account can link to it",
+            ), Fix((Advice(f"Give {sink.id} a sink policy allowing oam:CreateLink and "
+                           "oam:UpdateLink to the source accounts or organization"),)))
             return
         principals = _link_principals(sink.policy)
         if principals is None:
             return  # the policy could not be resolved
         location = sink.location.at(sink.policy_line)
         if not principals:
-            yield Finding.at(location, self.id, self.severity,
-                             f"the sink policy of {sink.id} allows oam:CreateLink to no "
-                             "principal", fix="Allow oam:CreateLink and oam:UpdateLink to the "
-                             "source accounts (Principal AWS) or organization")
+            yield with_fix(Finding.at(
+                location, self.id, self.severity,
+                f"the sink policy of {sink.id} allows oam:CreateLink to no principal",
+            ), Fix((Advice("Allow oam:CreateLink and oam:UpdateLink to the source accounts "
+                           "(Principal AWS) or organization in the sink policy"),)))
             return
         refused, unknown = [], []
         for resource_type in SHARED:
@@ -124,11 +128,12 @@ class OamSharingIncomplete(Rule):
         links = [link for link in model.oam_links.values() if link.sink == sink.id]
         related = tuple(Related.of(x.location) for x in links)
         if len(refused) == len(SHARED):
-            yield Finding.at(location, self.id, self.severity,
-                             f"the sink policy of {sink.id} admits no source account for "
-                             f"{METRIC} or {LOG_GROUP}", related,
-                             f"Allow oam:ResourceTypes {METRIC} and {LOG_GROUP} in the sink "
-                             "policy's condition")
+            yield with_fix(Finding.at(
+                location, self.id, self.severity,
+                f"the sink policy of {sink.id} admits no source account for "
+                f"{METRIC} or {LOG_GROUP}", related,
+            ), Fix((Advice(f"Allow oam:ResourceTypes {METRIC} and {LOG_GROUP} in the sink "
+                           "policy's condition"),)))
         elif len(refused) + len(unknown) == len(SHARED):
             yield Finding.at(location, self.id, INFO,
                              f"cannot tell whether the sink policy of {sink.id} admits source "

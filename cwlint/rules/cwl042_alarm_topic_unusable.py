@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
+from cwlint.fixes import AddStatements, Advice, Change, Fix
 from cwlint.iam.evaluator import ALLOWED, UNKNOWN, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import Policy
 from cwlint.model import Alarm, Model, SnsTopic
 from cwlint.rules.base import ResourceTypes, Rule
+from cwlint.rules.fixing import default_key_statements, with_fix
 from cwlint.values import StrValue, Unknown
 
 SERVICE = "cloudwatch.amazonaws.com"
@@ -85,12 +87,16 @@ class AlarmTopicUnusable(Rule):
     def _check_topic(self, model: Model, topic: SnsTopic, alarms: list[Alarm]
                      ) -> Iterable[Finding]:
         causes: list[str] = []
+        changes: list[Change] = []
         unknown: list[str] = []
         related = [Related.of(a.location) for a in alarms]
         key = topic.kms_key
         if isinstance(key, str) and _aws_managed_sns_key(key):
             causes.append(f"it is encrypted with the AWS managed key {AWS_MANAGED_SNS_KEY}, "
                           f"whose key policy cannot admit {SERVICE}")
+            changes.append(Advice(f"Encrypt {topic.id} with a customer managed key whose "
+                                  f"policy lets {SERVICE} call kms:Decrypt and "
+                                  "kms:GenerateDataKey*"))
         elif isinstance(key, str) and key in model.kms_keys:
             kms = model.kms_keys[key]
             related.append(Related.of(kms.location))
@@ -99,6 +105,11 @@ class AlarmTopicUnusable(Rule):
                 if denied:
                     causes.append(f"the key policy of {kms.id} does not let {SERVICE} call "
                                   + " and ".join(denied))
+                    default = default_key_statements(kms)
+                    changes.append(AddStatements(kms.id, "kms_key.policy", (*default, {
+                        "Effect": "Allow", "Principal": {"Service": SERVICE},
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}),
+                        whole=bool(default)))
                 elif maybe:
                     unknown.append(f"the key policy of {kms.id}")
         if topic.policies:
@@ -107,24 +118,35 @@ class AlarmTopicUnusable(Rule):
             if denied_alarms:
                 causes.append(f"its topic policy does not let {SERVICE} call sns:Publish for "
                               + ", ".join(denied_alarms))
+                changes.append(_publish(topic))
             elif maybe_alarms:
                 unknown.append("its topic policy")
         names = ", ".join(a.id for a in alarms)
         location = topic.location.at(topic.kms_line)
         if causes:
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 location, self.id, self.severity,
                 f"SNS topic {topic.id} cannot receive the notifications of alarm(s) {names}: "
                 + "; ".join(causes), tuple(dict.fromkeys(related)),
-                f"Encrypt {topic.id} with a customer managed key whose policy lets "
-                f"{SERVICE} call kms:Decrypt and kms:GenerateDataKey*, and let {SERVICE} call "
-                "sns:Publish in its topic policy")
+            ), Fix(tuple(changes)))
         elif unknown:
             yield Finding.at(
                 location, self.id, INFO,
                 f"cannot tell whether {' and '.join(unknown)} of SNS topic {topic.id} let "
                 f"{SERVICE} deliver the notifications of alarm(s) {names}",
                 tuple(dict.fromkeys(related)))
+
+
+def _publish(topic: SnsTopic) -> Change:
+    """Let CloudWatch publish to ``topic`` through its topic policy (the first one, when
+    the input has several)."""
+    holder = topic.policies[0][1].resource
+    if not isinstance(topic.arn, str) or not topic.arn:
+        return Advice(f"Let {SERVICE} call sns:Publish on {topic.id} in its topic policy "
+                      f"({holder})")
+    return AddStatements(holder, "sns_topic_policy.policy", ({
+        "Effect": "Allow", "Principal": {"Service": SERVICE}, "Action": "sns:Publish",
+        "Resource": topic.arn},))
 
 
 def _notifying(model: Model) -> dict[str, list[Alarm]]:

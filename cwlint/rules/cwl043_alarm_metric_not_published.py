@@ -9,10 +9,12 @@ from functools import cache
 from importlib import resources
 
 from cwlint.findings import INFO, WARNING, Finding, Related
+from cwlint.fixes import Advice, Fix, SetValue
 from cwlint.iam.tri import Tri
 from cwlint.model import Alarm, AlarmMetric, Model
 from cwlint.rules.alarm_metrics import AGENT_NAMESPACES, AWS_UNPREFIXED, from_metric_filter
 from cwlint.rules.base import Rule
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.resource_types import ALARMS
 
 
@@ -87,22 +89,22 @@ class AlarmMetricNotPublished(Rule):
         if known is None:
             near = [ns for ns in catalogue if ns.lower() == namespace.lower()]
             if near:
-                yield Finding.at(
+                yield with_fix(Finding.at(
                     alarm.location, self.id, self.severity,
                     f"alarm {alarm.id} watches {name} in namespace {namespace}, which AWS "
                     f"does not publish; namespaces are case-sensitive: did you mean {near[0]}?",
-                    fix=f"Set the alarm's namespace to {near[0]}")
+                ), Fix((SetValue(alarm.id, "alarm.namespace", near[0]),)))
             return
         if name in known:
             return
         near = [n for n in known if _near_name(n, name)]
         if near:
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 alarm.location, self.id, self.severity,
                 f"alarm {alarm.id} watches {name} in {namespace}, a metric AWS does not "
                 f"publish there; it publishes {near[0]} (metric names must match exactly, "
                 "letter case included)",
-                fix=f"Set the alarm's metric name to {near[0]}")
+            ), Fix((SetValue(alarm.id, "alarm.metric_name", near[0]),)))
         else:
             yield Finding.at(
                 alarm.location, self.id, INFO,
@@ -147,12 +149,12 @@ class AlarmMetricNotPublished(Rule):
                     misses.append((f"{workload.id} publishes to namespace {signal.namespace}, "
                                    f"not {namespace}", Related.of(workload.location)))
         if misses:
-            yield Finding.at(
+            yield with_fix(Finding.at(
                 alarm.location, self.id, self.severity,
                 f"alarm {alarm.id} watches {name} in namespace {namespace}, which nothing in "
                 f"this input publishes: {misses[0][0]}",
                 tuple(dict.fromkeys(r for _, r in misses)),
-                "Watch the metric name and namespace the publisher sends")
+            ), Fix((Advice("Watch the metric name and namespace the publisher sends"),)))
 
 
 def _judged(metric: AlarmMetric) -> bool:

@@ -326,7 +326,13 @@ def resource_pattern(value: StrValue) -> str:
 
 
 def fix_statement(requirements_: list[Requirement]) -> str:
-    """JSON for the statements that would grant ``requirements_`` (grouped by resource;
+    """JSON for the statements that would grant ``requirements_`` (see
+    :func:`fix_statements`)."""
+    return json.dumps(list(fix_statements(requirements_)))
+
+
+def fix_statements(requirements_: list[Requirement]) -> tuple[dict[str, Any], ...]:
+    """The statements that would grant ``requirements_`` (grouped by resource;
     PutMetricData for several namespaces is one statement listing them)."""
     merged: dict[str, dict[str, Any]] = {}
     namespaces: dict[str, list[str]] = {}
@@ -353,4 +359,4 @@ def fix_statement(requirements_: list[Requirement]) -> str:
             merged[key]["Action"] = actions
         else:
             merged[key] = body
-    return json.dumps(list(merged.values()))
+    return tuple(merged.values())

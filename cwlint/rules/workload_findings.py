@@ -5,29 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from cwlint.findings import INFO, Finding, Related
+from cwlint.fixes import Advice, AttachRole, Change, Fix, GrantStatements
 from cwlint.iam.evaluator import EXPLICIT_DENY
 from cwlint.model import Model, StandalonePolicy, Workload
 from cwlint.rules.access import Verdict
+from cwlint.rules.fixing import with_fix
 from cwlint.rules.requirements import (
     Checked,
+    Requirement,
     checked_requirements,
-    fix_statement,
+    fix_statements,
     requirements,
 )
+
+#: The field through which each kind of instance gets its instance profile.
+PROFILE_FIELDS = {"ec2-instance": "instance.profile",
+                  "launch-template": "launch_template.profile",
+                  "launch-configuration": "launch_configuration.profile"}
 
 
 def role_related(workload: Workload) -> tuple[Related, ...]:
     return (Related.of(workload.role.location),) if workload.role else ()
 
 
-def fix_target(workload: Workload) -> str:
-    """Where a fix adds statements: the role, or a SAM function's own ``Policies`` when
-    the role is the one SAM creates for it."""
+def grant_to(workload: Workload, needed: list[Requirement]) -> GrantStatements:
+    """The statements that grant ``needed``, for the workload's role, or for a SAM
+    function's own ``Policies`` when the role is the one SAM creates for it."""
     assert workload.role is not None
     if workload.role.implicit:
-        return (f"the Policies of {workload.id} (SAM creates its role "
-                f"{workload.role.id})")
-    return f"role {workload.role.id}"
+        return GrantStatements(workload.id, fix_statements(needed), sam_function=True)
+    return GrantStatements(workload.role.id, fix_statements(needed))
 
 
 def describe_policy(standalone: StandalonePolicy) -> str:
@@ -89,16 +96,14 @@ def missing_findings(
                              if c.access.decision.decision == EXPLICIT_DENY})
             if denies:  # an Allow alone would not be enough
                 needs += "; and " + "; ".join(denies) + " denies it too"
-            yield Finding.at(
+            changes: list[Change] = [grant_to(workload, [c.requirement for c in missing])]
+            changes += [Advice(f"and narrow {d} so it no longer matches") for d in denies]
+            yield with_fix(Finding.at(
                 location, rule_id, severity,
                 f"{describe_workload(workload)} runs as role {role}, which has no Allow for "
                 f"{needs}",
                 role_related(workload),
-                f"Add to {fix_target(workload)}: "
-                + fix_statement([c.requirement for c in missing])
-                + "".join(f"; and narrow {d} so it no longer matches" for d in denies)
-                + _or(advice),
-            )
+            ), Fix(tuple(changes), alternatives=_or(advice)))
         if unknown:
             reasons = sorted({r for c in unknown for r in c.access.reasons})
             actions = ", ".join(sorted({c.requirement.action for c in unknown}))
@@ -134,14 +139,14 @@ def _roleless(model: Model, workload: Workload, rule_id: str, severity: str,
             f"is not known ({workload.role_unknown.reason})",
         )
     elif not workload.has_instance_profile and report_no_profile:
-        yield Finding.at(
+        field = PROFILE_FIELDS.get(workload.kind, "instance.profile")
+        yield with_fix(Finding.at(
             workload.location, rule_id, severity,
             f"{describe_workload(workload)} has no instance profile, so it has no credentials "
             f"to call {actions}",
-            fix="Attach an instance profile (IamInstanceProfile) whose role grants: "
-            + fix_statement(needed) + _or(advice),
-        )
+        ), Fix((AttachRole(workload.id, field, "ec2.amazonaws.com",
+                           statements=fix_statements(needed)),), alternatives=_or(advice)))
 
 
-def _or(advice: str) -> str:
-    return f" (or {advice})" if advice else ""
+def _or(advice: str) -> tuple[Advice, ...]:
+    return (Advice(advice),) if advice else ()

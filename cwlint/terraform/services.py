@@ -69,7 +69,8 @@ class ServiceBuilder(ServiceSteps):
             self.model.kms_keys[resource.address] = model.KmsKey(
                 resource.address, resource.location, policy,
                 text(spec) if spec not in (None, "") else "SYMMETRIC_DEFAULT",
-                text(self.b.attribute(resource, "arn")))
+                text(self.b.attribute(resource, "arn")),
+                default_policy=resource.is_set("policy") is False)
         for resource in self.b.of_type("aws_kms_key_policy"):
             key = self.b.link_one(resource.body, "key_id", self.key_id, ["aws_kms_key"],
                                   "KMS key")
@@ -78,6 +79,7 @@ class ServiceBuilder(ServiceSteps):
                 self.model.kms_keys[key].policy = self.b.document(
                     resource.body["policy"], f"key policy of {key}", resource.location,
                     require_resource=False)
+                self.model.kms_keys[key].default_policy = False
 
     def log_group_keys(self) -> None:
         for group in self.model.log_groups.values():
