@@ -318,6 +318,7 @@ class NetworkCollector:
                               what="security group"),
                 policy,
                 private_dns_line=self.b.loaded.property_line(logical_id, "PrivateDnsEnabled"),
+                private_dns_set="PrivateDnsEnabled" in props,
                 security_groups_line=self.b.loaded.property_line(logical_id, "SecurityGroupIds"),
                 policy_line=self.b.loaded.property_line(logical_id, "PolicyDocument"),
             )
