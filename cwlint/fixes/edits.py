@@ -57,5 +57,5 @@ def line_column(data: bytes, offset: int) -> tuple[int, int]:
     (SARIF's default unit)."""
     line_start = data.rfind(b"\n", 0, offset) + 1
     line = data.count(b"\n", 0, offset) + 1
-    before = data[line_start:offset].decode("utf-8", "replace")
-    return line, len(before.encode("utf-16-le")) // 2 + 1
+    text = data[line_start:offset].removeprefix(b"\xef\xbb\xbf" if line_start == 0 else b"")
+    return line, len(text.decode("utf-8", "replace").encode("utf-16-le")) // 2 + 1
