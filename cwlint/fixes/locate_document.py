@@ -110,17 +110,16 @@ class Document:
         body, path = self.resource_body(change.resource)
         found: list[_Change] = []
         for node, where, inside in _scalars(body, path, False):
-            if node.value != change.old and not _sub_may_match(node, inside):
-                continue
             if inside is None:
                 if node.value == change.old and not self._interpolated(node.value):
                     found.append(self._replace_scalar(node, change.new, where))
-                    continue
-                raise NotLiteral(f"{change.old} is not a plain literal")
-            grown = self._sub_append(node, inside, where, change)
-            if grown is None:
-                raise NotLiteral(f"{change.old} is inside {inside}")
-            found.append(grown)
+                continue
+            if node.value == change.old or (
+                    inside == "Fn::Sub" and _sub_matches(node.value, change.old)):
+                grown = self._sub_append(node, inside, where, change)
+                if grown is None:
+                    raise NotLiteral(f"{change.old} is inside {inside}")
+                found.append(grown)
         if not found:
             raise NotLiteral(f"{change.old} is not written literally in {change.resource}")
         return found
@@ -259,10 +258,6 @@ def _scalars(node: Node, path: Path, inside: str | bool | None
                 raise NotLiteral("a YAML merge key")
             if isinstance(key_node, ScalarNode):
                 yield from _scalars(value_node, (*path, key_node.value), within)
-
-
-def _sub_may_match(node: ScalarNode, inside: str | None) -> bool:
-    return inside == "Fn::Sub" and "${" in str(node.value)
 
 
 def _sub_matches(template: str, value: str) -> bool:
