@@ -29,7 +29,7 @@ import pytest
 from tests.fixture_layout import FIXTURES, ROOT
 
 FIXES = FIXTURES / "fixes"
-INPUTS = ("template.yaml", "template.json", "terraform")
+INPUTS = ("template.yaml", "template.json", "terraform", "terraform-json")
 TERRAFORM = shutil.which("terraform")
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 
@@ -182,9 +182,29 @@ def _fmt_check(directory: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+def test_fix_in_a_local_module_edits_its_file_once(tmp_path: Path) -> None:
+    """Both instances of a module called with for_each are fixed by one edit of the
+    module's file; a module input (the caller's value) stays a suggestion."""
+    target = copy_input(FIXES / "cwl040" / "module", tmp_path)
+    original = files_of(target / "modules" / "alarm")
+    before, _ = report(target)
+    assert len(found(before, "cwl040")) == 2
+    after, done = report("--fix", target)
+    assert not found(after, "cwl040") and not after["errors"]
+    assert "fixed 2 findings in 1 file" in done.stderr
+    (path,) = original
+    assert path.read_bytes() == original[path].replace(b'"notBreaching"', b'"breaching"')
+    near = copy_input(FIXES / "cwl040" / "near-miss-module-input", tmp_path)
+    untouched = {**files_of(near), **files_of(near / "modules" / "alarm")}
+    after, done = report("--fix", near)
+    assert len(found(after, "cwl040")) == 1 and "fixed 0 findings" in done.stderr
+    assert {**files_of(near), **files_of(near / "modules" / "alarm")} == untouched
+
+
 def test_diff_writes_nothing_and_patch_applies_it(tmp_path: Path) -> None:
     work, tmp_path = tmp_path, tmp_path / "in"
-    sources = [FIXES / r / "fixable" / n for r in ("cwl011", "cwl040") for n in INPUTS]
+    sources = [FIXES / r / "fixable" / n for r in ("cwl011", "cwl040") for n in INPUTS
+               if (FIXES / r / "fixable" / n).exists()]
     for index, source in enumerate(sources):
         (tmp_path / str(index)).mkdir(parents=True)
         copy_input(source, tmp_path / str(index))
@@ -192,7 +212,7 @@ def test_diff_writes_nothing_and_patch_applies_it(tmp_path: Path) -> None:
     done = cwlint("--diff", ".", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == original
-    assert re.search(r"would fix 12 findings \(12 edits in 6 files\)", done.stderr), done.stderr
+    assert re.search(r"would fix 14 findings \(14 edits in 7 files\)", done.stderr), done.stderr
     patched = work / "patched"
     shutil.copytree(tmp_path, patched)
     fixed = work / "fixed"
@@ -241,7 +261,7 @@ def test_sarif_fixes_are_the_edits_fix_applies(tmp_path: Path) -> None:
     """Applying each SARIF replacement (regions in lines and UTF-16 columns) to the
     original gives the file --fix writes; a suggestion has no ``fixes``."""
     work, tmp_path = tmp_path, tmp_path / "in"
-    for name in INPUTS:
+    for name in INPUTS[:3]:
         (tmp_path / name.split(".")[-1]).mkdir(parents=True)
         copy_input(FIXES / "cwl011" / "fixable" / name, tmp_path / name.split(".")[-1])
     copy_input(FIXES / "cwl040" / "near-miss" / "template.yaml", tmp_path)
