@@ -123,6 +123,7 @@ class LogStreamArnMissing(Rule):
     name = "log-stream-arn-missing"
     title = "Log write permission granted only on a bare log-group ARN"
     severity = ERROR
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies grant a log-stream write action."""

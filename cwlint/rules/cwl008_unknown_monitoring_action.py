@@ -57,6 +57,7 @@ class UnknownMonitoringAction(Rule):
     name = "unknown-monitoring-action"
     title = "Policy names a cloudwatch:/logs: action that does not exist"
     severity = ERROR
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies name a cloudwatch: or logs: action."""

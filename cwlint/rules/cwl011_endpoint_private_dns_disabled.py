@@ -64,6 +64,7 @@ class EndpointPrivateDnsDisabled(Rule):
     name = "endpoint-private-dns-disabled"
     title = "Monitoring/logs interface endpoint has private DNS disabled"
     severity = ERROR
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The interface endpoints of the CloudWatch services that workloads reach."""

@@ -77,6 +77,7 @@ class AlarmSilentOnMissingData(Rule):
     name = "alarm-silent-on-missing-data"
     title = "Alarm on a continuously published metric stays quiet when the metric stops"
     severity = WARNING
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The alarms without insufficient-data actions on a metric whose absence means

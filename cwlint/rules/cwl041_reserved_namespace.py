@@ -85,6 +85,7 @@ class ReservedNamespace(Rule):
     name = "reserved-namespace"
     title = "Metric namespace or log group name begins with the reserved AWS/ prefix"
     severity = ERROR
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads that publish to a known namespace, and the resources whose
