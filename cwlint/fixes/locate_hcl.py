@@ -12,8 +12,9 @@ address, module path and instance key dropped (``module.app.aws_x.y["k"]`` is
 * A literal (:class:`~cwlint.fixes.ReplaceLiteral`) is replaced in every quoted string
   of the block that is exactly it (``"cloudwatch:PutMetricsData"`` in ``actions`` or in
   a ``jsonencode``), and inside heredoc JSON where it is a whole JSON string. A policy
-  the block takes from ``data.aws_iam_policy_document.NAME.json`` of the same module is
-  searched too. A string with an interpolation is never edited.
+  the block takes from ``data.aws_iam_policy_document.NAME.json`` (or
+  ``"${data.aws_iam_policy_document.NAME.json}"``) of the same module is searched too.
+  A string with an interpolation is never edited.
 
 The edited file is parsed again (:func:`cwlint.terraform.hcl.parse`) before an edit is
 offered.
@@ -169,6 +170,8 @@ class HclFile:
             node = stack.pop()
             if node.type == "expression":
                 text = self.text(node).strip()
+                if text.startswith('"${') and text.endswith('}"'):  # "${data.x.y.json}"
+                    text = text[3:-2].strip()
                 parts = text.split(".")
                 if len(parts) == 4 and parts[0] == "data" and parts[1] == _POLICY_DOCUMENT \
                         and parts[3] == "json":
