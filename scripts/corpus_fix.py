@@ -20,9 +20,21 @@ and the script scans the copy again. The run fails (exit 1) when
   that it accepted before.
 
 It prints the numbers: files and edits ``--diff`` showed, findings ``--fix`` fixed,
-files changed, findings before and after by rule. ``--keep`` keeps the copy (its path
-is printed) for a look at the edited files. Exit code 2 when the corpus or the command
-is missing.
+files changed, findings before and after by rule.
+
+Real corpora have few findings with a literal to fix, so ``--exercise`` also drives the
+locators over every place where a fix could go, whatever the findings: on every
+CloudFormation alarm, interface endpoint and log group of the copy's templates, and every
+``aws_cloudwatch_metric_alarm``, ``aws_vpc_endpoint`` and ``aws_cloudwatch_log_group`` of
+its ``.tf`` files, it asks for the edit of CWL040's, CWL011's and CWL041's fix (missing
+data breaching, private DNS on, a name without a prefix). Every edit made must leave a
+file that parses (the locator's own check: the same document with exactly the intended
+value changed), and ``terraform fmt -check`` must accept every edited ``.tf`` file it
+accepted before; an exception other than "not a literal" fails the run. It prints how
+many edits were made, how many places stayed suggestions, and why.
+
+``--keep`` keeps the copy (its path is printed) for a look at the edited files. Exit
+code 2 when the corpus or the command is missing.
 """
 
 from __future__ import annotations
@@ -53,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cwlint", default=shutil.which("cwlint", path=str(
         Path(sys.executable).parent)) or shutil.which("cwlint"))
     parser.add_argument("--keep", action="store_true", help="keep the edited copy")
+    parser.add_argument("--exercise", action="store_true",
+                        help="also make the edits of three fixes at every place they fit")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir() or not args.cwlint:
         print(f"corpus_fix: missing corpus ({args.corpus}) or cwlint command", file=sys.stderr)
@@ -62,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         shutil.copytree(args.corpus, copy, symlinks=True)
-        return run(args, copy, started)
+        status = run(args, copy, started)
+        if args.exercise:
+            status = max(status, exercise(copy))
+        return status
     finally:
         if args.keep:
             print(f"the edited copy is kept in {copy}")
@@ -169,6 +186,87 @@ def _summary(before: dict[str, Any], after: dict[str, Any], shown: re.Match[str]
         if counted_before[rule] != counted_after[rule]:
             print(f"  {rule}: {counted_before[rule]} -> {counted_after[rule]}")
     print(f"time: {seconds:.0f} s")
+
+
+#: (CloudFormation type, Terraform type, neutral field, value): the fixes exercised.
+EXERCISED = (
+    ("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm", "alarm.treat_missing_data",
+     "breaching"),
+    ("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint", "endpoint.private_dns", True),
+    ("AWS::Logs::LogGroup", "aws_cloudwatch_log_group", "log_group.name", "/cwlint/exercised"),
+)
+
+
+def exercise(copy: Path) -> int:
+    """The locators at every place of the copy where the exercised fixes fit."""
+    sys.path.insert(0, str(PROJECT))
+    from cwlint.cfn.loader import TemplateError, load_template
+    from cwlint.fixes import SAFE, Fix, SetValue
+    from cwlint.fixes.apply import fix_edits
+    from cwlint.fixes.edits import apply_edits
+    from cwlint.fixes.locate_document import NotLiteral
+
+    made: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    failures: list[str] = []
+    fmt_files: set[Path] = set()
+    terraform = shutil.which("terraform")
+    places: list[tuple[Path, str, str, Any]] = []
+    for path in sorted(copy.rglob("*")):
+        if not path.is_file() or path.is_symlink() or ".terraform" in path.parts:
+            continue
+        if path.suffix == ".tf":
+            text = path.read_text(errors="replace")
+            for _cfn, tf_type, field, value in EXERCISED:
+                for match in re.finditer(rf'^resource\s+"{tf_type}"\s+"([^"]+)"', text, re.M):
+                    places.append((path, f"{tf_type}.{match.group(1)}", field, value))
+        elif path.suffix in (".yaml", ".yml", ".json", ".template"):
+            try:
+                resources = load_template(str(path)).resources
+            except TemplateError:
+                continue
+            for logical_id, resource in resources.items():
+                rtype = resource.get("Type") if isinstance(resource, dict) else None
+                for cfn_type, _tf, field, value in EXERCISED:
+                    if rtype == cfn_type:
+                        places.append((path, str(logical_id), field, value))
+    for path, resource, field, value in places:
+        kind = "terraform" if path.suffix == ".tf" else "cloudformation"
+        try:
+            edits = fix_edits(Fix((SetValue(resource, field, value),), SAFE), str(path))
+        except NotLiteral as exc:
+            kept[f"{kind}: {_reason(str(exc))}"] += 1
+            continue
+        except Exception as exc:  # any other failure is what the exercise looks for
+            failures.append(f"{path} {resource}: {type(exc).__name__}: {exc}")
+            continue
+        made[kind] += 1
+        for edited in {e.path for e in edits}:
+            before = Path(edited).read_bytes()
+            after = apply_edits(before, [e for e in edits if e.path == edited])
+            if edited.endswith(".tf") and terraform and _fmt_ok(terraform, before) \
+                    and not _fmt_ok(terraform, after):
+                failures.append(f"terraform fmt rejects the edit of {resource} in {edited}")
+            if edited.endswith(".tf"):
+                fmt_files.add(Path(edited))
+    print(f"exercise: {len(places)} places; edits made: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(made.items()))
+          + f" ({len(fmt_files)} .tf files checked with terraform fmt)")
+    for reason, count in kept.most_common():
+        print(f"  suggestion only, {reason}: {count}")
+    for failure in failures:
+        print(f"FAIL exercise: {failure}")
+    return 1 if failures else 0
+
+
+def _reason(text: str) -> str:
+    """A reason without the names in it, to count them together."""
+    return re.sub(r"\S*(/|::|\.)\S*", "X", text)[:80]
+
+
+def _fmt_ok(terraform: str, data: bytes) -> bool:
+    return subprocess.run([terraform, "fmt", "-check", "-"], input=data,
+                          capture_output=True, timeout=120).returncode == 0
 
 
 if __name__ == "__main__":
