@@ -293,3 +293,37 @@ def test_sarif_fixes_are_the_edits_fix_applies(tmp_path: Path) -> None:
     assert len(edited) == 3
     for uri, lines in edited.items():
         assert "\n".join(lines) == (fixed / uri).read_text(), uri
+
+
+def test_fixes_as_json_round_trip() -> None:
+    from cwlint.fixes import (
+        SAFE,
+        Advice,
+        AllowHttpsIngress,
+        Fix,
+        GrantStatements,
+        ReplaceLiteral,
+        SetValue,
+    )
+    from cwlint.fixes.as_json import fix_from_json, fix_to_json
+
+    fix = Fix((SetValue("Alarm", "alarm.treat_missing_data", "breaching"),
+               ReplaceLiteral("Role", "logs:PutLogEvent", "logs:PutLogEvents"),
+               GrantStatements("Role", ({"Effect": "Allow", "Action": "x:Y", "Resource": "*"},)),
+               AllowHttpsIngress("sg-1", "10.0.0.0/8"), Advice("create an endpoint")),
+              SAFE, alternatives=(Advice("add an insufficient-data action"),))
+    assert fix_from_json(json.loads(json.dumps(fix_to_json(fix)))) == fix
+    with pytest.raises(ValueError):
+        fix_from_json({"applicability": "sometimes", "changes": []})
+
+
+def test_report_writes_the_sarif_fixes_of_the_scan(tmp_path: Path) -> None:
+    target = copy_input(FIXES / "cwl040" / "fixable" / "template.yaml", tmp_path)
+    saved = tmp_path / "scan.json"
+    cwlint("--format", "json", "--output", saved, target, cwd=tmp_path)
+    direct = cwlint("--format", "sarif", target, cwd=tmp_path).stdout
+    rendered = subprocess.run([sys.executable, "-m", "cwlint", "report", str(saved),
+                               "--format", "sarif"], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=300).stdout
+    assert rendered == direct
+    assert all(r["fixes"] for r in json.loads(direct)["runs"][0]["results"])
