@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from cwlint.errors import UsageError
 from cwlint.findings import Finding
 from cwlint.fixes import Fix, ReplaceLiteral, SetValue
 from cwlint.fixes.edits import Edit, apply_edits, overlapping
@@ -149,7 +150,11 @@ def write_fixes(plan: FixPlan, read: Reader = read_file) -> list[str]:
     """Write the edited files in place; the paths written."""
     written = []
     for path, (_before, after) in plan.results(read).items():
-        with open(path, "wb") as handle:
-            handle.write(after)
+        try:
+            with open(path, "r+b") as handle:  # in place: the file keeps its mode and owner
+                handle.write(after)
+                handle.truncate()
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write the fix: {exc.strerror or exc}") from None
         written.append(path)
     return written
