@@ -327,3 +327,27 @@ def test_report_writes_the_sarif_fixes_of_the_scan(tmp_path: Path) -> None:
                               cwd=tmp_path, timeout=300).stdout
     assert rendered == direct
     assert all(r["fixes"] for r in json.loads(direct)["runs"][0]["results"])
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("      Fn::If: [Prod, {Namespace: Orders}, {Namespace: Orders}]\n", "plain mapping"),
+    ("      TreatMissingData: !If [Prod, missing, breaching]\n      Namespace: Orders\n",
+     "literal"),
+    ("      TreatMissingData: *treat\n      Namespace: Orders\n", "alias|decode"),
+    ("      TreatMissingData: |\n        missing\n      Namespace: Orders\n", "literal"),
+])
+def test_no_edit_that_would_change_something_else(text: str, why: str,
+                                                  tmp_path: Path) -> None:
+    """Properties behind Fn::If, a value behind an intrinsic, a YAML alias (editing the
+    anchor would change its other uses too), a block scalar: no edit."""
+    from cwlint.fixes import SAFE, Fix, SetValue
+    from cwlint.fixes.apply import fix_edits
+    from cwlint.fixes.locate_document import NotLiteral
+
+    template = tmp_path / "template.yaml"
+    template.write_text("Conditions:\n  Prod: !Equals [a, a]\nMetadata:\n  Treat: &treat missing\n"
+                        "Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n"
+                        f"    Properties:\n{text}")
+    fix = Fix((SetValue("Alarm", "alarm.treat_missing_data", "breaching"),), SAFE)
+    with pytest.raises(NotLiteral, match=why):
+        fix_edits(fix, str(template))

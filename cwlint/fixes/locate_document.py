@@ -91,7 +91,8 @@ class Document:
         for step in path:
             assert isinstance(step, str)
             node = _child(node, step)
-        if not isinstance(node, MappingNode) or node.tag != "tag:yaml.org,2002:map":
+        if not isinstance(node, MappingNode) or node.tag != "tag:yaml.org,2002:map" \
+                or _intrinsic(node) is not None:
             raise NotLiteral(f"{resource} is not a plain mapping here")
         return node, path
 
