@@ -371,6 +371,8 @@ class Endpoint:
     security_groups: list[StrValue] = field(default_factory=list)  # empty: VPC default SG
     policy: Policy | None = None
     private_dns_line: int | None = None
+    # Whether the input sets private DNS itself (False: it is the default); None: unknown
+    private_dns_set: bool | None = None
     security_groups_line: int | None = None
     policy_line: int | None = None
 

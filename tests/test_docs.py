@@ -91,7 +91,8 @@ def test_one_page_per_rule_and_an_index() -> None:
         assert page.count(f"`{rule.id}`") >= 1 and f"# {rule.id} {rule.name}" in page
         if rule.plugin:
             assert f"`{rule.cfn_lint_id()}`" in page and f"`{rule.checkov_id()}`" in page
-        assert "| `--fix` | no:" in page  # no rule has an automatic fix yet
+        fixable = "| `--fix` | yes:" in page and "## Fixable" in page
+        assert fixable == rule.fixable and (fixable or "| `--fix` | no:" in page)
 
 
 def test_readme_table_lists_every_rule_of_the_registry() -> None:

@@ -183,7 +183,11 @@ def test_text_shows_suppressed_only_when_asked() -> None:
 def test_json_keeps_its_shape_and_lists_suppressed_apart() -> None:
     document = json.loads(cwlint("scan", "--format", "json", SUPPRESSIONS).stdout)
     assert list(document) == ["version", "findings", "errors", "summary", "suppressed",
-                              "notices"]
+                              "notices", "fixes"]
+    # the suppressed typo's safe fix, as data, for `cwlint report`'s SARIF fixes
+    (fix,) = document["fixes"]
+    assert document[fix["in"]][fix["index"]]["rule_id"] == "CWL008"
+    assert fix["applicability"] == "safe" and fix["changes"][0]["kind"] == "replace_literal"
     assert {f["resource"] for f in document["findings"]} == {"NoReasonFunction",
                                                              "OtherRuleFunction"}
     assert document["summary"] == {"files": 1, "findings": 2, "errors": 0}

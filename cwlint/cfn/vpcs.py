@@ -289,6 +289,7 @@ class VpcBuilder(VpcSteps):
                               what="security group"),
                 policy,
                 private_dns_line=self.b.loaded.property_line(logical_id, "PrivateDnsEnabled"),
+                private_dns_set="PrivateDnsEnabled" in props,
                 security_groups_line=self.b.loaded.property_line(logical_id, "SecurityGroupIds"),
                 policy_line=self.b.loaded.property_line(logical_id, "PolicyDocument"),
             )

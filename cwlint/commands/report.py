@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from typing import Any
 
 from cwlint.commands import scan as scan_command
 from cwlint.engine import ScanResult
 from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK, Finding, InputError, Related
+from cwlint.fixes.as_json import fix_from_json
 from cwlint.rules import DOCUMENTED
 from cwlint.suppressions import Notice, Suppressed
 
@@ -99,8 +101,17 @@ def _result(document: dict[str, Any]) -> ScanResult:
         how = entry["suppression"]
         suppressed.append(Suppressed(_finding(entry), how["kind"], how["source"],
                                      how["justification"]))
+    findings = [_finding(entry) for entry in document["findings"]]
+    for entry in document.get("fixes", []):
+        fix = fix_from_json(entry)
+        if entry["in"] == "findings":
+            findings[entry["index"]] = replace(findings[entry["index"]], fix_data=fix)
+        else:
+            found = suppressed[entry["index"]]
+            suppressed[entry["index"]] = replace(
+                found, finding=replace(found.finding, fix_data=fix))
     return ScanResult(
-        findings=[_finding(entry) for entry in document["findings"]],
+        findings=findings,
         errors=[InputError(e["file"], e["message"], e.get("line"))
                 for e in document.get("errors", [])],
         files=int(document["summary"]["files"]),

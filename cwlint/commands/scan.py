@@ -9,6 +9,13 @@ A scan that finds nothing to read says so on stderr and exits 0, as ruff does wh
 finds no Python file; a path named on the command line that the configuration's
 ``exclude`` leaves out is named on stderr with the pattern that excludes it.
 
+``--fix`` applies the safe fixes in place (byte-span edits: the rest of each file stays
+byte-identical), scans again and reports what is left; the exit code is that of what is
+left. ``--diff`` prints the same edits as a unified diff and writes nothing; it exits 1
+when there is something to fix, 0 when not. Only literal values are edited: a value from
+a parameter, a variable, a module input or an intrinsic function, and every Terraform
+plan, keep their fix as a suggestion.
+
 Colour (text format on a terminal) follows NO_COLOR and FORCE_COLOR. On a terminal, a scan
 that runs over a second shows its progress on one line of stderr.
 """
@@ -26,6 +33,8 @@ from cwlint.engine import ScanOptions, ScanResult, scan
 from cwlint.errors import UsageError
 from cwlint.external_policies import load_boundaries, load_scps
 from cwlint.findings import SEVERITY_RANK
+from cwlint.fixes.apply import finding_edits, plan_fixes, write_fixes
+from cwlint.fixes.edits import unified_diff
 from cwlint.pathfilter import PathFilter
 from cwlint.report import (
     github_report,
@@ -81,6 +90,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--skip-unrecognized", action="store_true",
                         help="skip files named on the command line that are not templates, "
                         "as when walking a directory (for pre-commit)")
+    fixing = parser.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes in place, then report what is left")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the safe fixes as a unified diff; change nothing")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="scan the inputs in N worker processes (default: the "
                         "configuration's jobs, else the CPU count, starting workers only "
@@ -106,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
     with Progress() as progress:
         result = scan(args.paths, options, progress.update if progress.enabled else None)
     baseline = apply_baseline(result, args.write_baseline, args.baseline or config.baseline)
+    if args.diff:
+        return show_diff(result, args.output)
+    if args.fix:
+        result = fix_and_rescan(result, args, options, args.baseline or config.baseline)
     if args.hide_suppressed:
         result.suppressed = []
     for notice in result.notices:
@@ -116,6 +134,51 @@ def run(args: argparse.Namespace) -> int:
     text = render(result, args, options.rules, fail_on, baseline is not None)
     write(text, args.output)
     return exit_code(result, fail_on)
+
+
+#: Passes of --fix: a fix whose edits overlap another's waits for the next one.
+MAX_FIX_PASSES = 5
+
+
+def show_diff(result: ScanResult, output: str | None) -> int:
+    """``--diff``: the safe fixes of the findings as a unified diff."""
+    plan = plan_fixes(result.findings)
+    results = plan.results()
+    write("".join(unified_diff(path, before, after)
+                  for path, (before, after) in results.items()), output)
+    print(f"cwlint: would fix {_count(plan.count, 'finding')} "
+          f"({_count(sum(len(e) for e in plan.edits.values()), 'edit')} in "
+          f"{_count(len(results), 'file')})", file=sys.stderr)
+    if result.errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if results else EXIT_OK
+
+
+def fix_and_rescan(result: ScanResult, args: argparse.Namespace, options: ScanOptions,
+                   baseline: str | None) -> ScanResult:
+    """``--fix``: write the safe fixes, scan again (until nothing more applies), and
+    say on stderr how many findings were fixed."""
+    fixed = 0
+    files: set[str] = set()
+    for _ in range(MAX_FIX_PASSES):
+        plan = plan_fixes(result.findings)
+        if not plan.count:
+            break
+        files.update(write_fixes(plan))
+        fixed += plan.count
+        result = scan(args.paths, options)
+        apply_baseline(result, None, baseline)
+    left = sum(1 for f in result.findings if f.fix_data is not None and f.fix_data.safe
+               and finding_edits(f))
+    message = f"cwlint: fixed {_count(fixed, 'finding')} in {_count(len(files), 'file')}"
+    if left:
+        message += f" ({left} more fixable: run --fix again)"
+    print(message, file=sys.stderr)
+    return result
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def configuration(explicit: str | None, paths: list[str]) -> Config:

@@ -104,7 +104,11 @@ def _blocks(changes: Iterable[Change], language: CloudFormation | Terraform,
             syntax: str) -> list[Block]:
     blocks: list[Block] = []
     replacements = [c for c in changes if isinstance(c, ReplaceLiteral)]
-    if replacements:  # "Replace a -> b, c -> d": one line, as the typo fixes always read
+    if replacements and all(c.new == c.old + ":*" for c in replacements):
+        # "Append ':*' to a, b": bare log-group ARNs that gain their streams
+        blocks.append(Block("Append ':*' to the log group ARN: "
+                            + ", ".join(c.new for c in replacements)))
+    elif replacements:  # "Replace a -> b, c -> d": one line, as the typo fixes always read
         blocks.append(Block("Replace " + ", ".join(f"{c.old} -> {c.new}"
                                                    for c in replacements)))
     for change in changes:

@@ -5,7 +5,10 @@ optional top-level ``suppressed`` list holds them, each a finding object with a
 ``suppression`` object (``kind`` inline or baseline, ``source``, ``justification``).
 Likewise an optional ``notices`` list holds the warnings about suppressions and the
 configuration that the scan prints on stderr (``file``, ``line``, ``message``), so that
-``cwlint report`` renders them as the scan would have.
+``cwlint report`` renders them as the scan would have. An optional ``fixes`` list holds
+the safe fixes as data (:mod:`cwlint.fixes.as_json`), each naming its finding
+(``"in": "findings"`` or ``"suppressed"`` and its ``index`` there), so that ``cwlint
+report`` writes SARIF ``fixes`` as the scan would.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 
 from cwlint import __version__
 from cwlint.engine import ScanResult
+from cwlint.findings import Finding
+from cwlint.fixes.as_json import fix_to_json
 
 
 def render(result: ScanResult) -> str:
@@ -30,4 +35,13 @@ def render(result: ScanResult) -> str:
     if result.notices:
         document["notices"] = [{"file": n.file, "line": n.line, "message": n.message}
                                for n in result.notices]
+    fixes = [*_fixes("findings", result.findings),
+             *_fixes("suppressed", [s.finding for s in result.suppressed])]
+    if fixes:
+        document["fixes"] = fixes
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+
+def _fixes(where: str, findings: list[Finding]) -> list[dict[str, Any]]:
+    return [{"in": where, "index": index, **fix_to_json(f.fix_data)}
+            for index, f in enumerate(findings) if f.fix_data is not None and f.fix_data.safe]

@@ -53,7 +53,8 @@ class Rule:
     severity: ClassVar[str] = ERROR
     #: False for a notice of a front end (CWL000), which has no cfn-lint or checkov twin
     plugin: ClassVar[bool] = True
-    #: True when ``cwlint scan --fix`` can apply the rule's fix itself (no rule yet)
+    #: True when ``cwlint scan --fix`` can apply the rule's fix itself (where the value is
+    #: a literal: see cwlint.fixes.apply)
     fixable: ClassVar[bool] = False
     #: The resource types its findings name (as its page says): its checkov check runs on
     #: these only, and a finding on another type is logged as one checkov cannot show.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cwlint.findings import ERROR, Finding
+from cwlint.fixes import SAFE, SUGGESTION, Fix, ReplaceLiteral
 from cwlint.iam.patterns import Mode, Tokens, Wild, match
 from cwlint.iam.policy import Statement
 from cwlint.iam.tri import Tri, tri_any
@@ -16,6 +17,9 @@ from cwlint.rules.workload_findings import describe_policy
 from cwlint.values import Unknown
 
 STREAM_ACTIONS = ("logs:PutLogEvents", "logs:CreateLogStream")
+#: Actions authorized on ``log-group:NAME:log-stream:...``: ``:*`` after the group's ARN
+#: loses none of them (``logs:CreateLogGroup`` is authorized on an empty stream name).
+STREAM_LEVEL_ACTIONS = frozenset(a.lower() for a in (*STREAM_ACTIONS, "logs:CreateLogGroup"))
 
 
 def can_match_stream(pattern: Tokens) -> Tri:
@@ -97,6 +101,23 @@ def _grants_stream_action(statement: Statement) -> list[str]:
             if tri_any(match(p, a, Mode.ACTION) for p in statement.actions) is Tri.YES]
 
 
+def _fix(model: Model, resource: str, bare: dict[str, list[str]]) -> Fix:
+    """``:*`` after each bare ARN: safe when every statement of the resource that names
+    one grants only stream-level actions (another action may need the bare ARN)."""
+    changes = tuple(ReplaceLiteral(resource, arn, f"{arn}:*") for arn in sorted(bare))
+    for standalone in model.policies:
+        if standalone.location.resource != resource:
+            continue
+        for statement in standalone.policy.statements:
+            if not any(isinstance(r, str) and r in bare for r in statement.raw_resources):
+                continue
+            if statement.effect != "Allow" or statement.actions is None or not all(
+                    isinstance(a, str) and a.lower() in STREAM_LEVEL_ACTIONS
+                    for a in statement.raw_actions):
+                return Fix(changes, SUGGESTION)
+    return Fix(changes, SAFE)
+
+
 class LogStreamArnMissing(Rule):
     """`logs:PutLogEvents` (or `logs:CreateLogStream`) is granted only on resources that
     can never match a log-stream ARN.
@@ -119,6 +140,11 @@ class LogStreamArnMissing(Rule):
 
     **Fix (CloudFormation).** `Resource: !GetAtt AppLogGroup.Arn` (it already ends in
     `:*`), or `!Sub "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/app:*"`.
+
+    **Fixable.** `cwlint scan --fix` appends `:*` where the ARN is written literally (or
+    in an `Fn::Sub` of pseudo parameters only) and the statements naming it grant only
+    `logs:CreateLogStream`, `logs:PutLogEvents` and `logs:CreateLogGroup`; an ARN from a
+    reference or a variable stays a suggestion.
     """
 
     id = "CWL003"
@@ -127,6 +153,7 @@ class LogStreamArnMissing(Rule):
     severity = ERROR
     ensures = "Ensure log write permissions cover log-stream ARNs, not only the log group's"
     reports_on = POLICY_BEARING
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies grant a log-stream write action."""
@@ -147,7 +174,7 @@ class LogStreamArnMissing(Rule):
             if bare and not reaches_streams:
                 resources = ", ".join(sorted(bare))
                 actions = ", ".join(sorted({a for acts in bare.values() for a in acts}))
-                yield Finding.at(
+                finding = Finding.at(
                     standalone.location, self.id, self.severity,
                     f"{describe_policy(standalone)} grants {actions} only on {resources}, "
                     f"which matches no "
@@ -156,5 +183,6 @@ class LogStreamArnMissing(Rule):
                     fix="Append ':*' to the log group ARN: "
                     + ", ".join(f"{r}:*" for r in sorted(bare)),
                 )
+                yield replace(finding, fix_data=_fix(model, standalone.location.resource, bare))
 
 

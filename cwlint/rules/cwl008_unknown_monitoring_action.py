@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from cwlint.findings import ERROR, INFO, Finding
+from cwlint.fixes import SAFE, SUGGESTION, Fix, ReplaceLiteral
 from cwlint.iam import actions
 from cwlint.iam.policy import Statement
 from cwlint.model import Model, StandalonePolicy
@@ -44,6 +46,9 @@ class UnknownMonitoringAction(Rule):
     actions = ["cloudwatch:PutMetricData"]
     ```
 
+    **Fixable.** `cwlint scan --fix` replaces each misspelled action written literally in
+    an Allow statement's `Action` by the closest real action.
+
     Inside cfn-lint, cfn-lint's own W3037 reports an action its action list does not know;
     where it reports every unknown action of a finding, this rule's ECW008 stays silent so
     that the typo is reported once (W3037 does not suggest the closest action, and skips
@@ -57,6 +62,7 @@ class UnknownMonitoringAction(Rule):
     ensures = "Ensure every cloudwatch: and logs: action a policy names exists"
     reports_on = POLICY_BEARING
     said_by_cfn_lint = "W3037"
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The resources whose policies name a cloudwatch: or logs: action."""
@@ -80,13 +86,34 @@ class UnknownMonitoringAction(Rule):
                 continue
             described = _described(typos)
             fixes = [f"{typo} -> {hint}" for typo, hint in sorted(typos.items()) if hint]
-            yield Finding.at(
+            finding = Finding.at(
                 standalone.location, self.id, self.severity,
                 f"{describe_policy(standalone)} names actions that do not exist and grant "
                 f"nothing: "
                 f"{described}",
                 fix=("Replace " + ", ".join(fixes)) if fixes else None,
             )
+            if fixes:
+                finding = replace(finding, fix_data=_fix(model, standalone, typos))
+            yield finding
+
+
+def _fix(model: Model, standalone: StandalonePolicy, typos: dict[str, str | None]) -> Fix:
+    """Each typo replaced by the action it is closest to. Safe when every typo has a
+    suggestion and every statement of the resource naming one is an Allow with ``Action``
+    (fixing a typo in a Deny or a ``NotAction`` would change what is denied)."""
+    changes = tuple(ReplaceLiteral(standalone.location.resource, typo, hint)
+                    for typo, hint in sorted(typos.items()) if hint)
+    if len(changes) != len(typos):
+        return Fix(changes, SUGGESTION)
+    for other in model.policies:
+        if other.location.resource != standalone.location.resource:
+            continue
+        for statement in other.policy.statements:
+            if any(a in typos for a in statement.raw_actions) and (
+                    statement.effect != "Allow" or statement.actions is None):
+                return Fix(changes, SUGGESTION)
+    return Fix(changes, SAFE)
 
 
 def _is_pattern(action: str) -> bool:

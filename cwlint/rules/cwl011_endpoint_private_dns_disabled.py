@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from cwlint.findings import ERROR, INFO, Finding
+from cwlint.fixes import SAFE, Fix, SetValue
 from cwlint.model import Endpoint, Model
 from cwlint.rules.base import Rule
 from cwlint.rules.connectivity import service_paths
@@ -54,6 +56,9 @@ class EndpointPrivateDnsDisabled(Rule):
     (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames`).
 
     **Fix (Terraform).** `private_dns_enabled = true` on the `aws_vpc_endpoint`.
+
+    **Fixable.** `cwlint scan --fix` sets it to true where the file says false or nothing
+    (not where the value comes from a parameter, a variable or a module input).
     """
 
     id = "CWL011"
@@ -62,6 +67,7 @@ class EndpointPrivateDnsDisabled(Rule):
     severity = ERROR
     ensures = "Ensure CloudWatch interface endpoints have private DNS enabled"
     reports_on = ENDPOINTS
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The interface endpoints of the CloudWatch services that workloads reach."""
@@ -84,14 +90,17 @@ class EndpointPrivateDnsDisabled(Rule):
                         "internet route (private DNS would keep that traffic in the VPC)",
                     )
                     continue
-                yield Finding.at(
+                default = " (the default)" if endpoint.private_dns_set is False else ""
+                finding = Finding.at(
                     location, self.id, self.severity,
                     f"interface endpoint {endpoint.id} for {endpoint.service} has private DNS "
-                    f"disabled (the default), so SDKs and the CloudWatch agent still resolve "
+                    f"disabled{default}, so SDKs and the CloudWatch agent still resolve "
                     f"the public {service} endpoint",
                     fix=f"Set PrivateDnsEnabled: true on {endpoint.id} "
                     "(Terraform: private_dns_enabled = true)",
                 )
+                yield replace(finding, fix_data=Fix(
+                    (SetValue(endpoint.id, "endpoint.private_dns", True),), SAFE))
 
 
 def _callers_reach_internet(model: Model, endpoint: Endpoint, service: str) -> bool:

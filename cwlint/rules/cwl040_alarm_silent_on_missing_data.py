@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from cwlint.findings import WARNING, Finding
+from cwlint.fixes import SAFE, Advice, Fix, SetValue
 from cwlint.iam.tri import Tri
 from cwlint.model import Alarm, Model
 from cwlint.rules.alarm_metrics import (
@@ -66,6 +68,10 @@ class AlarmSilentOnMissingData(Rule):
 
     **Fix (Terraform).** `treat_missing_data = "breaching"` on the
     `aws_cloudwatch_metric_alarm`, or `insufficient_data_actions`.
+
+    **Fixable.** `cwlint scan --fix` sets missing-data treatment to `breaching` where the
+    file writes it literally or not at all (not where it comes from a parameter, a
+    variable or a module input).
     """
 
     id = "CWL040"
@@ -74,6 +80,7 @@ class AlarmSilentOnMissingData(Rule):
     severity = WARNING
     ensures = "Ensure an alarm on a published metric fires when publishing stops"
     reports_on = ALARMS
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The alarms without insufficient-data actions on a metric whose absence means
@@ -89,7 +96,7 @@ class AlarmSilentOnMissingData(Rule):
             if treat is not None and (not isinstance(treat, str) or treat not in SILENT):
                 continue
             shown = "absent (missing)" if treat is None else treat
-            yield Finding.at(
+            finding = Finding.at(
                 alarm.location.at(alarm.treat_missing_data_line if treat is not None else None),
                 self.id, self.severity,
                 f"alarm {alarm.id} on {', '.join(watched)} treats missing data as {shown} and "
@@ -98,6 +105,9 @@ class AlarmSilentOnMissingData(Rule):
                 "(Terraform: treat_missing_data = \"breaching\"), or add an insufficient-data "
                 "action",
             )
+            yield replace(finding, fix_data=Fix(
+                (SetValue(alarm.id, "alarm.treat_missing_data", "breaching"),), SAFE,
+                alternatives=(Advice("add an insufficient-data action"),)))
 
 
 def _watched(model: Model, alarm: Alarm) -> list[str]:

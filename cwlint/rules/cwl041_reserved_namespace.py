@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from cwlint.findings import ERROR, INFO, Finding
+from cwlint.fixes import SAFE, SUGGESTION, Fix, SetValue
 from cwlint.iam.patterns import Mode, match
 from cwlint.iam.tri import Tri, tri_any
-from cwlint.model import Location, Model, Role, StandalonePolicy, Workload
+from cwlint.model import Location, LogGroup, Model, Role, StandalonePolicy, Workload
 from cwlint.rules.access import NAMESPACE_KEY
 from cwlint.rules.base import Rule
 from cwlint.rules.resource_types import ALARMS, LOG_GROUPS, POLICY_BEARING, WORKLOADS
@@ -72,6 +74,12 @@ class ReservedNamespace(Rule):
     # policy document:
     name = "/orders/app"
     ```
+
+    **Fixable.** `cwlint scan --fix` renames a declared log group whose name is written
+    literally with the reserved `aws/` or `AWS/` prefix (`aws/orders/app` becomes
+    `/orders/app`) when nothing else in the input names that group. A metric namespace is
+    a suggestion only: the code that publishes and the policy's condition must change
+    with it.
     """
 
     id = "CWL041"
@@ -80,6 +88,7 @@ class ReservedNamespace(Rule):
     severity = ERROR
     ensures = "Ensure no metric namespace or log group uses the reserved AWS/ prefix"
     reports_on = WORKLOADS + POLICY_BEARING + ALARMS + LOG_GROUPS
+    fixable = True
 
     def subjects(self, model: Model) -> Iterable[str]:
         """The workloads that publish to a known namespace, and the resources whose
@@ -108,8 +117,13 @@ class ReservedNamespace(Rule):
                     fix="Publish to a namespace of your own, such as MyCompany/"
                     + reserved[0][len(RESERVED):])
         for group in model.log_groups.values():
-            yield from self._log_group(group.location.at(None), f"log group {group.id}",
-                                       [group.name], "is named")
+            for finding in self._log_group(group.location.at(None), f"log group {group.id}",
+                                           [group.name], "is named"):
+                if finding.severity == self.severity and isinstance(group.name, str):
+                    finding = replace(finding, fix_data=Fix(
+                        (SetValue(group.id, "log_group.name", f"/{group.name[4:]}"),),
+                        SUGGESTION if _named_elsewhere(model, group) else SAFE))
+                yield finding
         for workload in model.workloads:
             described = describe_workload(workload)
             yield from self._log_group(workload.location, described[:1].upper() + described[1:],
@@ -140,6 +154,24 @@ class ReservedNamespace(Rule):
                 location, self.id, self.severity if exact else INFO,
                 f"{subject} {verb} log group {name}: {why}",
                 fix=f"Name the group /{name[4:]} (a leading slash, no aws/ prefix)")
+
+
+def _named_elsewhere(model: Model, group: LogGroup) -> bool:
+    """Does anything else in the input name the group (a workload, a metric filter, a
+    policy's ARN, a service's delivery)? Then renaming the group alone would break it."""
+    name = group.name
+    if not isinstance(name, str):
+        return True
+    written = [d.group for w in model.workloads for d in w.log_drivers + w.firelens_outputs]
+    written += [w.log_group for w in model.workloads if w.log_group is not None]
+    written += [n for w in model.workloads if w.signals.agent is not None
+                for n in w.signals.agent.log_groups]
+    written += [f.log_group for f in model.metric_filters.values()]
+    if name in written or any(d.group == group.id for d in model.log_deliveries):
+        return True
+    return any(isinstance(r, str) and f"log-group:{name}" in r
+               for p in model.policies for st in p.policy.statements
+               for r in st.raw_resources)
 
 
 def _written_groups(model: Model, workload: Workload) -> list[StrValue]:

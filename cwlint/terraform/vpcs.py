@@ -368,7 +368,7 @@ class VpcBuilder(VpcSteps):
                 resource.address, resource.location, self.vpc_of(body),
                 text(body.get("service_name", "")),
                 text(kind) if kind not in (None, "") else "Gateway", private_dns,
-                subnets, groups, policy)
+                subnets, groups, policy, private_dns_set=dns not in (None, ""))
         for resource in self.b.of_type("aws_vpc_endpoint_policy"):
             endpoint = self.endpoint_of(resource.body)
             if endpoint is not None and resource.body.get("policy") not in (None, ""):
