@@ -169,8 +169,10 @@ def test_strict_signals(tmp_path: Path) -> None:
     assert [(f["rule_id"], f["resource"]) for f in found] == [
         ("CWL001", "ReportFunction"), ("CWL005", "WorkerInstance")]
     assert "strict mode" in found[0]["message"]
+    # no namespace is known in strict mode: the statement has no namespace condition
     assert found[0]["fix"].endswith(
-        '[{"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"}]')
+        "- Effect: Allow\n            Action: cloudwatch:PutMetricData\n"
+        "            Resource: '*'")
     assert "no instance profile" in found[1]["message"]
 
 
