@@ -138,3 +138,45 @@ def test_values_are_compared_as_terraform_converts_them() -> None:
     comparer.value("a", "policy", '{"a": [2, 1]}', '{"a":[1,2]}', None)  # order in a list
     comparer.value("a", "count", 2, 3, None)
     assert [d.path for d in comparer.result.differences] == ["policy", "count"]
+# --- evaluator fixes the oracle found --------------------------------------------------------
+
+def _module(tmp_path: Path, files: dict[str, str]) -> oracle.ModuleInstance:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return oracle.evaluated_module(str(tmp_path))
+
+
+def test_a_policy_document_renders_as_the_provider_does(tmp_path: Path) -> None:
+    """As in Terraform's plans (``prior_state`` of a ``terraform show -json``): a set of one
+    value is a string, more are in reverse sorted order, a principal type with one
+    identifier maps to a string."""
+    root = _module(tmp_path, {"main.tf": '''
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    resources = ["arn:aws:s3:::my-tf-test-bucket"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["111122223333", "444455556666"]
+    }
+  }
+}
+'''})
+    instance = next(oracle.evaluated_instances(root))
+    assert json.loads(instance.get_attribute("json")) == {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket", "s3:GetObject"],
+            "Resource": "arn:aws:s3:::my-tf-test-bucket",
+            "Principal": {"AWS": "*"},
+            "Condition": {"StringEquals": {
+                "aws:SourceAccount": ["444455556666", "111122223333"]}}}]}
+
+
