@@ -180,3 +180,24 @@ data "aws_iam_policy_document" "p" {
                 "aws:SourceAccount": ["444455556666", "111122223333"]}}}]}
 
 
+def test_path_module_is_relative_to_the_root_module(tmp_path: Path) -> None:
+    """Terraform runs in the root module's directory: ``path.module`` is ``.`` there and
+    ``modules/app`` in the module it calls from ``./modules/app``, whatever directory
+    cwlint was given; file functions read from there all the same."""
+    root = _module(tmp_path / "stack", {
+        "main.tf": 'module "app" {\n  source = "./modules/app"\n}\n'
+                   'output "here" {\n  value = path.module\n}\n',
+        "modules/app/main.tf": '''
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = "arn:aws:iam::123456789012:role/f"
+  filename      = "${path.module}/f.zip"
+  description   = file("${path.module}/description.txt")
+}
+''',
+        "modules/app/description.txt": "orders",
+    })
+    assert root.output("here") == "."
+    instance = next(i for i in oracle.evaluated_instances(root) if i.type == "aws_lambda_function")
+    assert instance.argument("filename") == "modules/app/f.zip"
+    assert instance.argument("description") == "orders"
