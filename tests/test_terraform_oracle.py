@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from cwlint.terraform.plan import plan_resources
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 _spec = importlib.util.spec_from_file_location("terraform_oracle",
@@ -201,3 +203,35 @@ resource "aws_lambda_function" "f" {
     instance = next(i for i in oracle.evaluated_instances(root) if i.type == "aws_lambda_function")
     assert instance.argument("filename") == "modules/app/f.zip"
     assert instance.argument("description") == "orders"
+# --- the plan reader: inline security group rules --------------------------------------------
+
+def _scan_plan(plan: dict[str, Any], tmp_path: Path) -> list[tuple[str, str]]:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "cwlint", "scan", "--format", "json",
+                             str(path)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return [(f["rule_id"], f["severity"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_inline_ingress_rules_of_a_plan_link_the_groups_they_name(tmp_path: Path) -> None:
+    """``ingress { security_groups = [...] }``: in a plan the blocks are one attribute
+    with one expression and the group ids are unknown; the references link them."""
+    scenario = FIXTURES / "cwl012" / "pass-ingress-from-two-groups"
+    plan = _load(scenario / "plan.json")
+    resource = next(r for r in plan_resources(plan, "plan.json").resources
+                    if r.address == "aws_security_group.endpoints")
+    assert [b.refs["security_groups"] for b in resource.body.blocks("ingress")] == [
+        ("aws_security_group.admin.id", "aws_security_group.admin",
+         "aws_security_group.app.id", "aws_security_group.app")] * 2
+    assert _scan_plan(plan, tmp_path) == []
+    # The same blocks with other ports: which group is whose cannot be told from the
+    # plan, so the rules stay unknown (an info finding, never a guessed pass or error).
+    changed = copy.deepcopy(plan)
+    for raw in changed["planned_values"]["root_module"]["resources"]:
+        if raw["address"] == "aws_security_group.endpoints":
+            raw["values"]["ingress"][0].update(from_port=80, to_port=80)
+    resource = next(r for r in plan_resources(changed, "plan.json").resources
+                    if r.address == "aws_security_group.endpoints")
+    assert [b.refs.get("security_groups") for b in resource.body.blocks("ingress")] == [
+        None, None]
+    assert _scan_plan(changed, tmp_path) == [("CWL012", "info")]
