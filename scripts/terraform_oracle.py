@@ -210,6 +210,10 @@ class Comparer:
             return
         if isinstance(mine, list) and isinstance(theirs, Mapping) and len(mine) == 1:
             mine = mine[0]  # a nested block Terraform holds as a single object
+        if isinstance(mine, Mapping) and isinstance(theirs, list) and len(theirs) == 1 \
+                and isinstance(theirs[0], Mapping):
+            theirs = theirs[0]  # a block written as a JSON object in .tf.json (no schema)
+            unknown = unknown[0] if isinstance(unknown, list) and unknown else None
         if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
             markers = unknown if isinstance(unknown, Mapping) else {}
             for key, item in mine.items():
@@ -516,11 +520,11 @@ def run_sample(corpus: Path, sample: int, seed: int, plugin_dir: Path,
             total.add(result)
             print(f"{name}: {result.compared} compared, {len(result.differences)} "
                   f"differences", flush=True)
+            for difference in result.differences[:show]:
+                print(f"  DIFF {difference}", flush=True)
     print(f"\ncandidates: {len(candidates)}; modules tried: {len(chosen)}; planned offline: "
           f"{planned}; values compared: {total.compared}; values cwlint left unknown: "
           f"{total.cwlint_unknown}; differences: {len(total.differences)}")
-    for difference in total.differences[:show]:
-        print(f"  DIFF {difference}")
     for line in refused[:show]:
         print(f"  not planned: {line[:200]}")
     return 0
