@@ -504,8 +504,9 @@ def run_sample(corpus: Path, sample: int, seed: int, plugin_dir: Path,
             terraform_plans.moto_server() as endpoint:
         for number, directory in enumerate(chosen):
             out = Path(scratch) / f"{number}.json"
-            error = terraform_plans.plan_module(directory, out, terraform, plugin_dir,
-                                                endpoint)
+            error = terraform_plans.plan_module(
+                directory, out, terraform, plugin_dir, endpoint,
+                anchor=corpus / directory.relative_to(corpus).parts[0])
             name = str(directory.relative_to(corpus))
             if error:
                 refused.append(f"{name}: {error.splitlines()[0] if error else ''}")

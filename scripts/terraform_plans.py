@@ -80,8 +80,28 @@ def provider_block(endpoint: str | None) -> str:
 def _not_configuration(directory: str, names: list[str]) -> list[str]:
     """What not to copy: hidden files and JSON that is not ``.tf.json`` (plans, twins)."""
     return [n for n in names if n.startswith(".")
-            or (n.endswith(".json") and not n.endswith(".tf.json"))
+            or (n.endswith(".json") and not n.endswith((".tf.json", ".tfvars.json")))
             or n.endswith(".snap")]
+
+
+def _place(module: Path, scratch: Path, anchor: Path | None) -> Path:
+    """Copy ``module`` into ``scratch``; with ``anchor`` (a directory above it), at the same
+    place below a tree whose other entries are symbolic links to the originals, so that
+    module sources like ``../../modules/x`` resolve (nothing else is copied)."""
+    if anchor is None:
+        work = scratch / module.name
+    else:
+        source, work = anchor, scratch / "tree"
+        work.mkdir()
+        for part in module.relative_to(anchor).parts:
+            for entry in source.iterdir():
+                if entry.name != part and not entry.name.startswith("."):
+                    (work / entry.name).symlink_to(entry.resolve())
+            source, work = source / part, work / part
+            if source != module:
+                work.mkdir()
+    shutil.copytree(module, work, ignore=_not_configuration)
+    return work
 
 
 @contextlib.contextmanager
@@ -117,11 +137,10 @@ def _run(step: list[str], work: Path, env: dict[str, str]) -> tuple[str | None, 
 
 def plan_module(module: Path, out: Path, terraform: str, plugin_dir: Path,
                 endpoint: str | None, existing: Sequence[str] = (),
-                indent: int | None = None) -> str | None:
+                indent: int | None = None, anchor: Path | None = None) -> str | None:
     """Write ``out``; the error text when Terraform refused."""
     with tempfile.TemporaryDirectory(prefix="cwlint-plan-") as scratch:
-        work = Path(scratch) / module.name
-        shutil.copytree(module, work, ignore=_not_configuration)
+        work = _place(module, Path(scratch), anchor)
         # A module with its own default aws provider block gets the offline settings as
         # an override of it (two default blocks would be an error).
         own = any(has_default_aws_provider(f.read_text(encoding="utf-8", errors="replace"))
