@@ -92,14 +92,12 @@ def _place(module: Path, scratch: Path, anchor: Path | None) -> Path:
         work = scratch / module.name
     else:
         source, work = anchor, scratch / "tree"
-        work.mkdir()
         for part in module.relative_to(anchor).parts:
+            work.mkdir()
             for entry in source.iterdir():
                 if entry.name != part and not entry.name.startswith("."):
                     (work / entry.name).symlink_to(entry.resolve())
             source, work = source / part, work / part
-            if source != module:
-                work.mkdir()
     shutil.copytree(module, work, ignore=_not_configuration)
     return work
 
