@@ -300,7 +300,8 @@ def compare_module(directory: str, plan: Mapping[str, Any], name: str | None = N
         local = f"data.{instance.type}.{instance.name}" if instance.mode == "data" else \
             f"{instance.type}.{instance.name}"
         groups.setdefault((_module_path(instance.module.address), local), []).append(instance)
-    _compare_instances(comparer, groups, planned)
+    _compare_instances(comparer, groups, planned,
+                       {_module_path(m.address) for m in root.walk()})
     for address, instance in mine.items():
         target = planned.get(address)
         if target is None:
@@ -374,12 +375,18 @@ def _module_path(address: str) -> str:
 
 
 def _compare_instances(comparer: Comparer, groups: dict[tuple[str, str], list[Instance]],
-                       planned: Mapping[str, PlannedResource]) -> None:
+                       planned: Mapping[str, PlannedResource], walked: set[str]) -> None:
     """The instance addresses of each block: count and for_each keys, module keys."""
     theirs: dict[tuple[str, str], set[str]] = {}
     for address in planned:
         module, local = _split(address)
         theirs.setdefault((_module_path(module), _KEY.sub("", local)), set()).add(address)
+    for key in sorted(set(theirs) - set(groups)):
+        if key[0] in walked:  # Terraform has instances where cwlint counted none
+            comparer._count(f"{key[0]}.{key[1]}" if key[0] else key[1], "(instances)",
+                            False, [], sorted(theirs[key]))
+        else:  # a module instance cwlint could not expand
+            comparer.result.cwlint_unknown += 1
     for key, instances in sorted(groups.items()):
         attributes = instances[0].body.attributes
         if any(i.key is None for i in instances) and (
@@ -417,7 +424,6 @@ def _parts(address: str) -> list[str]:
             continue
         current += char
     out.append(current)
-    # module.a["k"] is two parts: "module" and 'a["k"]'
     return out
 
 

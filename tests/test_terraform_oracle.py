@@ -114,8 +114,8 @@ def test_the_evaluator_agrees_with_terraform_on_every_fixture() -> None:
 
 
 def test_a_difference_is_reported() -> None:
-    """The comparison can fail: a plan whose function has another name, whose policy
-    grants another action and whose role has one more instance."""
+    """The comparison can fail: a plan whose function has another name and one more
+    instance, and a queue the module does not declare."""
     scenario = FIXTURES / "cwl001" / "fail-env-namespace"
     plan = copy.deepcopy(_load(scenario / "plan.json"))
     resources = {r["address"]: r for r in plan["planned_values"]["root_module"]["resources"]}
@@ -124,9 +124,13 @@ def test_a_difference_is_reported() -> None:
     extra = copy.deepcopy(resources[function])
     extra["address"] = function + "[1]"
     plan["planned_values"]["root_module"]["resources"].append(extra)
+    queue = {"address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue",
+             "name": "q", "values": {"name": "q"}}  # a block the module does not have
+    plan["planned_values"]["root_module"]["resources"].append(queue)
     result = oracle.compare_module(str(scenario / "terraform"), plan, "changed")
     assert {(d.address, d.path) for d in result.differences} == {
-        (function, "function_name"), (function, "(instances)")}
+        (function, "function_name"), (function, "(instances)"),
+        ("aws_sqs_queue.q", "(instances)")}
 
 
 def test_values_are_compared_as_terraform_converts_them() -> None:
