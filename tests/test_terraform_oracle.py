@@ -239,3 +239,27 @@ def test_inline_ingress_rules_of_a_plan_link_the_groups_they_name(tmp_path: Path
     assert [b.refs.get("security_groups") for b in resource.body.blocks("ingress")] == [
         None, None]
     assert _scan_plan(changed, tmp_path) == [("CWL012", "info")]
+
+
+def test_a_timeouts_block_is_a_block_of_the_resource(tmp_path: Path) -> None:
+    """``timeouts`` is a nested block of the provider's schema, not a meta-argument: the
+    plan holds it as the resource's value (found by the oracle on the security group
+    module of terraform-aws-modules, where cwlint said ``[]``)."""
+    root = _module(tmp_path, {"main.tf": '''
+variable "create_timeout" {
+  default = "10m"
+}
+resource "aws_security_group" "g" {
+  name = "g"
+  timeouts {
+    create = var.create_timeout
+    delete = "15m"
+  }
+}
+'''})
+    instance = next(oracle.evaluated_instances(root))
+    assert instance.get_attribute("timeouts") == [{"create": "10m", "delete": "15m"}]
+    comparer = oracle.Comparer("m")
+    comparer.value("aws_security_group.g", "timeouts", instance.get_attribute("timeouts"),
+                   {"create": "10m", "delete": "15m", "update": None}, None)
+    assert (comparer.result.compared, comparer.result.differences) == (2, [])

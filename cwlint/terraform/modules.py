@@ -43,7 +43,7 @@ MAX_MODULE_DEPTH = 12
 MAX_INSTANCES = 1000
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "providers",
                             "lifecycle", "source", "version"})
-META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "timeouts"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 _NAMED_ROOTS = frozenset({"var", "local", "module", "data", "path", "terraform", "count",
                           "each", "self"})
 
