@@ -233,7 +233,7 @@ def _statement(block: Any) -> Any:
                          ("resources", "Resource"), ("not_resources", "NotResource")):
         value = block.get(key)
         if isinstance(value, (Unknown, Partial)) or (isinstance(value, list) and value):
-            statement[element] = value
+            statement[element] = _as_rendered(value)
     for key, element in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         principals = _principals(block.get(key))
         if principals is not None:
@@ -242,6 +242,17 @@ def _statement(block: Any) -> Any:
     if conditions:
         statement["Condition"] = conditions
     return statement
+
+
+def _as_rendered(value: Any) -> Any:
+    """A list of strings as the provider renders it (``policyDecodeConfigStringList``, the
+    arguments being sets): one value alone as a string, more in reverse sorted order, as
+    Terraform's plans show (``["s3:ListBucket", "s3:GetObject"]``). A list with unknown
+    members keeps its order."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return value
+    distinct = sorted(set(value), reverse=True)
+    return distinct[0] if len(distinct) == 1 else distinct
 
 
 def _principals(value: Any) -> Any:
@@ -262,7 +273,7 @@ def _principals(value: Any) -> Any:
         if kind == "*" and items == ["*"]:
             return "*"
         result.setdefault(kind, []).extend(items)
-    return result
+    return {kind: _as_rendered(items) for kind, items in result.items()}
 
 
 def _conditions(value: Any) -> Any:
@@ -277,5 +288,5 @@ def _conditions(value: Any) -> Any:
         test, variable, values = entry.get("test"), entry.get("variable"), entry.get("values")
         if not isinstance(test, str) or not isinstance(variable, str):
             return Unknown("the test or variable of a condition block is not known statically")
-        result.setdefault(test, {})[variable] = values
+        result.setdefault(test, {})[variable] = _as_rendered(values)
     return result

@@ -43,7 +43,7 @@ MAX_MODULE_DEPTH = 12
 MAX_INSTANCES = 1000
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "providers",
                             "lifecycle", "source", "version"})
-META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "timeouts"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 _NAMED_ROOTS = frozenset({"var", "local", "module", "data", "path", "terraform", "count",
                           "each", "self"})
 
@@ -441,7 +441,11 @@ class ModuleInstance:
                 return Unknown("data used without a type and a name"), []
             return self.resource_value("data", first, second), steps[2:]
         if root == "path":
-            paths = {"module": self.config.directory, "root": self.session_root(), "cwd": "."}
+            # As Terraform gives them: relative to the root module's directory, where
+            # terraform runs ("." and "modules/app"); file functions start there too.
+            root_directory = self.session_root()
+            module_path = os.path.relpath(self.config.directory, root_directory)
+            paths = {"module": module_path.replace(os.sep, "/"), "root": ".", "cwd": "."}
             return paths.get(first or "", Unknown(f"path.{first}")), steps[1:]
         if root in _NAMED_ROOTS:
             return Unknown(f"{root} is not available here"), []

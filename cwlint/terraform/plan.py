@@ -218,6 +218,9 @@ def _block(values: Mapping[str, Any], expressions: Mapping[str, Any] | None, mod
                 _block(item, _nested_expression(nested, index), module, config, where)
                 if isinstance(item, Mapping) else item
                 for index, item in enumerate(value)]
+            if isinstance(expression, Mapping):
+                _share_references(converted[key], config.qualify(
+                    expression.get("references"), module))
         else:
             converted[key] = _blocks_inside(value)
         if isinstance(expression, Mapping):
@@ -228,6 +231,51 @@ def _block(values: Mapping[str, Any], expressions: Mapping[str, Any] | None, mod
             converted[key] = Unknown(f"{where}.{key} has no value in the plan")
             refs[key] = config.qualify(expression.get("references"), module)
     return Block(converted, refs)
+
+
+def _share_references(blocks: list[Any], references: tuple[str, ...]) -> None:
+    """Blocks Terraform writes as one attribute (``ingress`` and ``egress`` of
+    ``aws_security_group``: attributes-as-blocks in the provider's schema): the plan's
+    ``configuration`` gives one expression for all of them, with the references of every
+    block together, and the planned set is in Terraform's order, not the configuration's.
+    An argument whose value is unknown takes those references when that cannot join a
+    block to another block's resource: one block is unknown there, or every reference
+    names one resource, or the blocks unknown there agree on every known value (then
+    linking each to all the resources gives the same rules as the configuration)."""
+    if not references:
+        return
+    resources = {r for r in references if not _has_attribute_step(r)} or set(references)
+    unknown_in: dict[str, list[Block]] = {}
+    for block in blocks:
+        if isinstance(block, Block):
+            for name, value in block.items():
+                if _has_unknown(value):
+                    unknown_in.setdefault(name, []).append(block)
+    for name, holders in unknown_in.items():
+        known = [{k: v for k, v in b.items() if not _has_unknown(v)} for b in holders]
+        if len(holders) == 1 or len(resources) == 1 or all(k == known[0] for k in known):
+            for block in holders:
+                block.refs.setdefault(name, references)
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_has_unknown(v) for v in value.values())
+    return False
+
+
+def _has_attribute_step(reference: str) -> bool:
+    """``aws_security_group.app.id`` (an attribute) rather than ``aws_security_group.app``."""
+    parts = reference_parts(reference)
+    while len(parts) > 2 and parts[0] == "module":
+        parts = parts[2:]
+    if parts and parts[0] == "data":
+        parts = parts[1:]
+    return len(parts) > 2
 
 
 def _nested_expression(nested: list[Any], index: int) -> Mapping[str, Any] | None:
