@@ -174,13 +174,20 @@ def tool(name: str) -> str:
 
 
 def git_commit(root: Path) -> str:
-    """The checked-out commit, read from ``.git`` directly (no git command is run)."""
+    """The checked-out commit, read from ``.git`` directly (no git command is run); in a
+    worktree ``.git`` is a file naming its git directory, whose refs live in the common
+    directory."""
     git = root / ".git"
     try:
+        if git.is_file():  # "gitdir: <path>"
+            git = (root / git.read_text().split(":", 1)[1].strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:12]
         ref = head[5:]
+        common = git / "commondir"
+        if common.is_file():
+            git = (git / common.read_text().strip()).resolve()
         ref_file = git / ref
         if ref_file.exists():
             return f"{ref_file.read_text().strip()[:12]} ({ref.rsplit('/', 1)[-1]})"

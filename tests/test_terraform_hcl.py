@@ -351,3 +351,26 @@ def test_any_text_parses_or_is_a_one_line_syntax_error(text: str) -> None:
     except hcl.HclError as error:
         assert error.line is not None and error.line >= 1
         assert "\n" not in error.message
+
+
+# --- plain strings blanked for tree-sitter ---------------------------------------------------
+
+_TRICKY_FILES = [
+    'resource "aws_iam_role" "app" {\n  name = "orders-app"\n  tags = { "Team" = "payments" }\n}\n',
+    'x = "${replace(a, "/^(.*provider/)/", "")}:sub"\ny = "after the interpolation"\n',
+    'a = "say \\"quoted\\" here" # and "this" too\nb = "plain text"\n',
+    '/* a "comment */ b = "still a string" /* "x" */\nc = "ccc cc"\n',
+    'doc = <<EOT\n  "quoted" in a heredoc, ${var.x} "and more"\nEOT\nd = "dddd"\n',
+    'e = ["üñïçødé text", "ascii text"]\nf = { k = "v v v v" }\n',
+    'g = "%{ if true }yes%{ endif } \\"q\\" $x 100%"\nh = "hhhh"\n',
+    'i = "${"nested string"} and ${ "another" }"\nj = "jjjj"\n',
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY_FILES)
+def test_blanked_strings_give_the_tree_of_the_real_file(text: str) -> None:
+    """The syntax tree read through the blanked file equals the one read from the real
+    file's tree-sitter tree, lines and columns included (or the file is read for real)."""
+    source = text.encode()
+    real = hcl._file_body(hcl._Converter(source, 0), hcl._syntax_tree(source).root_node)
+    assert hcl.parse(text) == real

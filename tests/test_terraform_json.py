@@ -128,3 +128,28 @@ def test_a_module_and_its_real_plan_give_the_same_findings(plan: Path) -> None:
         found[path.suffix] = sorted((f["rule_id"], f["severity"], f["resource"])
                                     for f in report["findings"])
     assert found[".json"] == found[""]
+
+
+def test_dynamic_iterator_given_as_a_string_names_the_iterator(tmp_path: Path) -> None:
+    """HCL's JSON syntax reads ``"iterator": "rule"`` as the bare name ``rule`` (Terraform
+    validates it so): the content's ``rule.value`` is each element, as in the native
+    syntax."""
+    json_dir, hcl_dir = tmp_path / "json", tmp_path / "hcl"
+    json_dir.mkdir()
+    hcl_dir.mkdir()
+    (json_dir / "main.tf.json").write_text(json.dumps({"resource": {"aws_security_group": {
+        "sg": {"name": "endpoints", "dynamic": {"ingress": {
+            "for_each": [443, 8443], "iterator": "rule",
+            "content": {"from_port": "${rule.value}", "to_port": "${rule.value}",
+                        "protocol": "tcp", "cidr_blocks": ["10.0.0.0/16"]}}}}}}}))
+    (hcl_dir / "main.tf").write_text(
+        'resource "aws_security_group" "sg" {\n  name = "endpoints"\n'
+        '  dynamic "ingress" {\n    for_each = [443, 8443]\n    iterator = rule\n'
+        '    content {\n      from_port   = rule.value\n      to_port     = rule.value\n'
+        '      protocol    = "tcp"\n      cidr_blocks = ["10.0.0.0/16"]\n    }\n  }\n}\n')
+    bodies = [read_configuration(str(d), Environment()).resources[0].body
+              for d in (json_dir, hcl_dir)]
+    for body in bodies:
+        assert [(b["from_port"], b["to_port"]) for b in body.blocks("ingress")] == [
+            (443, 443), (8443, 8443)]
+    assert bodies[0].blocks("ingress") == bodies[1].blocks("ingress")

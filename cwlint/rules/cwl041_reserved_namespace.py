@@ -129,11 +129,9 @@ class ReservedNamespace(Rule):
             yield from self._log_group(workload.location, described[:1].upper() + described[1:],
                                        _written_groups(model, workload), "writes to")
         for standalone in model.policies:
-            if _service_only(model, standalone):
-                continue
             names = {n for n in _condition_namespaces(standalone) or ()
                      if n.startswith(RESERVED)}
-            if names:
+            if names and not _service_only(model, standalone):  # it looks at every role
                 yield Finding.at(
                     standalone.location, self.id, self.severity,
                     f"{describe_policy(standalone)} allows cloudwatch:PutMetricData for namespace "

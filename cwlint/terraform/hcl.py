@@ -10,7 +10,10 @@ non-ASCII identifiers are all read).
 
 **One tree.** A file is parsed once; every expression, including those inside ``${...}``
 and ``%{...}`` of strings and heredocs, is converted from that one tree. Lines come from
-the byte spans of the nodes (1-based), columns from the characters before them.
+the byte spans of the nodes (1-based), columns from the characters before them. The tree
+is that of the file with the text of its plain strings blanked (same length), which
+tree-sitter reads twice as fast, when each blanked span is shown to be a string's,
+comment's or heredoc's text (see "plain strings blanked" below); else that of the file.
 
 The grammar hides a few things this module puts back:
 
@@ -30,6 +33,7 @@ Every syntax error is an :class:`HclError` with a one-line message and the 1-bas
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -102,10 +106,16 @@ def parse(text: str) -> Body:
     if text.startswith("\ufeff"):
         text = text[1:]
     source = text.encode("utf-8", "surrogatepass")
+    body = _parse_blanked(source)
+    if body is not None:
+        return body
     root = _syntax_tree(source).root_node
     if root.has_error:
         raise _syntax_error(root, text, source, 0)
-    converter = _Converter(source, 0)
+    return _file_body(_Converter(source, 0), root)
+
+
+def _file_body(converter: _Converter, root: Any) -> Body:
     children = _kids(root)
     if not children:
         return Body()
@@ -113,6 +123,77 @@ def parse(text: str) -> Body:
         raise HclError("expected attributes and blocks, not a bare object",
                        converter.line(children[0]))
     return converter.body(children[0])
+
+
+# --- plain strings blanked ----------------------------------------------------------------
+#
+# The grammar's scanner reads the text of a string one character at a time, a token each:
+# on a typical module, most of tree-sitter's time. So a file is first parsed with the text
+# of each plain string (no escape, no ``$``, ``%``, quote or line break in it) replaced by
+# ``x`` and spaces, one token, of the same length: every node keeps its bytes, lines and
+# columns, and the converter reads all text from the real source. That tree is the real
+# file's tree (but for the hidden tokens inside those strings) when each blanked span is, in
+# it, the text of a string, a comment or a heredoc: the same bytes precede the span in both
+# files, so it starts in the same context, and neither text can end a string, a comment or
+# a heredoc (no quote, ``*/`` or line break) nor start anything else. Each span is checked:
+# strings as the converter reads them, the rest in the tree. When a span fails the check, or
+# the blanked file has a syntax error, the real file is parsed instead.
+
+#: Plain strings of 4 bytes or more (group 1: their text), and what is skipped so that the
+#: quotes inside it are not taken for strings: comments, heredocs, other strings (with
+#: escapes, or interpolations holding no braces and only plain strings).
+_BLANKABLE = re.compile(rb"""
+    "([^"\\$%\r\n]{4,})"
+  | \#[^\n]* | //[^\n]* | /\*.*?\*/
+  | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\2[ \t]*\r?$
+  | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
+""", re.DOTALL | re.MULTILINE | re.VERBOSE)
+#: Spans the tree, not the converter, has to vouch for before the blanked tree is given up.
+_UNCONFIRMED_LIMIT = 256
+
+
+def _blanked(source: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+    """``source`` with the text of its plain strings blanked, and the blanked spans."""
+    spans: list[tuple[int, int]] = []
+    pieces: list[bytes] = []
+    position = 0
+    for found in _BLANKABLE.finditer(source):
+        start, end = found.span(1)
+        if start < 0 or b"*/" in found.group(1):
+            continue
+        pieces.append(source[position:start])
+        pieces.append(b"x".ljust(end - start))
+        position = end
+        spans.append((start, end))
+    pieces.append(source[position:])
+    return b"".join(pieces), spans
+
+
+def _parse_blanked(source: bytes) -> Body | None:
+    """The body of a file parsed with its plain strings blanked; None when that tree
+    cannot be vouched for, or holds a syntax error (the caller parses the real file)."""
+    blanked, spans = _blanked(source)
+    if not spans:
+        return None
+    root = _syntax_tree(blanked).root_node
+    if root.has_error:
+        return None
+    converter = _Converter(source, 0, strings=set())
+    try:
+        body = _file_body(converter, root)
+    except HclError:
+        return None  # said from the real file's tree
+    strings = converter.strings
+    assert strings is not None
+    unconfirmed = [span for span in spans if span[0] not in strings]
+    if len(unconfirmed) > _UNCONFIRMED_LIMIT:
+        return None
+    names = _kind_names()
+    for start, end in unconfirmed:
+        node = root.descendant_for_byte_range(start, end)
+        if names[node.kind_id] not in ("comment", "template_literal", "heredoc_template"):
+            return None
+    return body
 
 
 def parse_template(text: str, line: int = 1) -> Template:
@@ -214,11 +295,38 @@ def _telling_leaf(error: Any) -> Any:
 
 
 # --- tree-sitter tree -> syntax tree ------------------------------------------------------
+#
+# The conversion visits about a third of a million nodes for a 10,000-resource module, so it
+# reads the tree the cheap way: a node's kind through ``names[node.kind_id]`` (the ``type``
+# property builds a new string on every call), ``children`` (cached by tree-sitter) rather
+# than ``named_children`` (a new list each time), columns from ``start_point`` when the
+# source is ASCII, and a reference such as ``aws_vpc.main.id`` from its text.
+
+
+@lru_cache(maxsize=1)
+def _kind_names() -> tuple[str, ...]:
+    """Node type names by kind id: ``_kind_names()[node.kind_id] == node.type``."""
+    language = _language()
+    return tuple(sys.intern(language.node_kind_for_id(kind) or "")
+                 for kind in range(language.node_kind_count))
 
 
 def _kids(node: Any) -> list[Any]:
     """A node's children, without comments."""
     return [c for c in node.children if c.type != "comment"]
+
+
+def _named(node: Any) -> list[Any]:
+    """A node's named children (``node.named_children``, from the cached children)."""
+    return [c for c in node.children if c.is_named]
+
+
+#: ``a`` or ``a.b.c``: a variable and attribute steps, without spaces or comments (HCL
+#: identifiers may contain ``-``: ``a-b`` is one name, ``a - b`` a subtraction).
+_REFERENCE = re.compile(rb"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
+#: A quoted string that is literal text only: no escape, no ``${``/``%{`` (nor ``$``, ``%``).
+_PLAIN_STRING = re.compile(rb'"[^"\\$%\r\n]*"')
+_DIGITS = re.compile(rb"[0-9]+")
 
 
 class _Operator(str):
@@ -228,21 +336,38 @@ class _Operator(str):
 class _Converter:
     """Builds the syntax tree from one tree-sitter tree of ``source``."""
 
-    def __init__(self, source: bytes, line_offset: int) -> None:
+    def __init__(self, source: bytes, line_offset: int, strings: set[int] | None = None
+                 ) -> None:
         self.source = source
         self.offset = line_offset
         self.depth = 0
+        self.names = _kind_names()
+        self.ascii = source.isascii()
+        #: Where the text of each plain string read starts, when asked (see _parse_blanked).
+        self.strings = strings
 
     def line(self, node: Any) -> int:
         return int(node.start_point[0]) + 1 + self.offset
 
     def column(self, node: Any) -> int:
         """The 1-based column of a node, in characters."""
-        start = self.source.rfind(b"\n", 0, node.start_byte) + 1
-        return len(self.source[start:node.start_byte].decode("utf-8", "replace")) + 1
+        return self.column_at(node.start_byte, node.start_point[1])
+
+    def column_at(self, start_byte: int, byte_column: int) -> int:
+        """The 1-based column, in characters, of what starts at ``start_byte``, the
+        ``byte_column``-th byte of its line."""
+        if self.ascii:
+            return byte_column + 1
+        line_start = start_byte - byte_column
+        return len(self.source[line_start:start_byte].decode("utf-8", "replace")) + 1
 
     def text(self, node: Any) -> str:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
+
+    def kids(self, node: Any) -> list[Any]:
+        """A node's children, without comments."""
+        names = self.names
+        return [c for c in node.children if names[c.kind_id] != "comment"]
 
     def deeper(self, node: Any) -> None:
         self.depth += 1
@@ -253,15 +378,22 @@ class _Converter:
 
     def body(self, node: Any) -> Body:
         body = Body()
-        for child in node.named_children:
-            if child.type == "attribute":
-                parts = _kids(child)
+        attributes = body.attributes
+        names = self.names
+        for child in node.children:
+            kind = names[child.kind_id]
+            if kind == "attribute":
+                parts = child.children
+                if len(parts) != 3:  # name, '=', expression, and comments
+                    parts = self.kids(child)
                 name = self.text(parts[0])
-                if name in body.attributes:
+                if name in attributes:
                     raise HclError(f"attribute {name!r} is defined twice", self.line(child))
-                body.attributes[name] = Attribute(name, self.expression(parts[-1]),
-                                                  self.line(child), self.column(child))
-            elif child.type == "block":
+                row, column = child.start_point
+                attributes[name] = Attribute(name, self.expression(parts[-1]),
+                                             row + 1 + self.offset,
+                                             self.column_at(child.start_byte, column))
+            elif kind == "block":
                 body.blocks.append(self.block(child))
         return body
 
@@ -269,22 +401,30 @@ class _Converter:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
             raise HclError("blocks nest too deeply", self.line(node))
-        items = _kids(node)
+        names = self.names
+        block_type = None
         labels: list[str] = []
-        inner = Body()
+        inner = None
         end = node
-        for item in items[1:]:
-            if item.type == "body":
+        for item in node.children:
+            kind = names[item.kind_id]
+            if kind == "comment":
+                continue
+            if block_type is None:
+                block_type = self.text(item)
+            elif kind == "body":
                 inner = self.body(item)
-            elif item.type == "string_lit":
+            elif kind == "string_lit":
                 labels.append(self.label(item))
-            elif item.type == "identifier":
+            elif kind == "identifier":
                 labels.append(self.text(item))
-            elif item.type == "block_end":
+            elif kind == "block_end":
                 end = item
         self.depth -= 1
-        return Block(self.text(items[0]), labels, inner, self.line(node),
-                     int(end.start_point[0]) + 1 + self.offset, self.column(node))
+        row, column = node.start_point
+        return Block(block_type or "", labels, Body() if inner is None else inner,
+                     row + 1 + self.offset, int(end.start_point[0]) + 1 + self.offset,
+                     self.column_at(node.start_byte, column))
 
     def label(self, node: Any) -> str:
         parts = self.template(node, quoted=True).parts
@@ -300,12 +440,54 @@ class _Converter:
         """An ``expression`` node."""
         self.deeper(node)
         try:
-            kids = _kids(node)
-            if len(kids) == 1 and kids[0].type in _SIMPLE_PRIMARIES:
+            simple = self.simple(node)
+            if simple is not None:
+                return simple
+            kids = node.children
+            if len(kids) != 1:
+                kids = self.kids(node)
+            if len(kids) == 1 and self.names[kids[0].kind_id] in _SIMPLE_PRIMARIES:
                 return self.primary(kids[0])  # most expressions: no operator, no step
             return self.chain(kids, node)
         finally:
             self.depth -= 1
+
+    def simple(self, node: Any) -> Expr | None:
+        """An expression read from its text, without its nodes, when it is a number, a
+        quoted string with no escape, interpolation or directive, ``true``/``false``/
+        ``null``, or a reference such as ``aws_vpc.main.id`` (a variable and attribute
+        steps, written without spaces): what most expressions are. None for anything
+        else, which the nodes give."""
+        source = self.source
+        start, end = node.start_byte, node.end_byte
+        first = source[start]
+        if first == 0x22:  # '"'
+            if _PLAIN_STRING.fullmatch(source, start, end) is None:
+                return None
+            if self.strings is not None:
+                self.strings.add(start + 1)
+            text = source[start + 1:end - 1].decode("utf-8", "surrogatepass")
+            return Template(int(node.start_point[0]) + 1 + self.offset, (text,) if text else ())
+        if 0x30 <= first <= 0x39:  # a digit
+            if _DIGITS.fullmatch(source, start, end) is None:
+                return None
+            return Literal(int(node.start_point[0]) + 1 + self.offset, int(source[start:end]))
+        if _REFERENCE.fullmatch(source, start, end) is None:
+            return None
+        parts = source[start:end].decode("ascii").split(".")
+        line = int(node.start_point[0]) + 1 + self.offset
+        if len(parts) == 1:
+            name = parts[0]
+            return Literal(line, _LITERAL_NAMES[name]) if name in _LITERAL_NAMES else Variable(
+                line, name)
+        if parts[0] in _LITERAL_NAMES:
+            return None
+        if self.depth >= _MAX_DEPTH:  # what term() says one level down
+            raise HclError("the expression nests too deeply", line)
+        expr: Expr = Variable(line, parts[0])
+        for name in parts[1:]:
+            expr = GetAttr(line, expr, name)
+        return expr
 
     def chain(self, kids: list[Any], where: Any) -> Expr:
         """A run of children that may be a chain of operators, rebuilt with HCL
@@ -356,22 +538,24 @@ class _Converter:
 
     def flatten(self, kids: list[Any], items: list[Any], where: Any) -> None:
         """Append the operands and operators of an unparenthesized chain, in order."""
-        if len(kids) == 1 and kids[0].type in ("conditional", "expression"):
+        names = self.names
+        kind = names[kids[0].kind_id] if len(kids) == 1 else ""
+        if kind in ("conditional", "expression"):
             node = kids[0]
-            if node.type == "expression":
-                self.flatten(_kids(node), items, node)
+            if kind == "expression":
+                self.flatten(self.kids(node), items, node)
                 return
-            condition, _, true, _, false = _kids(node)
-            self.flatten(_kids(condition), items, condition)
+            condition, _, true, _, false = self.kids(node)
+            self.flatten(self.kids(condition), items, condition)
             items.append(_Operator("?"))
-            self.flatten(_kids(true), items, true)
+            self.flatten(self.kids(true), items, true)
             items.append(_Operator(":"))
-            self.flatten(_kids(false), items, false)
+            self.flatten(self.kids(false), items, false)
             return
-        if len(kids) == 1 and kids[0].type == "operation":
-            operation = kids[0].named_children[0]
-            if operation.type == "binary_operation":
-                parts = _kids(operation)
+        if kind == "operation":
+            operation = _named(kids[0])[0]
+            if names[operation.kind_id] == "binary_operation":
+                parts = self.kids(operation)
                 at = _operator_index(parts)
                 self.flatten(parts[:at], items, operation)
                 items.append(_Operator(parts[at].type))
@@ -386,7 +570,7 @@ class _Converter:
         self.deeper(where)
         try:
             first = kids[0]
-            if first.type == "(":
+            if self.names[first.kind_id] == "(":
                 close = _closing_parenthesis(kids)
                 expr = self.chain(kids[1:close], where)
                 rest = kids[close + 1:]
@@ -402,31 +586,31 @@ class _Converter:
             self.depth -= 1
 
     def primary(self, node: Any) -> Expr:
-        kind = node.type
-        if kind == "expression":
-            return self.expression(node)
-        if kind == "literal_value":
-            return self.literal(node.named_children[0])
+        kind = self.names[node.kind_id]
+        if kind == "literal_value":  # one child, as for template_expr and collection_value
+            return self.literal(node.children[0])
         if kind == "template_expr":
-            inner = node.named_children[0]
-            if inner.type == "heredoc_template":
+            inner = node.children[0]
+            if self.names[inner.kind_id] == "heredoc_template":
                 return self.heredoc(inner)
             return self.template(inner, quoted=True)
         if kind == "collection_value":
-            return self.collection(node.named_children[0])
+            return self.collection(node.children[0])
         if kind == "variable_expr":
             name = self.text(node)
             if name in _LITERAL_NAMES:
                 return Literal(self.line(node), _LITERAL_NAMES[name])
             return Variable(self.line(node), name)
+        if kind == "expression":
+            return self.expression(node)
         if kind == "function_call":
             return self.call(node)
         if kind == "for_expr":
-            return self.for_expression(node.named_children[0])
+            return self.for_expression(_named(node)[0])
         if kind == "operation":
-            operation = node.named_children[0]
-            if operation.type == "unary_operation":
-                parts = _kids(operation)
+            operation = _named(node)[0]
+            if self.names[operation.kind_id] == "unary_operation":
+                parts = self.kids(operation)
                 return Unary(self.line(operation), parts[0].type,
                              self.term(parts[1:], operation))
             return self.chain([node], node)
@@ -435,7 +619,7 @@ class _Converter:
     # --- literals and templates ---------------------------------------------------------
 
     def literal(self, node: Any) -> Expr:
-        kind = node.type
+        kind = self.names[node.kind_id]
         if kind == "string_lit":
             return self.template(node, quoted=True)
         if kind == "bool_lit":
@@ -454,8 +638,11 @@ class _Converter:
         """A quoted string: its parts between the opening and closing quotes."""
         kids = node.children
         start, end = kids[0].end_byte, kids[-1].start_byte
-        if len(kids) <= 3 and (len(kids) < 3 or kids[1].type == "template_literal"):
+        if len(kids) <= 3 and (len(kids) < 3
+                               or self.names[kids[1].kind_id] == "template_literal"):
             text = self.source[start:end].decode("utf-8", "surrogatepass")
+            if self.strings is not None:
+                self.strings.add(start)
             if _LITERAL_SPECIAL.search(text) is None:  # most strings: literal text only
                 return Template(int(node.start_point[0]) + 1 + self.offset,
                                 (text,) if text else ())
@@ -463,7 +650,7 @@ class _Converter:
         return Template(line, self.template_parts(kids[1:-1], start, end, quoted, line))
 
     def heredoc(self, node: Any) -> Template:
-        kids = _kids(node)
+        kids = self.kids(node)
         strip = self.text(kids[0]) == "<<-"
         opening = _HEREDOC_OPENING.match(self.source, kids[0].start_byte)
         if opening is None:
@@ -512,7 +699,7 @@ class _Converter:
     def markers(self, node: Any, found: list[tuple[int, int, Any]]) -> None:
         """The interpolations and directive markers under a template part, in order:
         (start byte, end byte, item for :func:`~cwlint.terraform.templates.nest`)."""
-        kind = node.type
+        kind = self.names[node.kind_id]
         if kind == "template_interpolation":
             before, expression, after = self.placeholder(node)
             if expression is None:
@@ -520,7 +707,7 @@ class _Converter:
             found.append((node.start_byte, node.end_byte,
                           ("strip", before, after, Interpolation(self.expression(expression)))))
         elif kind in ("template_directive", "template_if", "template_for"):
-            for child in node.named_children:
+            for child in _named(node):
                 self.markers(child, found)
         elif kind in ("template_if_intro", "template_for_start", "template_else_intro",
                       "template_if_end", "template_for_end"):
@@ -529,7 +716,8 @@ class _Converter:
             if kind == "template_if_intro":
                 payload = ("if", self.expression(expression))
             elif kind == "template_for_start":
-                names = [self.text(c) for c in node.named_children if c.type == "identifier"]
+                names = [self.text(c) for c in _named(node)
+                         if self.names[c.kind_id] == "identifier"]
                 collection = self.expression(expression)
                 payload = ("for", (names[0], names[1], collection) if len(names) == 2
                            else (None, names[0], collection))
@@ -540,21 +728,23 @@ class _Converter:
 
     def placeholder(self, node: Any) -> tuple[bool, Any, bool]:
         """Whether a ``${``/``%{`` strips before and after (``~``), and its expression."""
+        names = self.names
         kids = node.children
-        expression = next((k for k in kids if k.type == "expression"), None)
-        before = len(kids) > 2 and kids[1].type == "strip_marker"
-        after = len(kids) > 3 and kids[-2].type == "strip_marker"
+        expression = next((k for k in kids if names[k.kind_id] == "expression"), None)
+        before = len(kids) > 2 and names[kids[1].kind_id] == "strip_marker"
+        after = len(kids) > 3 and names[kids[-2].kind_id] == "strip_marker"
         return before, expression, after
 
     # --- collections ----------------------------------------------------------------------
 
     def collection(self, node: Any) -> Expr:
-        if node.type == "tuple":
+        names = self.names
+        if names[node.kind_id] == "tuple":
             return TupleExpr(self.line(node), tuple(
-                self.expression(c) for c in node.named_children if c.type == "expression"))
+                [self.expression(c) for c in node.children if names[c.kind_id] == "expression"]))
         items: list[tuple[Expr, Expr]] = []
-        for element in node.named_children:
-            if element.type != "object_elem":
+        for element in node.children:
+            if names[element.kind_id] != "object_elem":
                 continue
             key = element.child_by_field_name("key")
             value = element.child_by_field_name("val")
@@ -563,42 +753,49 @@ class _Converter:
 
     def object_key(self, node: Any) -> Expr:
         """A key: a bare name is a literal string, anything else an expression."""
-        kids = _kids(node)
-        if len(kids) == 1 and kids[0].type == "variable_expr":
-            return Literal(self.line(node), self.text(kids[0]))
-        if len(kids) == 1 and kids[0].type == "literal_value":
-            literal = kids[0].named_children[0]
-            if literal.type in ("bool_lit", "null_lit"):
-                return Literal(self.line(node), self.text(literal))
+        kids = node.children
+        if len(kids) != 1:
+            kids = self.kids(node)
+        if len(kids) == 1:
+            kind = self.names[kids[0].kind_id]
+            if kind == "variable_expr":
+                return Literal(self.line(node), self.text(kids[0]))
+            if kind == "literal_value":
+                literal = kids[0].children[0]
+                if self.names[literal.kind_id] in ("bool_lit", "null_lit"):
+                    return Literal(self.line(node), self.text(literal))
         return self.expression(node)
 
     # --- calls ----------------------------------------------------------------------------
 
     def call(self, node: Any) -> Expr:
-        kids = node.named_children
-        arguments = next((k for k in kids if k.type == "function_arguments"), None)
-        parts = [] if arguments is None else arguments.named_children
-        values = [k for k in parts if k.type == "expression"]
-        expand = any(k.type == "ellipsis" for k in parts)
+        names = self.names
+        kids = _named(node)
+        arguments = next((k for k in kids if names[k.kind_id] == "function_arguments"), None)
+        parts = [] if arguments is None else _named(arguments)
+        values = [k for k in parts if names[k.kind_id] == "expression"]
+        expand = any(names[k.kind_id] == "ellipsis" for k in parts)
         return Call(self.line(node), self.text(kids[0]),
-                    tuple(self.expression(v) for v in values), expand)
+                    tuple([self.expression(v) for v in values]), expand)
 
     # --- traversals -----------------------------------------------------------------------
 
     def step(self, source: Expr, steps: list[Any], index: int) -> tuple[Expr, int]:
         """Apply ``steps[index]`` to ``source``; the next index to apply."""
         node = steps[index]
-        if node.type == "get_attr":
-            return GetAttr(source.line, source, self.text(node.named_children[0])), index + 1
-        if node.type == "index":
-            return self.index(source, node.named_children[0]), index + 1
-        if node.type == "splat":
-            splat = node.named_children[0]
+        kind = self.names[node.kind_id]
+        if kind == "get_attr":
+            return GetAttr(source.line, source, self.text(_named(node)[0])), index + 1
+        if kind == "index":
+            return self.index(source, _named(node)[0]), index + 1
+        if kind == "splat":
+            splat = _named(node)[0]
             body: Expr = SplatItem(self.line(splat))
-            inner = splat.named_children
+            inner = _named(splat)
             used = 0
+            attribute_only = self.names[splat.kind_id] == "attr_splat"
             for used, part in enumerate(inner):
-                if splat.type == "attr_splat" and part.type == "index":
+                if attribute_only and self.names[part.kind_id] == "index":
                     break  # HCL: an attribute-only splat takes attribute steps only
                 body, _ = self.step(body, inner, used)
             else:
@@ -607,34 +804,37 @@ class _Converter:
             for rest in range(used, len(inner)):
                 result, _ = self.step(result, inner, rest)
             return result, index + 1
-        raise HclError(f"a traversal step cwlint cannot read ({node.type})", self.line(node))
+        raise HclError(f"a traversal step cwlint cannot read ({kind})", self.line(node))
 
     def index(self, source: Expr, node: Any) -> Expr:
-        if node.type == "legacy_index":
+        if self.names[node.kind_id] == "legacy_index":
             digits = self.text(node).lstrip(".").strip()
             return Index(source.line, source, Literal(source.line, int(digits)))
-        key = next(k for k in node.named_children if k.type == "expression")
+        key = next(k for k in _named(node) if self.names[k.kind_id] == "expression")
         return Index(source.line, source, self.expression(key))
 
     # --- for expressions ------------------------------------------------------------------
 
     def for_expression(self, node: Any) -> Expr:
-        kids = node.named_children
-        intro = kids[0] if kids[0].type == "for_intro" else kids[1]
-        names = [self.text(c) for c in intro.named_children if c.type == "identifier"]
-        collection = self.expression(next(c for c in intro.named_children
-                                          if c.type == "expression"))
-        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        results = [c for c in kids if c.type == "expression"]
-        condition_node = next((c for c in kids if c.type == "for_cond"), None)
+        names = self.names
+        kids = _named(node)
+        intro = kids[0] if names[kids[0].kind_id] == "for_intro" else kids[1]
+        intro_kids = _named(intro)
+        identifiers = [self.text(c) for c in intro_kids if names[c.kind_id] == "identifier"]
+        collection = self.expression(next(c for c in intro_kids
+                                          if names[c.kind_id] == "expression"))
+        key_var, value_var = ((identifiers[0], identifiers[1]) if len(identifiers) == 2
+                              else (None, identifiers[0]))
+        results = [c for c in kids if names[c.kind_id] == "expression"]
+        condition_node = next((c for c in kids if names[c.kind_id] == "for_cond"), None)
         condition = None
         if condition_node is not None:
-            condition = self.expression(next(c for c in condition_node.named_children
-                                             if c.type == "expression"))
-        if node.type == "for_tuple_expr":
+            condition = self.expression(next(c for c in _named(condition_node)
+                                             if names[c.kind_id] == "expression"))
+        if names[node.kind_id] == "for_tuple_expr":
             return ForExpr(self.line(node), key_var, value_var, collection, None,
                            self.expression(results[0]), condition)
-        grouping = any(c.type == "ellipsis" for c in kids)
+        grouping = any(names[c.kind_id] == "ellipsis" for c in kids)
         return ForExpr(self.line(node), key_var, value_var, collection,
                        self.expression(results[0]), self.expression(results[1]), condition,
                        grouping)

@@ -33,6 +33,7 @@ from cwlint.terraform.syntax import (
     ObjectExpr,
     Template,
     TupleExpr,
+    Variable,
 )
 
 #: How many labels each top-level block type has.
@@ -133,10 +134,25 @@ def _dynamic(value: Expr) -> list[Block]:
                     inner.blocks.extend(Block("content", [], _body("content", o),
                                               part_key.line, part_key.line)
                                         for o in _objects(part))
+                elif part_name == "iterator":
+                    inner.attributes[part_name] = Attribute(part_name, _keyword(part),
+                                                            part_key.line)
                 elif part_name != _COMMENT:
                     inner.attributes[part_name] = Attribute(part_name, part, part_key.line)
             found.append(Block("dynamic", [label], inner, key.line, key.line))
     return found
+
+
+_IDENTIFIER = re.compile(r"[^\W\d][\w-]*")
+
+
+def _keyword(value: Expr) -> Expr:
+    """A name given as a string where the native syntax has a bare name (``"iterator":
+    "rule"``): HCL's JSON syntax reads such a string as that name, not as a template."""
+    if (isinstance(value, Template) and len(value.parts) == 1
+            and isinstance(value.parts[0], str) and _IDENTIFIER.fullmatch(value.parts[0])):
+        return Variable(value.line, value.parts[0])
+    return value
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
