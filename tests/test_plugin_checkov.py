@@ -157,7 +157,9 @@ def test_failures_carry_line_details_severity_and_guideline() -> None:
         start, end = record["file_line_range"]
         assert start <= (finding.line or 0) <= end, (record["resource"], finding.line)
         assert record["details"][0] == f"line {finding.line}: {finding.message}"
-        assert record["details"][1:] == ([f"fix: {finding.fix}"] if finding.fix else [])
+        # a fix of several lines is one details line each (checkov prints each indented)
+        assert record["details"][1:] == (
+            f"fix: {finding.fix}".split("\n") if finding.fix else [])
         rule = RULES_BY_ID[finding.rule_id]
         assert record["guideline"] == rule.help_uri()
         assert record["severity"] == ("HIGH" if rule.severity == "error" else "MEDIUM")
@@ -343,7 +345,8 @@ def test_terraform_failures_carry_file_lines_and_details(target: Path, framework
         else:  # a plan has no line
             assert finding.line is None
             assert record["details"][0] == finding.message
-        assert record["details"][1:] == [f"fix: {finding.fix}"]
+        assert finding.fix is not None
+        assert record["details"][1:] == f"fix: {finding.fix}".split("\n")
         assert record["guideline"] == rule.help_uri()
         assert record["severity"] == ("HIGH" if rule.severity == "error" else "MEDIUM")
         assert record["check_class"] == "cwlint.plugins.checkov_checks"
