@@ -16,7 +16,6 @@ resources the reader names (``!Ref Vpc``, ``aws_vpc.main.id``).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +23,9 @@ from typing import Any
 import yaml
 
 from cwlint.diagnose.arns import PrincipalInfo
+from cwlint.fixes.terraform import value as hcl_value
 
 VERSION = "2012-10-17"
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,9 @@ def identity_policy_fix(summary: str, principal: PrincipalInfo | None,
     name = _snake(f"{holder}_{purpose}")
     terraform = (
         f'resource "{tf_type}" "{name}" {{\n'
-        f"  name   = {_hcl(purpose)}\n"
-        f"  {tf_key.ljust(6)} = {_hcl(holder)}\n"
-        f"  policy = jsonencode({_hcl(policy, 1)})\n"
+        f"  name   = {hcl_value(purpose)}\n"
+        f"  {tf_key.ljust(6)} = {hcl_value(holder)}\n"
+        f"  policy = jsonencode({hcl_value(policy, 1)})\n"
         "}"
     )
     return Fix(summary, policy, cfn, terraform)
@@ -106,23 +105,24 @@ def statement_fix(summary: str, body: dict[str, Any]) -> Fix:
 
 
 def _tf_statement(body: dict[str, Any]) -> str:
-    lines = ["statement {", f"  effect    = {_hcl(body['Effect'])}"]
+    lines = ["statement {", f"  effect    = {hcl_value(body['Effect'])}"]
     principal = body.get("Principal")
     if isinstance(principal, dict):
         for kind, who in principal.items():
             who = who if isinstance(who, list) else [who]
-            lines += ["  principals {", f"    type        = {_hcl(kind)}",
-                      f"    identifiers = {_hcl(who)}", "  }"]
+            lines += ["  principals {", f"    type        = {hcl_value(kind)}",
+                      f"    identifiers = {hcl_value(who)}", "  }"]
     elif principal is not None:
         lines += ["  principals {", '    type        = "*"', '    identifiers = ["*"]', "  }"]
     actions = body["Action"] if isinstance(body["Action"], list) else [body["Action"]]
-    lines.append(f"  actions   = {_hcl(actions)}")
-    lines.append(f"  resources = {_hcl([body['Resource']])}")
+    lines.append(f"  actions   = {hcl_value(actions)}")
+    lines.append(f"  resources = {hcl_value([body['Resource']])}")
     for operator, block in body.get("Condition", {}).items():
         for key, values in block.items():
             values = values if isinstance(values, list) else [values]
-            lines += ["  condition {", f"    test     = {_hcl(operator)}",
-                      f"    variable = {_hcl(key)}", f"    values   = {_hcl(values)}", "  }"]
+            lines += ["  condition {", f"    test     = {hcl_value(operator)}",
+                      f"    variable = {hcl_value(key)}",
+                      f"    values   = {hcl_value(values)}", "  }"]
     lines.append("}")
     return "\n".join(lines)
 
@@ -142,7 +142,7 @@ def _service_name(endpoint_service: str, region: str | None) -> tuple[str, str]:
     """The endpoint service name for CloudFormation and for Terraform."""
     if region:
         name = f"com.amazonaws.{region}.{endpoint_service}"
-        return name, _hcl(name)
+        return name, hcl_value(name)
     return (f"!Sub com.amazonaws.${{AWS::Region}}.{endpoint_service}",
             f'"com.amazonaws.${{data.aws_region.current.name}}.{endpoint_service}"')
 
@@ -163,9 +163,9 @@ def endpoint_fix(endpoint_service: str, region: str | None, ids: NetworkIds) -> 
            f"    SubnetIds: [{subnets}]\n"
            f"    SecurityGroupIds: [{groups}]\n"
            "    PrivateDnsEnabled: true")
-    tf_vpc = _hcl(ids.vpc_id) if ids.vpc_id else "aws_vpc.main.id"
-    tf_subnets = _hcl(list(ids.subnet_ids)) if ids.subnet_ids else "[aws_subnet.private.id]"
-    tf_groups = (_hcl(list(ids.endpoint_groups)) if ids.endpoint_groups
+    tf_vpc = hcl_value(ids.vpc_id) if ids.vpc_id else "aws_vpc.main.id"
+    tf_subnets = hcl_value(list(ids.subnet_ids)) if ids.subnet_ids else "[aws_subnet.private.id]"
+    tf_groups = (hcl_value(list(ids.endpoint_groups)) if ids.endpoint_groups
                  else "[aws_security_group.endpoint.id]")
     terraform = (f'resource "aws_vpc_endpoint" "{endpoint_service}" {{\n'
                  f"  vpc_id              = {tf_vpc}\n"
@@ -222,9 +222,9 @@ def ingress_fix(ids: NetworkIds) -> Fix:
            f"    SourceSecurityGroupId: {workload_sg or '!Ref WorkloadSecurityGroup'}")
     terraform = ('resource "aws_vpc_security_group_ingress_rule" "endpoint_https" {\n'
                  f"  security_group_id            = "
-                 f"{_hcl(endpoint_sg) if endpoint_sg else 'aws_security_group.endpoint.id'}\n"
+                 f"{hcl_value(endpoint_sg) if endpoint_sg else 'aws_security_group.endpoint.id'}\n"
                  f"  referenced_security_group_id = "
-                 f"{_hcl(workload_sg) if workload_sg else 'aws_security_group.workload.id'}\n"
+                 f"{hcl_value(workload_sg) if workload_sg else 'aws_security_group.workload.id'}\n"
                  '  ip_protocol                  = "tcp"\n'
                  "  from_port                    = 443\n"
                  "  to_port                      = 443\n"
@@ -248,9 +248,9 @@ def egress_fix(ids: NetworkIds) -> Fix:
            f"    DestinationSecurityGroupId: {endpoint_sg or '!Ref EndpointSecurityGroup'}")
     terraform = ('resource "aws_vpc_security_group_egress_rule" "workload_https" {\n'
                  f"  security_group_id            = "
-                 f"{_hcl(workload_sg) if workload_sg else 'aws_security_group.workload.id'}\n"
+                 f"{hcl_value(workload_sg) if workload_sg else 'aws_security_group.workload.id'}\n"
                  f"  referenced_security_group_id = "
-                 f"{_hcl(endpoint_sg) if endpoint_sg else 'aws_security_group.endpoint.id'}\n"
+                 f"{hcl_value(endpoint_sg) if endpoint_sg else 'aws_security_group.endpoint.id'}\n"
                  '  ip_protocol                  = "tcp"\n'
                  "  from_port                    = 443\n"
                  "  to_port                      = 443\n"
@@ -258,33 +258,6 @@ def egress_fix(ids: NetworkIds) -> Fix:
     summary = ("allow outbound TCP 443 from the workload's security group to the endpoint's "
                "security group (Terraform removes the default allow-all egress rule)")
     return Fix(summary, None, cfn, terraform)
-
-
-def _hcl(value: Any, indent: int = 0) -> str:
-    """A Terraform expression for a JSON value (``${`` escaped as ``$${``)."""
-    pad = "  " * indent
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        width = max(len(_hcl_key(k)) for k in value)
-        items = [f"{pad}  {_hcl_key(k).ljust(width)} = {_hcl(v, indent + 1)}"
-                 for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if all(not isinstance(v, (dict, list)) for v in value):
-            return "[" + ", ".join(_hcl(v) for v in value) + "]"
-        items = [f"{pad}  {_hcl(v, indent + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    text = json.dumps(str(value))
-    return text.replace("${", "$${").replace("%{", "%%{")
-
-
-def _hcl_key(key: str) -> str:
-    return key if _IDENTIFIER.fullmatch(key) else _hcl(key)
 
 
 def _camel(text: str) -> str:
