@@ -413,6 +413,31 @@ def test_terraform_checkov_own_results_are_unchanged() -> None:
     assert sum(everything(plain).values()) > 100
 
 
+def test_modules_called_by_many_roots_are_analysed_once_per_root(tmp_path: Path) -> None:
+    """checkov's Terraform runner goes file by file: the resources of the first shared
+    module under every root, then those of the second. Each root is still analysed once
+    (the plugin logs each analysis at debug level), and both modules' failures are
+    reported (checkov keeps one record of an address in a file, whatever the root)."""
+    shared = [tmp_path / "modules" / name for name in ("orders", "billing")]
+    for module in shared:
+        shutil.copytree(FAILING_TF, module)
+    calls = "".join(f'module "{m.name}" {{\n  source = "../../modules/{m.name}"\n}}\n'
+                    for m in shared)
+    roots = [tmp_path / "envs" / f"env{index:02}" for index in range(12)]
+    for root in roots:
+        root.mkdir(parents=True)
+        (root / "main.tf").write_text(calls)
+    command = [CHECKOV, "-d", str(tmp_path / "envs"), "--framework", "terraform", "--check",
+               "CKV_CWL_001", "--output", "json", "--skip-download",
+               "--external-checks-dir", str(CHECKS)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "PYTHONHASHSEED": "0", "LOG_LEVEL": "DEBUG"})
+    analysed = Counter(re.findall(r"cwlint analyses (\S+)", result.stderr))
+    assert analysed == Counter({str(root): 1 for root in roots})
+    assert {(r["file_abs_path"], r["resource"]) for r in records(result)} == {
+        (str(m / "main.tf"), f"module.{m.name}.aws_lambda_function.orders") for m in shared}
+
+
 def test_terraform_skip_comment(tmp_path: Path) -> None:
     module = tmp_path / "infra"
     shutil.copytree(FAILING_TF, module)

@@ -46,8 +46,11 @@ if TYPE_CHECKING:  # the engine (and cfn-lint's decoder) load on the first templ
 
 LOGGER = logging.getLogger(__name__)
 
-#: One memo for every CKV_CWL check: the engine runs once per scanned file.
-FILE_CACHE = EngineCache()
+#: One memo for every CKV_CWL check: the engine runs once per scanned file. checkov's
+#: Terraform runner goes file by file, and a module called by several roots interleaves
+#: them (terraform-aws-cloudwatch: 14 roots, 4 of them analysed twice with 8 entries), so
+#: it keeps more than the default; an entry holds findings only (no template).
+FILE_CACHE = EngineCache(size=64)
 
 FAILED, PASSED, UNKNOWN = "FAILED", "PASSED", "UNKNOWN"
 
@@ -176,6 +179,7 @@ def terraform_run(path: str) -> EngineRun:
         plugin = options_for(config_anchor)
         if plugin.excludes(path):
             return EngineRun()
+        LOGGER.debug("cwlint analyses %s", path)
         outcome = scan_one(Input(path, explicit=True),
                            replace(plugin.options, collect_subjects=True))
         if outcome.error is not None:
