@@ -20,8 +20,12 @@ CloudFormation template in sorted order, read in place):
    baseline);
 3. a single small template through each tool (a pre-commit run on one changed file);
 4. ``checkov`` without and with the checks on Terraform: ``--framework terraform_plan`` on
-   every ``--every``-th plan of the corpus's ``plan/`` directory (the corpus holds no HCL),
-   and ``--framework terraform`` on the project's HCL fixture modules.
+   every ``--every``-th plan of the corpus's ``plan/`` directory, ``--framework terraform``
+   on real module repositories of the corpus's ``tf/`` directory (``--tf-repos``, read in
+   place) and on the project's HCL fixture modules. The fixtures are the plugin's worst
+   case: 138 modules of a few resources each, so checkov's own work per module is small
+   and cwlint's per-module analysis (and checkov's cost for the 1,300 extra check results)
+   weighs most.
 
 Each repeat runs the pair in alternating order (with first, then without first), and the
 overhead of a repeat is ``with / without - 1``; the tables give the median over repeats
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import functools
 import gc
 import json
 import os
@@ -62,6 +67,11 @@ if str(PROJECT) not in sys.path:
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/cfn")
 DEFAULT_PLAN_CORPUS = Path("/work/shared/corpus/plan")
+DEFAULT_TF_CORPUS = Path("/work/shared/corpus/tf")
+#: Real Terraform repositories of ``tf/`` that checkov scans in seconds, not minutes (its
+#: runner takes 60-85 s on terraform-aws-lambda or terraform-aws-ecs alone).
+DEFAULT_TF_REPOS = ("terraform-aws-modules__terraform-aws-cloudwatch",
+                    "terraform-aws-modules__terraform-aws-ec2-instance")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", "node_modules", "__pycache__"}
 TARGET = 0.05
@@ -280,6 +290,7 @@ def checkov_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agree
                      sorted(map(str, wanted - ours)), sorted(map(str, ours - wanted)), errors)
 
 
+@functools.cache
 def fixture_modules_tree() -> Path:
     """The module twin of every fixture scenario, copied side by side into one temporary
     directory (removed at exit), for ``checkov -d`` to walk as one tree."""
@@ -290,14 +301,46 @@ def fixture_modules_tree() -> Path:
     return terraform_tree(tree)[0]
 
 
+def terraform_repositories(args: argparse.Namespace) -> list[Path]:
+    """The ``--tf-repos`` directories of ``--tf-corpus`` that exist."""
+    wanted = [args.tf_corpus / name for name in args.tf_repos.split(",") if name]
+    found = [path for path in wanted if path.is_dir()]
+    for path in sorted(set(wanted) - set(found)):
+        log(f"{path}: not found, left out")
+    return found
+
+
+def terraform_files(directories: Sequence[Path]) -> int:
+    """How many ``.tf`` files the directories hold."""
+    return sum(1 for d in directories for _ in d.rglob("*.tf"))
+
+
+def terraform_attribution_targets(args: argparse.Namespace) -> list[tuple[str, list[Path]]]:
+    """The Terraform runs whose plugin share is attributed: the corpus repositories and
+    the fixture modules (labels as in :func:`measure_terraform`)."""
+    repositories = terraform_repositories(args)
+    hcl_fixtures = fixture_modules_tree()
+    count = sum(1 for p in hcl_fixtures.iterdir() if p.is_dir())
+    targets = [(f"checkov --framework terraform, {count} fixture modules", [hcl_fixtures])]
+    if repositories:
+        targets.insert(0, (f"checkov --framework terraform, {len(repositories)} corpus "
+                           "repositories", repositories))
+    return targets
+
+
 def measure_terraform(args: argparse.Namespace, checkov_dir: Path,
                       common: Sequence[str]) -> tuple[list[Pair], list[tuple[str, Agreement]]]:
-    """checkov without and with the checks on corpus plans and on the HCL fixtures."""
+    """checkov without and with the checks on corpus plans, on corpus Terraform
+    repositories and on the HCL fixtures."""
     plans = corpus_plans(args.plan_corpus)[:: args.every]
+    repositories = terraform_repositories(args)
     hcl_fixtures = fixture_modules_tree()
     modules = sorted(p for p in hcl_fixtures.iterdir() if p.is_dir())
     runs = ((f"checkov --framework terraform_plan, {len(plans)} corpus plans",
              [x for p in plans for x in ("-f", str(p))], "terraform_plan", plans),
+            (f"checkov --framework terraform, {len(repositories)} corpus repositories "
+             f"({terraform_files(repositories)} `.tf` files)",
+             [x for r in repositories for x in ("-d", str(r))], "terraform", repositories),
             (f"checkov --framework terraform, {len(modules)} fixture modules",
              ["-d", str(hcl_fixtures)], "terraform", [hcl_fixtures]))
     pairs, agreements = [], []
@@ -321,6 +364,7 @@ SKIP_GENERIC_FRAMEWORKS = ["--skip-framework", "json", "yaml"]
 
 ATTRIBUTE_CFN_LINT = "_attribute-cfn-lint"
 ATTRIBUTE_CHECKOV = "_attribute-checkov"
+ATTRIBUTE_CHECKOV_TERRAFORM = "_attribute-checkov-terraform"
 
 
 @dataclass
@@ -417,7 +461,14 @@ def attribute_cfn_lint(rules_dir: str, files: Sequence[str]) -> dict[str, float]
             "full_collections": collector.full_collections}
 
 
-def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
+def attribute_checkov_terraform(checks: str, directories: Sequence[str]) -> dict[str, float]:
+    """``_attribute-checkov-terraform`` mode: as :func:`attribute_checkov`, with checkov's
+    Terraform framework on module directories (``-d``)."""
+    return attribute_checkov(checks, directories, framework="terraform", flag="-d")
+
+
+def attribute_checkov(checks: str, files: Sequence[str], framework: str = "cloudformation",
+                      flag: str = "-f") -> dict[str, float]:
     """``_attribute-checkov`` mode (in checkov's environment): one checkov run, CloudFormation
     framework, in this process, timing the CKV_CWL checks (the engine and cfn-lint's
     decoder are imported lazily inside the first one, so they count there)."""
@@ -449,8 +500,8 @@ def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
             calls[0] += 1
 
     registry.BaseCheckRegistry.run_check = run_check  # type: ignore[method-assign]
-    flags = [x for f in files for x in ("-f", f)]
-    argv = [*flags, "--framework", "cloudformation", "--output", "json", "--skip-download",
+    flags = [x for f in files for x in (flag, f)]
+    argv = [*flags, "--framework", framework, "--output", "json", "--skip-download",
             "--external-checks-dir", checks]
     begin = clock()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
@@ -458,6 +509,11 @@ def attribute_checkov(checks: str, files: Sequence[str]) -> dict[str, float]:
     return {"imports": imports, "inside": spent[0], "total": clock() - begin + imports,
             "calls": calls[0], "gc_inside": collector.inside_seconds,
             "full_collections": collector.full_collections}
+
+
+#: The attribution modes, run with the host environment's Python (see :func:`attribution`).
+ATTRIBUTION_MODES = {ATTRIBUTE_CFN_LINT: attribute_cfn_lint, ATTRIBUTE_CHECKOV: attribute_checkov,
+                     ATTRIBUTE_CHECKOV_TERRAFORM: attribute_checkov_terraform}
 
 
 def attribution(label: str, python: str, mode: str, target: str,
@@ -539,6 +595,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--every", type=int, default=20, metavar="N",
                         help="sample every Nth corpus template in sorted order (default 20)")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--tf-corpus", type=Path, default=DEFAULT_TF_CORPUS,
+                        help="the directory of real Terraform repositories")
+    parser.add_argument("--tf-repos", default=",".join(DEFAULT_TF_REPOS), metavar="A,B",
+                        help="the repositories of --tf-corpus that checkov scans (comma-"
+                             "separated directory names)")
     parser.add_argument("--cfn-lint", default=str(PROJECT / ".venv" / "bin" / "cfn-lint"))
     parser.add_argument("--checkov", default=str(PROJECT / ".venv-checkov" / "bin" / "checkov"))
     parser.add_argument("--skip-checkov", action="store_true")
@@ -623,6 +684,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 ATTRIBUTE_CHECKOV, str(checkov_dir), [str(t) for t in scannable])
             if found:
                 attributions.append(found)
+            for label, directories in terraform_attribution_targets(args):
+                found = attribution(label, str(Path(args.checkov).with_name("python")),
+                                    ATTRIBUTE_CHECKOV_TERRAFORM, str(checkov_dir),
+                                    [str(d) for d in directories])
+                if found:
+                    attributions.append(found)
         log(f"attribution repeat {index + 1} done")
     medians = []
     for label in dict.fromkeys(a.label for a in attributions):
@@ -638,7 +705,9 @@ def main(argv: Sequence[str] | None = None) -> int:
            "the whole run on a resource whose `Type` is not a string" if skipped else "")
         + f"), all passed to one process; {args.repeats} repeats in alternating order; "
         "overhead = with / without - 1. Terraform: every "
-        f"{args.every}th plan of `{args.plan_corpus}`, and the HCL fixture modules.",
+        f"{args.every}th plan of `{args.plan_corpus}`, the repositories "
+        f"{', '.join(f'`{name}`' for name in args.tf_repos.split(',') if name)} of "
+        f"`{args.tf_corpus}`, and the HCL fixture modules.",
         "",
         *overhead_rows(pairs),
         "",
@@ -670,9 +739,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] in (ATTRIBUTE_CFN_LINT, ATTRIBUTE_CHECKOV):
+    if len(sys.argv) > 2 and sys.argv[1] in ATTRIBUTION_MODES:
         mode, target, *targets = sys.argv[1:]
-        measure_in_host = attribute_cfn_lint if mode == ATTRIBUTE_CFN_LINT else attribute_checkov
-        print(json.dumps(measure_in_host(target, targets)))
+        print(json.dumps(ATTRIBUTION_MODES[mode](target, targets)))
         raise SystemExit(0)
     raise SystemExit(main())
