@@ -69,3 +69,24 @@ def test_terraform_rejects_the_bad_hcl_fixture() -> None:
         result = subprocess.run([terraform, "fmt", "-"], stdin=source, capture_output=True,
                                 timeout=60, check=False)
     assert result.returncode != 0
+
+
+#: Fixtures written unlike ``terraform fmt`` on purpose: the parser's edge cases (an
+#: operator at the start of a line, a heredoc marker with trailing spaces ...) and files
+#: that must not parse.
+UNFORMATTED_ON_PURPOSE = (FIXTURES / "terraform" / "syntax", FIXTURES / "terraform" / "errors")
+
+
+def test_fixture_modules_are_written_as_terraform_fmt_writes_them() -> None:
+    """The fixtures are what users read as examples, and what ``scan --fix`` edits: each
+    ``.tf`` file is already in ``terraform fmt``'s layout (its ``-check`` lists the
+    others)."""
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not on PATH")
+    paths = [p for p in sorted(FIXTURES.rglob("*.tf"))
+             if not any(p.is_relative_to(d) for d in UNFORMATTED_ON_PURPOSE)]
+    assert len(paths) > 100
+    result = subprocess.run([terraform, "fmt", "-check", "-list=true", *map(str, paths)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert (result.returncode, result.stdout.split()) == (0, [])
