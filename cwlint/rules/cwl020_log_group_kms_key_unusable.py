@@ -137,9 +137,7 @@ class LogGroupKmsKeyUnusable(Rule):
                 "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
                            "kms:GenerateDataKey*", "kms:Describe*"],
                 "Resource": "*",
-                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
-                                          f"arn:{model.partition}:logs:{model.region}:"
-                                          f"{model.account_id}:log-group:*"}}}
+                "Condition": {"ArnLike": {CONTEXT_KEY: log_group_arn(model, "*")}}}
             default = default_key_statements(key)
             statements = (*default, statement)
             yield with_fix(Finding.at(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from cwlint.findings import ERROR, INFO, Finding, Related
 from cwlint.fixes import AttachRole, Fix
+from cwlint.frontend.arns import log_group_arn
 from cwlint.model import LogDriver, Model, Workload
 from cwlint.rules.base import Rule
 from cwlint.rules.container_logs import (
@@ -144,8 +145,7 @@ class FirelensLogsDenied(Rule):
 
 def _group_arn(model: Model, output: LogDriver) -> StrValue:
     region = output.region if isinstance(output.region, str) else model.region
-    return concat([f"arn:{model.partition}:logs:{region}:{model.account_id}:log-group:",
-                   output.group])
+    return log_group_arn(model.partition, region, model.account_id, output.group)
 
 
 def _grant(model: Model, output: LogDriver) -> StrValue:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cwlint.agent_config import agent_needs
+from cwlint.frontend import arns
 from cwlint.model import AgentConfig, LogsAgent, MetricSignal, Model, Workload
 from cwlint.rules.access import NAMESPACE_KEY, Access, check_access
 from cwlint.values import Partial, StrValue, Unknown, concat
@@ -146,8 +147,8 @@ def agent_parameter_calls(rule_id: str, model: Model, workload: Workload) -> lis
         trimmed = name[1:]
     elif isinstance(name, Partial) and name.known_prefix().startswith("/"):
         trimmed = concat([name.known_prefix()[1:], *name.parts[1:]])
-    arn = concat([f"arn:{model.partition}:ssm:{model.region}:{model.account_id}:parameter/",
-                  trimmed])
+    arn = arns.build_arn(model.partition, "ssm", model.region, model.account_id, "parameter/",
+                         trimmed)
     return [Requirement(rule_id, "ssm:GetParameter", arn,
                         f"read its configuration from parameter {_show(name)}")]
 
@@ -161,8 +162,8 @@ def _put_metric_data(rule_id: str, namespace: StrValue,
 
 
 def log_group_arn(model: Model, group: StrValue) -> StrValue:
-    return concat([f"arn:{model.partition}:logs:{model.region}:{model.account_id}:log-group:",
-                   group])
+    """The ARN of log group ``group`` in the input's partition, region and account."""
+    return arns.log_group_arn(model.partition, model.region, model.account_id, group)
 
 
 def _lambda_logs(rule_id: str, model: Model, workload: Workload) -> list[Requirement]:
@@ -266,11 +267,9 @@ def _agent_log_calls(rule_id: str, model: Model, group: StrValue, where: str, cr
     if retention:
         found += [
             Requirement(rule_id, "logs:DescribeLogGroups",
-                        f"arn:{model.partition}:logs:{model.region}:{model.account_id}"
-                        ":log-group::log-stream:",
+                        concat([log_group_arn(model, ""), ":log-stream:"]),
                         f"read the retention of {named} (retention_in_days){suffix}",
-                        grant=f"arn:{model.partition}:logs:{model.region}:{model.account_id}"
-                        ":log-group:*"),
+                        grant=log_group_arn(model, "*")),
             Requirement(rule_id, "logs:PutRetentionPolicy", concat([arn, ":log-stream:"]),
                         f"set the retention of {named} (retention_in_days){suffix}",
                         grant=streams),
