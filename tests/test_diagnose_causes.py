@@ -13,6 +13,7 @@ from cwlint.diagnose.causes import Cause
 from cwlint.diagnose.diagnosis import Diagnosis, diagnose
 from cwlint.diagnose.fixes import NetworkIds, endpoint_fix, identity_policy_fix, statement
 from cwlint.diagnose.incident import AccessDenied
+from cwlint.diagnose.rule_ids import rule_name
 from cwlint.iam.evaluator import Layer, Principal, Request, evaluate, normalize_context
 from cwlint.iam.policy import parse_policy
 from cwlint.rules import RULES_BY_ID
@@ -352,6 +353,13 @@ def test_rule_ids_and_names_are_the_designed_ones() -> None:
                                   "unknown-region", "identity-policy-missing-allow")
             continue
         assert RULES_BY_ID[cause.rule_id].name == cause.name
+
+
+def test_a_cause_citing_an_unknown_rule_id_is_a_bug_that_raises() -> None:
+    with pytest.raises(KeyError, match="CWL099"):
+        rule_name("CWL099")
+    assert rule_name(None) is None
+    assert rule_name("CWL001") == RULES_BY_ID["CWL001"].name
 
 
 def test_checks_only_read() -> None:

@@ -1,7 +1,9 @@
 """The rules a diagnosis points at: their names and titles, read from the rule registry.
 
 A cause cites a rule by its id (``CWL001``); the registry (:mod:`cwlint.rules`) is the one
-place that names it, so a diagnosis and ``cwlint explain`` cannot disagree.
+place that names it, so a diagnosis and ``cwlint explain`` cannot disagree. An id the
+registry does not know is a bug in the cause that cites it: it raises, so the diagnose
+tests catch a mistyped id instead of printing a cause without a rule.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ def _registered(rule_id: str | None) -> type[Rule] | None:
         return None
     from cwlint.rules import RULES_BY_ID  # the rules load with the first cause that cites one
 
-    return RULES_BY_ID.get(rule_id)
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None:
+        raise KeyError(f"a diagnosis cites {rule_id}, which is not a cwlint rule")
+    return rule
 
 
 def rule_name(rule_id: str | None) -> str | None:
-    """The rule's name for a rule id, else None."""
+    """The rule's name for a rule id (None for no id)."""
     rule = _registered(rule_id)
     return rule.name if rule is not None else None
 
 
 def rule_title(rule_id: str | None) -> str | None:
-    """The title of a registered rule (``cwlint explain`` knows it), else None."""
+    """The title of the rule (``cwlint explain`` shows it; None for no id)."""
     rule = _registered(rule_id)
     return rule.title if rule is not None else None
