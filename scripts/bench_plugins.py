@@ -21,7 +21,7 @@ CloudFormation template in sorted order, read in place):
 3. a single small template through each tool (a pre-commit run on one changed file);
 4. ``checkov`` without and with the checks on Terraform: ``--framework terraform_plan`` on
    every ``--every``-th plan of the corpus's ``plan/`` directory, ``--framework terraform``
-   on real module repositories of the corpus's ``tf/`` directory (``--tf-repos``, read in
+   on real Terraform directories of the corpus's ``tf/`` directory (``--tf-repos``, read in
    place) and on the project's HCL fixture modules. The fixtures are the plugin's worst
    case: 138 modules of a few resources each, so checkov's own work per module is small
    and cwlint's per-module analysis (and checkov's cost for the 1,300 extra check results)
@@ -68,10 +68,18 @@ if str(PROJECT) not in sys.path:
 DEFAULT_CORPUS = Path("/work/shared/corpus/cfn")
 DEFAULT_PLAN_CORPUS = Path("/work/shared/corpus/plan")
 DEFAULT_TF_CORPUS = Path("/work/shared/corpus/tf")
-#: Real Terraform repositories of ``tf/`` that checkov scans in seconds, not minutes (its
-#: runner takes 60-85 s on terraform-aws-lambda or terraform-aws-ecs alone).
-DEFAULT_TF_REPOS = ("terraform-aws-modules__terraform-aws-cloudwatch",
-                    "terraform-aws-modules__terraform-aws-ec2-instance")
+#: Real Terraform of ``tf/`` that checkov scans in seconds, not minutes (its runner takes
+#: 45-85 s on terraform-aws-vpc, -lambda or -ecs alone): two module repositories, and the
+#: serverless-patterns projects on which ``cwlint scan`` has errors and warnings (so the
+#: agreement is not vacuous).
+DEFAULT_TF_REPOS = (
+    "terraform-aws-modules__terraform-aws-cloudwatch",
+    "terraform-aws-modules__terraform-aws-ec2-instance",
+    "aws-samples__serverless-patterns/apigw-rest-api-eventbridge-terraform",
+    "aws-samples__serverless-patterns/public-alb-private-api-terraform",
+    "aws-samples__serverless-patterns/s3-trigger-lambda-glue-workflow-terraform",
+    "aws-samples__serverless-patterns/sfn-lambda-function-crossaccount-terraform",
+)
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = {".git", "node_modules", "__pycache__"}
 TARGET = 0.05
@@ -141,14 +149,31 @@ class Pair:
         return statistics.median(getattr(r, attribute) for r in runs)
 
 
+def run_each(commands: Sequence[Sequence[str]]) -> Run:
+    """Run the commands one after the other, as one :class:`Run`: times summed, the worst
+    exit code, outputs one after the other."""
+    runs = [run(command) for command in commands]
+    return Run(sum(r.wall for r in runs), sum(r.cpu for r in runs),
+               max(r.returncode for r in runs), "\n".join(r.stdout for r in runs),
+               "\n".join(r.stderr for r in runs))
+
+
 def measure(pair: Pair, base: Sequence[str], plugin: Sequence[str], repeats: int) -> None:
     """Run the two commands ``repeats`` times, alternating which goes first."""
+    measure_each(pair, [base], [plugin], repeats)
+
+
+def measure_each(pair: Pair, bases: Sequence[Sequence[str]], plugins: Sequence[Sequence[str]],
+                 repeats: int) -> None:
+    """Like :func:`measure`, for a series of commands on each side (one checkov run per
+    directory: checkov's Terraform runner given several ``-d`` checks the first one
+    only)."""
     for index in range(repeats):
-        order = [(False, base), (True, plugin)]
+        order = [(False, bases), (True, plugins)]
         if index % 2:
             order.reverse()
-        for with_plugin, command in order:
-            result = run(command)
+        for with_plugin, commands in order:
+            result = run_each(commands)
             (pair.with_ if with_plugin else pair.without).append(result)
             log(f"{pair.label} {'with' if with_plugin else 'without'} plugin, repeat "
                 f"{index + 1}: {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, exit "
@@ -247,11 +272,22 @@ def cfn_lint_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agre
 
 
 def checkov_reports(output: str) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(output or "{}")
-    except ValueError:
-        return []
-    return [r for r in (data if isinstance(data, list) else [data]) if isinstance(r, dict)]
+    """checkov's JSON reports: one document, a list of them, or (with several ``-d``) one
+    document per directory, one after the other."""
+    decoder = json.JSONDecoder()
+    reports: list[dict[str, Any]] = []
+    text, position = output.strip(), 0
+    while position < len(text):
+        try:
+            data, end = decoder.raw_decode(text, position)
+        except ValueError:
+            break
+        reports += [r for r in (data if isinstance(data, list) else [data])
+                    if isinstance(r, dict)]
+        position = end
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return reports
 
 
 def checkov_agreement(base: Run, with_plugin: Run, expected: list[Any]) -> Agreement:
@@ -315,16 +351,18 @@ def terraform_files(directories: Sequence[Path]) -> int:
     return sum(1 for d in directories for _ in d.rglob("*.tf"))
 
 
-def terraform_attribution_targets(args: argparse.Namespace) -> list[tuple[str, list[Path]]]:
-    """The Terraform runs whose plugin share is attributed: the corpus repositories and
-    the fixture modules (labels as in :func:`measure_terraform`)."""
+def terraform_attribution_targets(args: argparse.Namespace
+                                  ) -> list[tuple[str, list[list[Path]]]]:
+    """The Terraform runs whose plugin share is attributed, each as the directories of
+    its checkov runs: the corpus directories (one run each) and the fixture modules
+    (labels as in :func:`measure_terraform`)."""
     repositories = terraform_repositories(args)
     hcl_fixtures = fixture_modules_tree()
     count = sum(1 for p in hcl_fixtures.iterdir() if p.is_dir())
-    targets = [(f"checkov --framework terraform, {count} fixture modules", [hcl_fixtures])]
+    targets = [(f"checkov --framework terraform, {count} fixture modules", [[hcl_fixtures]])]
     if repositories:
         targets.insert(0, (f"checkov --framework terraform, {len(repositories)} corpus "
-                           "repositories", repositories))
+                           "directories, one run each", [[r] for r in repositories]))
     return targets
 
 
@@ -337,23 +375,25 @@ def measure_terraform(args: argparse.Namespace, checkov_dir: Path,
     hcl_fixtures = fixture_modules_tree()
     modules = sorted(p for p in hcl_fixtures.iterdir() if p.is_dir())
     runs = ((f"checkov --framework terraform_plan, {len(plans)} corpus plans",
-             [x for p in plans for x in ("-f", str(p))], "terraform_plan", plans),
-            (f"checkov --framework terraform, {len(repositories)} corpus repositories "
-             f"({terraform_files(repositories)} `.tf` files)",
-             [x for r in repositories for x in ("-d", str(r))], "terraform", repositories),
+             [[x for p in plans for x in ("-f", str(p))]], "terraform_plan", plans),
+            (f"checkov --framework terraform, {len(repositories)} corpus directories, one "
+             f"run each ({terraform_files(repositories)} `.tf` files)",
+             [["-d", str(r)] for r in repositories], "terraform", repositories),
             (f"checkov --framework terraform, {len(modules)} fixture modules",
-             ["-d", str(hcl_fixtures)], "terraform", [hcl_fixtures]))
+             [["-d", str(hcl_fixtures)]], "terraform", [hcl_fixtures]))
     pairs, agreements = [], []
-    for label, targets, framework, scanned in runs:
+    for label, target_lists, framework, scanned in runs:
         if not scanned:
             continue
         pair = Pair(label)
-        command = [args.checkov, *targets, *common, "--framework", framework]
-        measure(pair, command, [*command, "--external-checks-dir", str(checkov_dir)],
-                args.repeats)
+        commands = [[args.checkov, *targets, *common, "--framework", framework]
+                    for targets in target_lists]
+        measure_each(pair, commands, [[*command, "--external-checks-dir", str(checkov_dir)]
+                                      for command in commands], args.repeats)
         pairs.append(pair)
-        agreements.append((label.split(",")[0], checkov_agreement(
-            pair.without[0], pair.with_[0], expected_findings(scanned))))
+        agreement = checkov_agreement(pair.without[0], pair.with_[0],
+                                      expected_findings(scanned))
+        agreements.append((label.split(" (")[0].removesuffix(", one run each"), agreement))
     return pairs, agreements
 
 
@@ -529,6 +569,14 @@ def attribution(label: str, python: str, mode: str, target: str,
                        data["gc_inside"], int(data["full_collections"]))
 
 
+def summed(label: str, parts: Sequence[Attribution]) -> Attribution:
+    """The attribution of a series of runs (one checkov run per directory) as one."""
+    return Attribution(label, sum(p.imports for p in parts), sum(p.inside for p in parts),
+                       sum(p.total for p in parts), sum(p.calls for p in parts),
+                       sum(p.gc_inside for p in parts),
+                       sum(p.full_collections for p in parts))
+
+
 def attribution_rows(results: Sequence[Attribution]) -> list[str]:
     rows = ["| run | host CPU | plugin import | inside the plugin (calls) | of which GC | "
             "plugin share | share without GC | full collections |",
@@ -598,16 +646,70 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tf-corpus", type=Path, default=DEFAULT_TF_CORPUS,
                         help="the directory of real Terraform repositories")
     parser.add_argument("--tf-repos", default=",".join(DEFAULT_TF_REPOS), metavar="A,B",
-                        help="the repositories of --tf-corpus that checkov scans (comma-"
-                             "separated directory names)")
+                        help="the directories of --tf-corpus that checkov scans (comma-"
+                             "separated paths relative to it)")
     parser.add_argument("--cfn-lint", default=str(PROJECT / ".venv" / "bin" / "cfn-lint"))
     parser.add_argument("--checkov", default=str(PROJECT / ".venv-checkov" / "bin" / "checkov"))
     parser.add_argument("--skip-checkov", action="store_true")
+    parser.add_argument("--terraform-only", action="store_true",
+                        help="only checkov on Terraform: plans, corpus repositories, fixtures")
     parser.add_argument("--output", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     if args.every < 1 or args.repeats < 1:
         parser.error("--every and --repeats must be positive")
     return args
+
+
+def measure_cloudformation(args: argparse.Namespace, files: list[str], expected: list[Any],
+                           pairs: list[Pair], agreements: list[tuple[str, Agreement]]
+                           ) -> tuple[list[Path], int]:
+    """cfn-lint, then checkov on CloudFormation, without and with the plugins, on the
+    sample; returns the templates checkov can scan and how many it cannot."""
+    from cwlint.plugins.paths import checks_dir
+
+    cfn_dir, checkov_dir = checks_dir("cfn-lint"), checks_dir("checkov")
+    cfn_lint = Pair(f"cfn-lint, {len(files)} templates")
+    base = [args.cfn_lint, "--format", "json", "--", *files]
+    plugin = [args.cfn_lint, f"--append-rules={cfn_dir}", "--format", "json", "--", *files]
+    measure(cfn_lint, base, plugin, args.repeats)
+    pairs.append(cfn_lint)
+    agreements.append(("cfn-lint", cfn_lint_agreement(cfn_lint.without[0], cfn_lint.with_[0],
+                                                      expected)))
+    single = Pair("cfn-lint, 1 template")
+    measure(single, [args.cfn_lint, "--", str(SINGLE_TEMPLATE)],
+            [args.cfn_lint, f"--append-rules={cfn_dir}", "--", str(SINGLE_TEMPLATE)],
+            args.repeats)
+    pairs.append(single)
+    if args.skip_checkov:
+        return [], 0
+    sample = [Path(f) for f in files]
+    scannable = [t for t in sample if checkov_can_scan(t)]
+    checkov_expected = [f for f in expected if Path(f.file) in set(scannable)]
+    flags = [x for t in scannable for x in ("-f", str(t))]
+    common = ["--output", "json", "--skip-download"]
+    # with any --external-checks-dir, checkov's generic json and yaml frameworks (no
+    # checks of their own, so idle otherwise) parse every JSON / YAML file; the
+    # README's advice to skip them is measured as its own row
+    runs = ((f"checkov (default frameworks), {len(scannable)} templates", [], []),
+            (f"checkov (default frameworks; the plugin run with --skip-framework json "
+             f"yaml), {len(scannable)} templates", [], SKIP_GENERIC_FRAMEWORKS),
+            (f"checkov --framework cloudformation, {len(scannable)} templates",
+             ["--framework", "cloudformation"], []))
+    for label, extra, plugin_extra in runs:
+        pair = Pair(label)
+        command = [args.checkov, *flags, *common, *extra]
+        measure(pair, command, [*command, "--external-checks-dir", str(checkov_dir),
+                                *plugin_extra], args.repeats)
+        pairs.append(pair)
+        agreements.append((label.split(",")[0], checkov_agreement(
+            pair.without[0], pair.with_[0], checkov_expected)))
+    single_checkov = Pair("checkov --framework cloudformation, 1 template")
+    command = [args.checkov, "-f", str(SINGLE_TEMPLATE), *common,
+               "--framework", "cloudformation"]
+    measure(single_checkov, command,
+            [*command, "--external-checks-dir", str(checkov_dir)], args.repeats)
+    pairs.append(single_checkov)
+    return scannable, len(sample) - len(scannable)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -625,71 +727,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     pairs: list[Pair] = []
     agreements: list[tuple[str, Agreement]] = []
-    cfn_lint = Pair(f"cfn-lint, {len(files)} templates")
-    base = [args.cfn_lint, "--format", "json", "--", *files]
-    plugin = [args.cfn_lint, f"--append-rules={cfn_dir}", "--format", "json", "--", *files]
-    measure(cfn_lint, base, plugin, args.repeats)
-    pairs.append(cfn_lint)
-    agreements.append(("cfn-lint", cfn_lint_agreement(cfn_lint.without[0], cfn_lint.with_[0],
-                                                      expected)))
-    single = Pair("cfn-lint, 1 template")
-    measure(single, [args.cfn_lint, "--", str(SINGLE_TEMPLATE)],
-            [args.cfn_lint, f"--append-rules={cfn_dir}", "--", str(SINGLE_TEMPLATE)],
-            args.repeats)
-    pairs.append(single)
-
+    common = ["--output", "json", "--skip-download"]
     skipped = 0
     scannable: list[Path] = []
+    if not args.terraform_only:
+        scannable, skipped = measure_cloudformation(args, files, expected, pairs, agreements)
     if not args.skip_checkov:
-        scannable = [t for t in sample if checkov_can_scan(t)]
-        skipped = len(sample) - len(scannable)
-        checkov_expected = [f for f in expected if Path(f.file) in set(scannable)]
-        flags = [x for t in scannable for x in ("-f", str(t))]
-        common = ["--output", "json", "--skip-download"]
-        # with any --external-checks-dir, checkov's generic json and yaml frameworks (no
-        # checks of their own, so idle otherwise) parse every JSON / YAML file; the
-        # README's advice to skip them is measured as its own row
-        runs = ((f"checkov (default frameworks), {len(scannable)} templates", [], []),
-                (f"checkov (default frameworks; the plugin run with --skip-framework json "
-                 f"yaml), {len(scannable)} templates", [], SKIP_GENERIC_FRAMEWORKS),
-                (f"checkov --framework cloudformation, {len(scannable)} templates",
-                 ["--framework", "cloudformation"], []))
-        for label, extra, plugin_extra in runs:
-            pair = Pair(label)
-            command = [args.checkov, *flags, *common, *extra]
-            measure(pair, command, [*command, "--external-checks-dir", str(checkov_dir),
-                                    *plugin_extra], args.repeats)
-            pairs.append(pair)
-            agreements.append((label.split(",")[0], checkov_agreement(
-                pair.without[0], pair.with_[0], checkov_expected)))
-        single_checkov = Pair("checkov --framework cloudformation, 1 template")
-        command = [args.checkov, "-f", str(SINGLE_TEMPLATE), *common,
-                   "--framework", "cloudformation"]
-        measure(single_checkov, command,
-                [*command, "--external-checks-dir", str(checkov_dir)], args.repeats)
-        pairs.append(single_checkov)
         terraform_pairs, terraform_agreements = measure_terraform(args, checkov_dir, common)
         pairs.extend(terraform_pairs)
         agreements.extend(terraform_agreements)
 
     attributions: list[Attribution] = []
+    checkov_python = str(Path(args.checkov).with_name("python"))
     for index in range(args.repeats):
-        found = attribution(f"cfn-lint, {len(files)} templates", sys.executable,
-                            ATTRIBUTE_CFN_LINT, str(cfn_dir), files)
-        if found:
-            attributions.append(found)
-        if not args.skip_checkov:
-            found = attribution(f"checkov --framework cloudformation, {len(scannable)} "
-                                "templates", str(Path(args.checkov).with_name("python")),
-                                ATTRIBUTE_CHECKOV, str(checkov_dir), [str(t) for t in scannable])
+        runs: list[tuple[str, str, str, str, list[str]]] = []
+        if not args.terraform_only:
+            runs.append((f"cfn-lint, {len(files)} templates", sys.executable,
+                         ATTRIBUTE_CFN_LINT, str(cfn_dir), files))
+            if not args.skip_checkov:
+                runs.append((f"checkov --framework cloudformation, {len(scannable)} templates",
+                             checkov_python, ATTRIBUTE_CHECKOV, str(checkov_dir),
+                             [str(t) for t in scannable]))
+        for label, python, mode, target, targets in runs:
+            found = attribution(label, python, mode, target, targets)
             if found:
                 attributions.append(found)
-            for label, directories in terraform_attribution_targets(args):
-                found = attribution(label, str(Path(args.checkov).with_name("python")),
-                                    ATTRIBUTE_CHECKOV_TERRAFORM, str(checkov_dir),
-                                    [str(d) for d in directories])
-                if found:
-                    attributions.append(found)
+        if not args.skip_checkov:
+            for label, groups in terraform_attribution_targets(args):
+                parts = [attribution(label, checkov_python, ATTRIBUTE_CHECKOV_TERRAFORM,
+                                     str(checkov_dir), [str(d) for d in group])
+                         for group in groups]
+                if parts and all(parts):
+                    attributions.append(summed(label, [p for p in parts if p]))
         log(f"attribution repeat {index + 1} done")
     medians = []
     for label in dict.fromkeys(a.label for a in attributions):
@@ -705,7 +774,7 @@ def main(argv: Sequence[str] | None = None) -> int:
            "the whole run on a resource whose `Type` is not a string" if skipped else "")
         + f"), all passed to one process; {args.repeats} repeats in alternating order; "
         "overhead = with / without - 1. Terraform: every "
-        f"{args.every}th plan of `{args.plan_corpus}`, the repositories "
+        f"{args.every}th plan of `{args.plan_corpus}`, the directories "
         f"{', '.join(f'`{name}`' for name in args.tf_repos.split(',') if name)} of "
         f"`{args.tf_corpus}`, and the HCL fixture modules.",
         "",
