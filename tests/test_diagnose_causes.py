@@ -23,6 +23,7 @@ FIXTURES = ROOT / "fixtures" / "diagnose"
 ROLE = "arn:aws:sts::123456789012:assumed-role/app-role/session-1"
 INSTANCE_ROLE = "arn:aws:sts::123456789012:assumed-role/web-role/i-0abc123def4567890"
 STREAM = "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:web-1"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 READ_VERBS = ("get-", "list-", "describe-", "simulate-")
 
 
@@ -124,7 +125,7 @@ FIXABLE = [
            "log-stream:", principal=INSTANCE_ROLE),
     denied("ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/agent/config"),
     denied("ec2:DescribeTags", "*", principal=INSTANCE_ROLE),
-    denied("s3:GetObject", "arn:aws:s3:::bucket/key"),
+    denied("kms:Decrypt", KEY),
     denied("logs:PutLogEvents", STREAM, principal="arn:aws:iam::123456789012:user/ops/alice"),
 ]
 
@@ -248,7 +249,7 @@ def test_endpoint_policy_fix_is_a_resource_policy_statement() -> None:
     (denied("ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/cfg"),
      ["CWL006"]),
     (denied("ec2:DescribeTags", "*"), ["CWL005"]),
-    (denied("s3:GetObject", "arn:aws:s3:::bucket/key"), ["identity-policy-missing-allow"]),
+    (denied("kms:Decrypt", KEY), ["identity-policy-missing-allow"]),
     (denied("cloudwatch:PutMetricData", "*", prefix="2026-05-24T08:00:00Z E! cloudwatch: "
             "code: AccessDenied, message: "), ["CWL005", "CWL008"]),
 ])
@@ -353,6 +354,16 @@ def test_rule_ids_and_names_are_the_designed_ones() -> None:
                                   "unknown-region", "identity-policy-missing-allow")
             continue
         assert RULES_BY_ID[cause.rule_id].name == cause.name
+
+
+def test_an_access_denied_for_a_call_monitoring_does_not_make_is_not_diagnosed() -> None:
+    s3 = denied("s3:GetObject", "arn:aws:s3:::bucket/key")
+    result = diagnose(s3)
+    assert result.diagnoses == []
+    assert [d.action for d in result.unrelated] == ["s3:GetObject"]
+    mixed = diagnose(f"{s3}\n{denied('logs:PutLogEvents', STREAM)}")
+    assert [d.incident.action for d in mixed.diagnoses] == ["logs:PutLogEvents"]
+    assert [d.action for d in mixed.unrelated] == ["s3:GetObject"]
 
 
 def test_a_cause_citing_an_unknown_rule_id_is_a_bug_that_raises() -> None:

@@ -160,6 +160,14 @@ def test_other_service_timeout_is_named() -> None:
                        "not a CloudWatch endpoint")
 
 
+def test_other_service_access_denied_is_named() -> None:
+    assert_usage_error(cwlint("An error occurred (AccessDenied) when calling the GetObject "
+                              "operation: User: arn:aws:sts::123456789012:assumed-role/app/"
+                              "i-0abc is not authorized to perform: s3:GetObject on resource: "
+                              "arn:aws:s3:::bucket/key"),
+                       "AccessDenied for s3:GetObject", "nothing to diagnose")
+
+
 def test_missing_file(tmp_path: Path) -> None:
     path = str(tmp_path / "nope.log")
     assert_usage_error(cwlint("--file", path), path, "no such file")

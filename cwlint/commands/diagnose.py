@@ -98,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
 def _nothing_found(result: Result, source: dict[str, Any]) -> str:
     where = source["file"] or ("standard input" if source["source"] == "stdin"
                                else "the message")
+    if result.unrelated:
+        denied = result.unrelated[0]
+        return (f"{where}: an AccessDenied for {denied.action}, which is not a call CloudWatch "
+                "metrics, logs or alarms make or need; nothing to diagnose")
     if result.elsewhere:
         other = result.elsewhere[0]
         return (f"{where}: a failed connection to {other.host}, which is not a CloudWatch "

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cwlint.diagnose.causes import Cause, causes_for
-from cwlint.diagnose.incident import Incident
+from cwlint.diagnose.incident import AccessDenied, Incident
 from cwlint.diagnose.network import Elsewhere
 from cwlint.diagnose.parse import parse
 from cwlint.diagnose.workload import Workload, infer_workload
@@ -36,18 +36,32 @@ class Diagnosis:
         }
 
 
+#: The services of the calls that CloudWatch monitoring makes or needs: metrics and logs,
+#: the agent's (EC2 tags and volumes, its SSM configuration, a role to assume), an
+#: alarm's topic and its key, a log group's key, FireLens and subscription destinations,
+#: cross-account observability. An AccessDenied for another service (``s3:GetObject``) is
+#: not a monitoring failure: it is named, not diagnosed.
+MONITORING_SERVICES = frozenset({"cloudwatch", "logs", "ec2", "ssm", "sts", "iam", "sns", "kms",
+                                 "firehose", "kinesis", "oam"})
+
+
 @dataclass
 class Result:
-    """Every diagnosis of an input, and the failed connections to non-CloudWatch hosts."""
+    """Every diagnosis of an input; the failed connections to non-CloudWatch hosts, and the
+    AccessDenied messages for calls that are not monitoring's (``unrelated``)."""
     diagnoses: list[Diagnosis]
     elsewhere: list[Elsewhere]
+    unrelated: list[AccessDenied] = field(default_factory=list)
 
 
 def diagnose(raw: str) -> Result:
     """Every diagnosis for the text ``raw``, offline."""
     parsed = parse(raw)
-    diagnoses = []
+    diagnoses, unrelated = [], []
     for incident, count in zip(parsed.incidents, parsed.occurrences, strict=True):
+        if isinstance(incident, AccessDenied) and incident.service not in MONITORING_SERVICES:
+            unrelated.append(incident)
+            continue
         workload = infer_workload(incident)
         diagnoses.append(Diagnosis(incident, count, workload, causes_for(incident, workload)))
-    return Result(diagnoses, parsed.elsewhere)
+    return Result(diagnoses, parsed.elsewhere, unrelated)
