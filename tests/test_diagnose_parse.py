@@ -149,6 +149,15 @@ def test_ecs_awslogs_driver() -> None:
     assert incident.principal is not None and incident.principal.name == "ecsTaskExecutionRole"
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quoted_resource_is_read_without_its_quotes(quote: str) -> None:
+    text = (f"User: {ROLE} is not authorized to perform: logs:PutLogEvents on resource: "
+            f"{quote}{STREAM}{quote} {IMPLICIT_CLAUSE}")
+    incident = only_denied(text)
+    assert incident.resource == STREAM
+    assert incident.reason is not None and incident.reason.policy_type == "identity-based policy"
+
+
 def test_a_log_repeats_one_incident() -> None:
     parsed = parse((FIXTURES / "lambda-python.log").read_text())
     assert len(parsed.incidents) == 1

@@ -51,7 +51,9 @@ _NOT_AUTHORIZED = re.compile(
     rf"(?:\bUser:\s*(?P<principal>{_PRINCIPAL_ARN}|[^\s\"'`]+)|(?<![\w:/-])(?P<bare>{_PRINCIPAL_ARN}))"
     r"\s+is\s+not\s+authorized\s+to\s+perform:\s*"
     r"(?P<action>[A-Za-z0-9][A-Za-z0-9-]*:\s?[A-Za-z0-9*?]+)"
-    rf"(?:\s+on\s+resource:\s*(?P<resource>{_PRINCIPAL_ARN}|[^\s\"'`]+))?"
+    # some messages quote the resource ARN ("on resource: \"arn:aws:s3:::b/k\" because ...")
+    rf"(?:\s+on\s+resource:\s*(?P<quote>[\"']?)(?P<resource>{_PRINCIPAL_ARN}|[^\s\"'`]+)"
+    r"(?P=quote))?"
 )
 # A message cut after its principal (console columns, "..."), right after a fallback's code.
 _CUT_PRINCIPAL = re.compile(rf"[\s:]*User:\s*(?P<principal>{_PRINCIPAL_ARN})")
