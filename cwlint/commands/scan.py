@@ -23,7 +23,6 @@ that runs over a second shows its progress on one line of stderr.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
@@ -31,11 +30,9 @@ from cwlint.baseline import Baseline, read_baseline, write_baseline
 from cwlint.config import FAIL_ON, Config, find_config, load_config
 from cwlint.engine import ScanOptions, ScanResult, scan
 from cwlint.errors import UsageError
-from cwlint.external_policies import load_boundaries, load_scps
 from cwlint.findings import SEVERITY_RANK
 from cwlint.fixes.apply import finding_edits, plan_fixes, write_fixes
 from cwlint.fixes.edits import unified_diff
-from cwlint.pathfilter import PathFilter
 from cwlint.report import (
     github_report,
     json_report,
@@ -46,11 +43,11 @@ from cwlint.report import (
 )
 from cwlint.report.locations import repository_root
 from cwlint.rules.base import Rule
+from cwlint.scan_options import DEFAULT_ACCOUNT, DEFAULT_REGION, scan_options, shown_path
 from cwlint.terminal import Progress, wants_colour
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-DEFAULT_REGION, DEFAULT_ACCOUNT = "us-east-1", "123456789012"
 NOTHING_FOUND = "no CloudFormation or SAM template, Terraform module or Terraform plan found"
 
 
@@ -184,28 +181,7 @@ def _count(number: int, noun: str) -> str:
 def configuration(explicit: str | None, paths: list[str]) -> Config:
     """The ``--config`` file, else the one found from the paths upward, else defaults."""
     path = explicit or find_config(paths)
-    return load_config(_shown(path)) if path else Config()
-
-
-def scan_options(config: Config, args: argparse.Namespace) -> ScanOptions:
-    """The engine's options: the command line wins over the configuration."""
-    boundaries = load_boundaries(config)
-    return ScanOptions(
-        region=args.region or config.region or DEFAULT_REGION,
-        account_id=args.account_id or config.account_id or DEFAULT_ACCOUNT,
-        strict=config.strict,
-        rules=config.rules(),
-        severity=config.severity,
-        namespaces=config.namespaces,
-        namespace_source=f"configuration {config.path}",
-        scps=load_scps(config),
-        boundaries=boundaries.attached if boundaries.documents else None,
-        exclude=PathFilter(config.base_dir, config.exclude,
-                           f"{_shown(config.path)}" if config.path else "the configuration")
-        if config.exclude else None,
-        skip_unrecognized=args.skip_unrecognized,
-        jobs=args.jobs or config.jobs,
-    )
+    return load_config(shown_path(path)) if path else Config()
 
 
 def apply_baseline(result: ScanResult, write_to: str | None,
@@ -261,9 +237,3 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
-
-
-def _shown(path: str) -> str:
-    """A path for messages: relative to the working directory when below it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative

@@ -61,8 +61,8 @@ class _NoArguments(argparse.Namespace):
 
 @lru_cache(maxsize=64)
 def _options(config_path: str | None, stamp: int | None, region: str | None) -> ScanOptions:
-    from cwlint.commands.scan import scan_options
     from cwlint.config import Config, load_config
+    from cwlint.scan_options import scan_options
 
     config = load_config(config_path) if config_path else Config()
     arguments = _NoArguments(region=region, account_id=None, skip_unrecognized=False)
