@@ -13,10 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from cwlint.cfn.builder import build_model
-from cwlint.cfn.intrinsics import Resolver
 from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
-from cwlint.cfn.scenarios import analyse_scenarios, possible_combinations, relevant_conditions
 from cwlint.columns import place_in_template
 from cwlint.findings import Finding
 from cwlint.frontend.protocol import Discovery, Input, InputFailure, RunRules
@@ -92,6 +89,16 @@ def template_findings(loaded: LoadedTemplate, options: ScanOptions,
                       run: RunRules) -> list[Finding]:
     """Every finding of one decoded template, across its ``Fn::If`` scenarios: ``run`` is
     called on the model of each."""
+    # imported here: finding templates needs none of it, and a run with no template (the
+    # checkov plugin on Terraform) does not load the builder
+    from cwlint.cfn.builder import build_model
+    from cwlint.cfn.intrinsics import Resolver
+    from cwlint.cfn.scenarios import (
+        analyse_scenarios,
+        possible_combinations,
+        relevant_conditions,
+    )
+
     resolver = Resolver(loaded, region=options.region, account_id=options.account_id)
     resolver.evaluate_conditions()  # a cyclic condition is an error for the whole file
 

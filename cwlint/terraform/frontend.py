@@ -27,14 +27,14 @@ from cwlint.pathfilter import PathFilter
 from cwlint.rules.cwl000_module_not_analysed import ModuleNotAnalysed
 from cwlint.suppressions import Notice, SuppressionIndex, terraform_suppressions
 from cwlint.terraform import discovery
-from cwlint.terraform.attributes import Environment
-from cwlint.terraform.builder import build_model
-from cwlint.terraform.modules import MAX_FILE_BYTES, TerraformError, read_configuration
-from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources
-from cwlint.terraform.resources import ModuleNote, TerraformInput
 
+# The reader, the evaluator and the builder are imported by the methods that read and
+# analyse: finding the inputs needs none of them, and a run with no Terraform input (the
+# cfn-lint plugin, a CloudFormation repository) does not pay for loading them.
 if TYPE_CHECKING:
     from cwlint.engine import ScanOptions
+    from cwlint.terraform.attributes import Environment
+    from cwlint.terraform.resources import ModuleNote, TerraformInput
 
 #: The id of the info finding for a module call that is not analysed (a notice).
 MODULE_NOT_ANALYSED = ModuleNotAnalysed.id
@@ -76,6 +76,10 @@ class TerraformFrontEnd:
         return discovery.is_terraform_input(path)
 
     def read(self, item: Input, options: ScanOptions) -> TerraformInput | None:
+        from cwlint.terraform.attributes import Environment
+        from cwlint.terraform.modules import TerraformError
+        from cwlint.terraform.plan import NotAPlan
+
         env = Environment(options.region, options.account_id,
                           partition_for_region(options.region))
         try:
@@ -89,6 +93,9 @@ class TerraformFrontEnd:
 
     def analyse(self, source: TerraformInput, options: ScanOptions,
                 run: RunRules) -> list[Finding]:
+        from cwlint.terraform.attributes import Environment
+        from cwlint.terraform.builder import build_model
+
         partition = partition_for_region(options.region)
         env = Environment(source.region or options.region,
                           source.account_id or options.account_id,
@@ -108,6 +115,9 @@ class TerraformFrontEnd:
 def read_input(path: str, env: Environment) -> TerraformInput:
     """The resources of a module directory (or of the directory of a ``.tf`` file) or of a
     plan file."""
+    from cwlint.terraform.modules import TerraformError, read_configuration
+    from cwlint.terraform.plan import load_plan, plan_resources
+
     if os.path.isdir(path) or discovery.is_tf_like(path):
         directory = path if os.path.isdir(path) else discovery.module_directory_of(path)
         if not discovery.is_module_directory(directory):
@@ -134,6 +144,8 @@ def _not_followed_message(note: ModuleNote) -> str:
 
 def suppressions(tf: TerraformInput) -> tuple[SuppressionIndex, list[Notice]]:
     """The ``# cwlint:ignore`` and ``checkov:skip`` comments of every ``.tf`` file read."""
+    from cwlint.terraform.modules import MAX_FILE_BYTES
+
     merged = SuppressionIndex()
     notices: list[Notice] = []
     for path in tf.files:
