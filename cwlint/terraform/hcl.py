@@ -129,21 +129,24 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 #
 # The grammar's scanner reads the text of a string one character at a time, a token each:
 # on a typical module, most of tree-sitter's time. So a file is first parsed with the text
-# of each plain string (no escape, no ``$``, ``%``, quote or line break in it) replaced by
-# ``x`` and spaces, one token, of the same length: every node keeps its bytes, lines and
-# columns, and the converter reads all text from the real source. That tree is the real
-# file's tree (but for the hidden tokens inside those strings) when each blanked span is, in
-# it, the text of a string, a comment or a heredoc: the same bytes precede the span in both
-# files, so it starts in the same context, and neither text can end a string, a comment or
-# a heredoc (no quote, ``*/`` or line break) nor start anything else. Each span is checked:
-# strings as the converter reads them, the rest in the tree. When a span fails the check, or
-# the blanked file has a syntax error, the real file is parsed instead.
+# of each plain string (no ``$``, ``%``, unescaped quote or line break in it, and no escape
+# but HCL's own ``\n``, ``\r``, ``\t``, ``\"``, ``\\``, ``\u`` and ``\U``) replaced by ``x``
+# and spaces, one token, of the same length: every node keeps its bytes, lines and columns,
+# and the converter reads all text from the real source (escapes included). That tree is
+# the real file's tree (but for the hidden tokens inside those strings) when each blanked
+# span is, in it, the text of a string, a comment or a heredoc: the same bytes precede the
+# span in both files, so it starts in the same context, and neither text can end a string
+# (its only quotes are escaped), a comment or a heredoc (no ``*/`` or line break) nor start
+# anything else. Each span is checked: strings as the converter reads them (which rejects
+# an escape HCL does not have), the rest in the tree. When a span fails the check, or the
+# blanked file has a syntax error, the real file is parsed instead.
 
-#: Plain strings of 4 bytes or more (group 1: their text), and what is skipped so that the
-#: quotes inside it are not taken for strings: comments, heredocs, other strings (with
-#: escapes, or interpolations holding no braces and only plain strings).
+#: Plain strings of 4 characters or escapes or more (group 1: their text), and what is
+#: skipped so that the quotes inside it are not taken for strings: comments, heredocs,
+#: other strings (with other escapes, or interpolations holding no braces and only plain
+#: strings).
 _BLANKABLE = re.compile(rb"""
-    "([^"\\$%\r\n]{4,})"
+    "((?:[^"\\$%\r\n] | \\[nrt"\\uU]){4,})"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
   | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\2[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
