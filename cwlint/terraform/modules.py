@@ -32,7 +32,15 @@ from cwlint.model import Location
 from cwlint.terraform import hcl, json_syntax, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.discovery import configuration_files, is_module_directory
-from cwlint.terraform.expressions import Evaluator, Scope, Step, flatten_traversal, plain
+from cwlint.terraform.expressions import (
+    NOT_CONSTANT,
+    Evaluator,
+    Scope,
+    Step,
+    constant,
+    flatten_traversal,
+    plain,
+)
 from cwlint.terraform.files import ModuleFiles
 from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
 from cwlint.terraform.values import EvalError, TfRef, after_apply
@@ -597,6 +605,8 @@ class ModuleInstance:
         """The resources an expression refers to, module-qualified and as a plan lists them
         (``aws_iam_role.app.arn``, ``aws_iam_role.app``), through variables, locals and
         module outputs."""
+        if constant(expr) is not NOT_CONSTANT:
+            return []  # a literal refers to nothing
         found: list[str] = []
         for traversal in _traversals(expr):
             flat = flatten_traversal(traversal)
@@ -676,7 +686,10 @@ def _traversals(expr: syntax.Expr) -> Iterator[syntax.Expr]:
     stack: list[Any] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, (syntax.Variable, syntax.GetAttr, syntax.Index)):
+        kind = type(node)
+        if kind is syntax.Literal or node is None:
+            continue
+        if kind is syntax.Variable or kind is syntax.GetAttr or kind is syntax.Index:
             if flatten_traversal(node) is not None:
                 yield node
                 inner: syntax.Expr = node
@@ -685,27 +698,28 @@ def _traversals(expr: syntax.Expr) -> Iterator[syntax.Expr]:
                         stack.append(inner.key)
                     inner = inner.source
                 continue
-            stack.append(node.source if not isinstance(node, syntax.Variable) else None)
-            if isinstance(node, syntax.Index):
+            stack.append(node.source if kind is not syntax.Variable else None)
+            if kind is syntax.Index:
                 stack.append(node.key)
-        elif isinstance(node, syntax.Template):
-            stack.extend(_template_exprs(node.parts))
-        elif isinstance(node, syntax.TupleExpr):
+        elif kind is syntax.Template:
+            if any(type(part) is not str for part in node.parts):
+                stack.extend(_template_exprs(node.parts))
+        elif kind is syntax.TupleExpr:
             stack.extend(node.items)
-        elif isinstance(node, syntax.ObjectExpr):
+        elif kind is syntax.ObjectExpr:
             for key, value in node.items:
                 stack.extend((key, value))
-        elif isinstance(node, syntax.Splat):
+        elif kind is syntax.Splat:
             stack.extend((node.source, node.body))
-        elif isinstance(node, syntax.Call):
+        elif kind is syntax.Call:
             stack.extend(node.args)
-        elif isinstance(node, syntax.Unary):
+        elif kind is syntax.Unary:
             stack.append(node.operand)
-        elif isinstance(node, syntax.Binary):
+        elif kind is syntax.Binary:
             stack.extend((node.left, node.right))
-        elif isinstance(node, syntax.Conditional):
+        elif kind is syntax.Conditional:
             stack.extend((node.condition, node.true, node.false))
-        elif isinstance(node, syntax.ForExpr):
+        elif kind is syntax.ForExpr:
             stack.extend(x for x in (node.collection, node.key, node.value, node.condition)
                          if x is not None)
 
@@ -787,6 +801,10 @@ class Instance:
     def argument(self, name: str) -> Any:
         if name not in self._values:
             expr = self.body.attributes[name].expr
+            value = constant(expr)
+            if value is not NOT_CONSTANT:
+                self._values[name] = value
+                return value
             self._values[name] = self.module.guarded(
                 (self.address, name), lambda: finalize(self.module.evaluate(expr, self.scope)),
                 f"{self.address}.{name}")
@@ -818,12 +836,11 @@ class Instance:
     def resource(self) -> TfResource:
         values: dict[str, Any] = {}
         refs: dict[str, tuple[str, ...]] = {}
-        for name in self.body.attributes:
+        for name, attribute in self.body.attributes.items():
             if name in META_ARGUMENTS:
                 continue
             values[name] = self.argument(name)
-            refs[name] = tuple(self.module.references(self.body.attributes[name].expr,
-                                                      self.scope))
+            refs[name] = tuple(self.module.references(attribute.expr, self.scope))
         for name, blocks in self.blocks().items():
             values[name] = blocks
         body = Block(values, refs)
@@ -877,6 +894,10 @@ def _evaluate_block(module: ModuleInstance, body: syntax.Body, scope: Scope) -> 
     values: dict[str, Any] = {}
     refs: dict[str, tuple[str, ...]] = {}
     for name, attribute in body.attributes.items():
+        value = constant(attribute.expr)
+        if value is not NOT_CONSTANT:
+            values[name], refs[name] = value, ()
+            continue
         values[name] = finalize(module.evaluate(attribute.expr, scope))
         refs[name] = tuple(module.references(attribute.expr, scope))
     for name, blocks in _nested_blocks(module, body, scope).items():
