@@ -141,12 +141,12 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 # an escape HCL does not have), the rest in the tree. When a span fails the check, or the
 # blanked file has a syntax error, the real file is parsed instead.
 
-#: Plain strings of 4 characters or escapes or more (group 1: their text), and what is
-#: skipped so that the quotes inside it are not taken for strings: comments, heredocs,
+#: Plain strings of 4 characters or escapes or more, without ``*/`` (group 1: their text),
+#: and what is skipped so that the quotes inside it are not taken for strings: comments, heredocs,
 #: other strings (with other escapes, or interpolations holding no braces and only plain
 #: strings).
 _BLANKABLE = re.compile(rb"""
-    "((?:[^"\\$%\r\n] | \\[nrt"\\uU]){4,})"
+    "((?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4,})"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
   | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\2[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
@@ -158,18 +158,13 @@ _UNCONFIRMED_LIMIT = 256
 def _blanked(source: bytes) -> tuple[bytes, list[tuple[int, int]]]:
     """``source`` with the text of its plain strings blanked, and the blanked spans."""
     spans: list[tuple[int, int]] = []
-    pieces: list[bytes] = []
-    position = 0
+    blanked = bytearray(source)
     for found in _BLANKABLE.finditer(source):
         start, end = found.span(1)
-        if start < 0 or b"*/" in found.group(1):
-            continue
-        pieces.append(source[position:start])
-        pieces.append(b"x".ljust(end - start))
-        position = end
-        spans.append((start, end))
-    pieces.append(source[position:])
-    return b"".join(pieces), spans
+        if start >= 0:
+            blanked[start:end] = b"x".ljust(end - start)
+            spans.append((start, end))
+    return bytes(blanked), spans
 
 
 def _parse_blanked(source: bytes) -> Body | None:
@@ -393,9 +388,9 @@ class _Converter:
                 if name in attributes:
                     raise HclError(f"attribute {name!r} is defined twice", self.line(child))
                 row, column = child.start_point
-                attributes[name] = Attribute(name, self.expression(parts[-1]),
-                                             row + 1 + self.offset,
-                                             self.column_at(child.start_byte, column))
+                attributes[name] = Attribute(
+                    name, self.expression(parts[-1]), row + 1 + self.offset,
+                    column + 1 if self.ascii else self.column_at(child.start_byte, column))
             elif kind == "block":
                 body.blocks.append(self.block(child))
         return body
@@ -430,6 +425,12 @@ class _Converter:
                      self.column_at(node.start_byte, column))
 
     def label(self, node: Any) -> str:
+        source = self.source
+        start, end = node.start_byte, node.end_byte
+        if _PLAIN_STRING.fullmatch(source, start, end) is not None:  # most labels
+            if self.strings is not None:
+                self.strings.add(start + 1)
+            return source[start + 1:end - 1].decode("utf-8", "surrogatepass")
         parts = self.template(node, quoted=True).parts
         if not parts:
             return ""
@@ -441,11 +442,14 @@ class _Converter:
 
     def expression(self, node: Any) -> Expr:
         """An ``expression`` node."""
-        self.deeper(node)
+        depth = self.depth + 1
+        if depth > _MAX_DEPTH:
+            raise HclError("the expression nests too deeply", self.line(node))
+        simple = self.simple(node, depth)
+        if simple is not None:
+            return simple
+        self.depth = depth
         try:
-            simple = self.simple(node)
-            if simple is not None:
-                return simple
             kids = node.children
             if len(kids) != 1:
                 kids = self.kids(node)
@@ -455,12 +459,12 @@ class _Converter:
         finally:
             self.depth -= 1
 
-    def simple(self, node: Any) -> Expr | None:
+    def simple(self, node: Any, depth: int) -> Expr | None:
         """An expression read from its text, without its nodes, when it is a number, a
         quoted string with no escape, interpolation or directive, ``true``/``false``/
         ``null``, or a reference such as ``aws_vpc.main.id`` (a variable and attribute
         steps, written without spaces): what most expressions are. None for anything
-        else, which the nodes give."""
+        else, which the nodes give. ``depth`` is the expression's nesting depth."""
         source = self.source
         start, end = node.start_byte, node.end_byte
         first = source[start]
@@ -470,22 +474,22 @@ class _Converter:
             if self.strings is not None:
                 self.strings.add(start + 1)
             text = source[start + 1:end - 1].decode("utf-8", "surrogatepass")
-            return Template(int(node.start_point[0]) + 1 + self.offset, (text,) if text else ())
+            return Template(node.start_point[0] + 1 + self.offset, (text,) if text else ())
         if 0x30 <= first <= 0x39:  # a digit
             if _DIGITS.fullmatch(source, start, end) is None:
                 return None
-            return Literal(int(node.start_point[0]) + 1 + self.offset, int(source[start:end]))
+            return Literal(node.start_point[0] + 1 + self.offset, int(source[start:end]))
         if _REFERENCE.fullmatch(source, start, end) is None:
             return None
         parts = source[start:end].decode("ascii").split(".")
-        line = int(node.start_point[0]) + 1 + self.offset
+        line = node.start_point[0] + 1 + self.offset
         if len(parts) == 1:
             name = parts[0]
             return Literal(line, _LITERAL_NAMES[name]) if name in _LITERAL_NAMES else Variable(
                 line, name)
         if parts[0] in _LITERAL_NAMES:
             return None
-        if self.depth >= _MAX_DEPTH:  # what term() says one level down
+        if depth >= _MAX_DEPTH:  # what term() says one level down
             raise HclError("the expression nests too deeply", line)
         expr: Expr = Variable(line, parts[0])
         for name in parts[1:]:
