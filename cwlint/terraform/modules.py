@@ -42,7 +42,13 @@ from cwlint.terraform.expressions import (
     plain,
 )
 from cwlint.terraform.files import ModuleFiles
-from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
+from cwlint.terraform.resources import (
+    Block,
+    LazyReferences,
+    ModuleNote,
+    TerraformInput,
+    TfResource,
+)
 from cwlint.terraform.values import EvalError, TfRef, after_apply
 from cwlint.values import Partial, Unknown
 
@@ -835,12 +841,12 @@ class Instance:
 
     def resource(self) -> TfResource:
         values: dict[str, Any] = {}
-        refs: dict[str, tuple[str, ...]] = {}
-        for name, attribute in self.body.attributes.items():
-            if name in META_ARGUMENTS:
-                continue
-            values[name] = self.argument(name)
-            refs[name] = tuple(self.module.references(attribute.expr, self.scope))
+        attributes = self.body.attributes
+        for name in attributes:
+            if name not in META_ARGUMENTS:
+                values[name] = self.argument(name)
+        refs = LazyReferences(list(values), lambda name: tuple(
+            self.module.references(attributes[name].expr, self.scope)))
         for name, blocks in self.blocks().items():
             values[name] = blocks
         body = Block(values, refs)
@@ -892,14 +898,13 @@ def _dynamic(module: ModuleInstance, block: syntax.Block, scope: Scope) -> list[
 
 def _evaluate_block(module: ModuleInstance, body: syntax.Body, scope: Scope) -> Block:
     values: dict[str, Any] = {}
-    refs: dict[str, tuple[str, ...]] = {}
-    for name, attribute in body.attributes.items():
+    attributes = body.attributes
+    for name, attribute in attributes.items():
         value = constant(attribute.expr)
-        if value is not NOT_CONSTANT:
-            values[name], refs[name] = value, ()
-            continue
-        values[name] = finalize(module.evaluate(attribute.expr, scope))
-        refs[name] = tuple(module.references(attribute.expr, scope))
+        values[name] = value if value is not NOT_CONSTANT else finalize(
+            module.evaluate(attribute.expr, scope))
+    refs = LazyReferences(list(attributes), lambda name: tuple(
+        module.references(attributes[name].expr, scope)))
     for name, blocks in _nested_blocks(module, body, scope).items():
         values[name] = blocks
     return Block(values, refs)
