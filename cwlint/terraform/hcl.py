@@ -753,13 +753,19 @@ class _Converter:
         for element in node.children:
             if names[element.kind_id] != "object_elem":
                 continue
-            key = element.child_by_field_name("key")
-            value = element.child_by_field_name("val")
+            parts = element.children
+            if len(parts) == 3:  # key, '=' or ':', value: no comment among them
+                key, value = parts[0], parts[2]
+            else:
+                key = element.child_by_field_name("key")
+                value = element.child_by_field_name("val")
             items.append((self.object_key(key), self.expression(value)))
         return ObjectExpr(self.line(node), tuple(items))
 
     def object_key(self, node: Any) -> Expr:
         """A key: a bare name is a literal string, anything else an expression."""
+        if self.source[node.start_byte] == 0x22:  # '"': a string, or an expression
+            return self.expression(node)
         kids = node.children
         if len(kids) != 1:
             kids = self.kids(node)
