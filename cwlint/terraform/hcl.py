@@ -155,15 +155,16 @@ _BLANKABLE = re.compile(rb"""
 _UNCONFIRMED_LIMIT = 256
 
 
-def _blanked(source: bytes) -> tuple[bytes, list[tuple[int, int]]]:
-    """``source`` with the text of its plain strings blanked, and the blanked spans."""
-    spans: list[tuple[int, int]] = []
+def _blanked(source: bytes) -> tuple[bytes, dict[int, int]]:
+    """``source`` with the text of its plain strings blanked, and the blanked spans
+    (start -> end)."""
+    spans: dict[int, int] = {}
     blanked = bytearray(source)
     for found in _BLANKABLE.finditer(source):
         start, end = found.span(1)
         if start >= 0:
             blanked[start:end] = b"x".ljust(end - start)
-            spans.append((start, end))
+            spans[start] = end
     return bytes(blanked), spans
 
 
@@ -183,12 +184,12 @@ def _parse_blanked(source: bytes) -> Body | None:
         return None  # said from the real file's tree
     strings = converter.strings
     assert strings is not None
-    unconfirmed = [span for span in spans if span[0] not in strings]
+    unconfirmed = spans.keys() - strings
     if len(unconfirmed) > _UNCONFIRMED_LIMIT:
         return None
     names = _kind_names()
-    for start, end in unconfirmed:
-        node = root.descendant_for_byte_range(start, end)
+    for start in unconfirmed:
+        node = root.descendant_for_byte_range(start, spans[start])
         if names[node.kind_id] not in ("comment", "template_literal", "heredoc_template"):
             return None
     return body
