@@ -9,6 +9,7 @@ failure is reported on one line and exits 2.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import sys
 from collections.abc import Sequence
@@ -55,9 +56,18 @@ def _missing(parser: argparse.ArgumentParser) -> int:
 def tune_garbage_collector() -> None:
     """Templates decode into millions of small acyclic objects that reference counting
     frees; the cyclic collector's repeated full scans of them cost more than half of the
-    parse time. Freeze what the imports built and make full collections rare."""
+    parse time. Freeze what the imports built, make full collections rare and young ones
+    too: one every million objects allocated and kept (a 10,000-resource plan or module
+    allocates fewer; each young collection took 20 to 60 ms there, its objects referring
+    to the large structures already built, which live until the scan ends). And at exit,
+    freeze what is still alive (the syntax trees of a scan's files), which the
+    interpreter's final collections would otherwise traverse only to drop it with the
+    process: 0.7 s of CPU on a 10,000-resource Terraform module. (Nothing that needs
+    finalizing is left to them: files are written and closed in ``with`` blocks.)"""
     gc.freeze()
-    gc.set_threshold(100_000, 50, 1_000)
+    gc.set_threshold(1_000_000, 50, 1_000)
+    atexit.unregister(gc.freeze)  # once, however many times main() runs in one process
+    atexit.register(gc.freeze)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

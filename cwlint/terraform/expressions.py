@@ -106,9 +106,35 @@ def flatten_traversal(expr: Expr) -> tuple[str, list[Expr | str]] | None:
             return None
 
 
+#: What :func:`constant` returns for an expression that needs evaluating.
+NOT_CONSTANT: Any = object()
+
+
+def constant(expr: Expr) -> Any:
+    """The value of an expression that needs no evaluation: a literal, or a string without
+    interpolation or directive (most arguments of a configuration); else
+    :data:`NOT_CONSTANT`. The value :meth:`Evaluator.evaluate` gives it in any scope."""
+    kind = type(expr)
+    if kind is Literal:
+        return expr.value  # type: ignore[attr-defined]
+    if kind is Template:
+        parts = expr.parts  # type: ignore[attr-defined]
+        if not parts:
+            return ""
+        if len(parts) == 1 and type(parts[0]) is str:
+            return parts[0]
+    return NOT_CONSTANT
+
+
 class Evaluator:
+    def __init__(self) -> None:
+        self._methods: dict[type, Callable[[Any, Scope], Any]] = {}
+
     def evaluate(self, expr: Expr, scope: Scope) -> Any:
-        method: Callable[[Any, Scope], Any] = getattr(self, "_" + type(expr).__name__)
+        kind = type(expr)
+        method = self._methods.get(kind)
+        if method is None:
+            method = self._methods[kind] = getattr(self, "_" + kind.__name__)
         try:
             return method(expr, scope)
         except RecursionError:
@@ -120,9 +146,14 @@ class Evaluator:
         return expr.value
 
     def _Template(self, expr: Template, scope: Scope) -> Any:
-        if len(expr.parts) == 1 and isinstance(expr.parts[0], Interpolation):
-            return plain(self.evaluate(expr.parts[0].expr, scope))  # "${x}" keeps x's type
-        return concat(self.template_pieces(expr.parts, scope))
+        parts = expr.parts
+        if len(parts) == 1:
+            part = parts[0]
+            if type(part) is str:  # most strings: literal text only
+                return part
+            if isinstance(part, Interpolation):
+                return plain(self.evaluate(part.expr, scope))  # "${x}" keeps x's type
+        return concat(self.template_pieces(parts, scope))
 
     def template_pieces(self, parts: tuple[TemplatePart, ...], scope: Scope) -> list[Any]:
         pieces: list[Any] = []

@@ -129,21 +129,24 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 #
 # The grammar's scanner reads the text of a string one character at a time, a token each:
 # on a typical module, most of tree-sitter's time. So a file is first parsed with the text
-# of each plain string (no escape, no ``$``, ``%``, quote or line break in it) replaced by
-# ``x`` and spaces, one token, of the same length: every node keeps its bytes, lines and
-# columns, and the converter reads all text from the real source. That tree is the real
-# file's tree (but for the hidden tokens inside those strings) when each blanked span is, in
-# it, the text of a string, a comment or a heredoc: the same bytes precede the span in both
-# files, so it starts in the same context, and neither text can end a string, a comment or
-# a heredoc (no quote, ``*/`` or line break) nor start anything else. Each span is checked:
-# strings as the converter reads them, the rest in the tree. When a span fails the check, or
-# the blanked file has a syntax error, the real file is parsed instead.
+# of each plain string (no ``$``, ``%``, unescaped quote or line break in it, and no escape
+# but HCL's own ``\n``, ``\r``, ``\t``, ``\"``, ``\\``, ``\u`` and ``\U``) replaced by ``x``
+# and spaces, one token, of the same length: every node keeps its bytes, lines and columns,
+# and the converter reads all text from the real source (escapes included). That tree is
+# the real file's tree (but for the hidden tokens inside those strings) when each blanked
+# span is, in it, the text of a string, a comment or a heredoc: the same bytes precede the
+# span in both files, so it starts in the same context, and neither text can end a string
+# (its only quotes are escaped), a comment or a heredoc (no ``*/`` or line break) nor start
+# anything else. Each span is checked: strings as the converter reads them (which rejects
+# an escape HCL does not have), the rest in the tree. When a span fails the check, or the
+# blanked file has a syntax error, the real file is parsed instead.
 
-#: Plain strings of 4 bytes or more (group 1: their text), and what is skipped so that the
-#: quotes inside it are not taken for strings: comments, heredocs, other strings (with
-#: escapes, or interpolations holding no braces and only plain strings).
+#: Plain strings of 4 characters or escapes or more, without ``*/`` (group 1: their text),
+#: and what is skipped so that the quotes inside it are not taken for strings: comments, heredocs,
+#: other strings (with other escapes, or interpolations holding no braces and only plain
+#: strings).
 _BLANKABLE = re.compile(rb"""
-    "([^"\\$%\r\n]{4,})"
+    "((?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4,})"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
   | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\2[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
@@ -152,21 +155,17 @@ _BLANKABLE = re.compile(rb"""
 _UNCONFIRMED_LIMIT = 256
 
 
-def _blanked(source: bytes) -> tuple[bytes, list[tuple[int, int]]]:
-    """``source`` with the text of its plain strings blanked, and the blanked spans."""
-    spans: list[tuple[int, int]] = []
-    pieces: list[bytes] = []
-    position = 0
+def _blanked(source: bytes) -> tuple[bytes, dict[int, int]]:
+    """``source`` with the text of its plain strings blanked, and the blanked spans
+    (start -> end)."""
+    spans: dict[int, int] = {}
+    blanked = bytearray(source)
     for found in _BLANKABLE.finditer(source):
         start, end = found.span(1)
-        if start < 0 or b"*/" in found.group(1):
-            continue
-        pieces.append(source[position:start])
-        pieces.append(b"x".ljust(end - start))
-        position = end
-        spans.append((start, end))
-    pieces.append(source[position:])
-    return b"".join(pieces), spans
+        if start >= 0:
+            blanked[start:end] = b"x".ljust(end - start)
+            spans[start] = end
+    return bytes(blanked), spans
 
 
 def _parse_blanked(source: bytes) -> Body | None:
@@ -185,12 +184,12 @@ def _parse_blanked(source: bytes) -> Body | None:
         return None  # said from the real file's tree
     strings = converter.strings
     assert strings is not None
-    unconfirmed = [span for span in spans if span[0] not in strings]
+    unconfirmed = spans.keys() - strings
     if len(unconfirmed) > _UNCONFIRMED_LIMIT:
         return None
     names = _kind_names()
-    for start, end in unconfirmed:
-        node = root.descendant_for_byte_range(start, end)
+    for start in unconfirmed:
+        node = root.descendant_for_byte_range(start, spans[start])
         if names[node.kind_id] not in ("comment", "template_literal", "heredoc_template"):
             return None
     return body
@@ -390,9 +389,9 @@ class _Converter:
                 if name in attributes:
                     raise HclError(f"attribute {name!r} is defined twice", self.line(child))
                 row, column = child.start_point
-                attributes[name] = Attribute(name, self.expression(parts[-1]),
-                                             row + 1 + self.offset,
-                                             self.column_at(child.start_byte, column))
+                attributes[name] = Attribute(
+                    name, self.expression(parts[-1]), row + 1 + self.offset,
+                    column + 1 if self.ascii else self.column_at(child.start_byte, column))
             elif kind == "block":
                 body.blocks.append(self.block(child))
         return body
@@ -427,6 +426,12 @@ class _Converter:
                      self.column_at(node.start_byte, column))
 
     def label(self, node: Any) -> str:
+        source = self.source
+        start, end = node.start_byte, node.end_byte
+        if _PLAIN_STRING.fullmatch(source, start, end) is not None:  # most labels
+            if self.strings is not None:
+                self.strings.add(start + 1)
+            return source[start + 1:end - 1].decode("utf-8", "surrogatepass")
         parts = self.template(node, quoted=True).parts
         if not parts:
             return ""
@@ -438,11 +443,14 @@ class _Converter:
 
     def expression(self, node: Any) -> Expr:
         """An ``expression`` node."""
-        self.deeper(node)
+        depth = self.depth + 1
+        if depth > _MAX_DEPTH:
+            raise HclError("the expression nests too deeply", self.line(node))
+        simple = self.simple(node, depth)
+        if simple is not None:
+            return simple
+        self.depth = depth
         try:
-            simple = self.simple(node)
-            if simple is not None:
-                return simple
             kids = node.children
             if len(kids) != 1:
                 kids = self.kids(node)
@@ -452,12 +460,12 @@ class _Converter:
         finally:
             self.depth -= 1
 
-    def simple(self, node: Any) -> Expr | None:
+    def simple(self, node: Any, depth: int) -> Expr | None:
         """An expression read from its text, without its nodes, when it is a number, a
         quoted string with no escape, interpolation or directive, ``true``/``false``/
         ``null``, or a reference such as ``aws_vpc.main.id`` (a variable and attribute
         steps, written without spaces): what most expressions are. None for anything
-        else, which the nodes give."""
+        else, which the nodes give. ``depth`` is the expression's nesting depth."""
         source = self.source
         start, end = node.start_byte, node.end_byte
         first = source[start]
@@ -467,22 +475,22 @@ class _Converter:
             if self.strings is not None:
                 self.strings.add(start + 1)
             text = source[start + 1:end - 1].decode("utf-8", "surrogatepass")
-            return Template(int(node.start_point[0]) + 1 + self.offset, (text,) if text else ())
+            return Template(node.start_point[0] + 1 + self.offset, (text,) if text else ())
         if 0x30 <= first <= 0x39:  # a digit
             if _DIGITS.fullmatch(source, start, end) is None:
                 return None
-            return Literal(int(node.start_point[0]) + 1 + self.offset, int(source[start:end]))
+            return Literal(node.start_point[0] + 1 + self.offset, int(source[start:end]))
         if _REFERENCE.fullmatch(source, start, end) is None:
             return None
         parts = source[start:end].decode("ascii").split(".")
-        line = int(node.start_point[0]) + 1 + self.offset
+        line = node.start_point[0] + 1 + self.offset
         if len(parts) == 1:
             name = parts[0]
             return Literal(line, _LITERAL_NAMES[name]) if name in _LITERAL_NAMES else Variable(
                 line, name)
         if parts[0] in _LITERAL_NAMES:
             return None
-        if self.depth >= _MAX_DEPTH:  # what term() says one level down
+        if depth >= _MAX_DEPTH:  # what term() says one level down
             raise HclError("the expression nests too deeply", line)
         expr: Expr = Variable(line, parts[0])
         for name in parts[1:]:
@@ -746,13 +754,19 @@ class _Converter:
         for element in node.children:
             if names[element.kind_id] != "object_elem":
                 continue
-            key = element.child_by_field_name("key")
-            value = element.child_by_field_name("val")
+            parts = element.children
+            if len(parts) == 3:  # key, '=' or ':', value: no comment among them
+                key, value = parts[0], parts[2]
+            else:
+                key = element.child_by_field_name("key")
+                value = element.child_by_field_name("val")
             items.append((self.object_key(key), self.expression(value)))
         return ObjectExpr(self.line(node), tuple(items))
 
     def object_key(self, node: Any) -> Expr:
         """A key: a bare name is a literal string, anything else an expression."""
+        if self.source[node.start_byte] == 0x22:  # '"': a string, or an expression
+            return self.expression(node)
         kids = node.children
         if len(kids) != 1:
             kids = self.kids(node)

@@ -32,9 +32,23 @@ from cwlint.model import Location
 from cwlint.terraform import hcl, json_syntax, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.discovery import configuration_files, is_module_directory
-from cwlint.terraform.expressions import Evaluator, Scope, Step, flatten_traversal, plain
+from cwlint.terraform.expressions import (
+    NOT_CONSTANT,
+    Evaluator,
+    Scope,
+    Step,
+    constant,
+    flatten_traversal,
+    plain,
+)
 from cwlint.terraform.files import ModuleFiles
-from cwlint.terraform.resources import Block, ModuleNote, TerraformInput, TfResource
+from cwlint.terraform.resources import (
+    Block,
+    LazyReferences,
+    ModuleNote,
+    TerraformInput,
+    TfResource,
+)
 from cwlint.terraform.values import EvalError, TfRef, after_apply
 from cwlint.values import Partial, Unknown
 
@@ -597,6 +611,8 @@ class ModuleInstance:
         """The resources an expression refers to, module-qualified and as a plan lists them
         (``aws_iam_role.app.arn``, ``aws_iam_role.app``), through variables, locals and
         module outputs."""
+        if constant(expr) is not NOT_CONSTANT:
+            return []  # a literal refers to nothing
         found: list[str] = []
         for traversal in _traversals(expr):
             flat = flatten_traversal(traversal)
@@ -676,7 +692,10 @@ def _traversals(expr: syntax.Expr) -> Iterator[syntax.Expr]:
     stack: list[Any] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, (syntax.Variable, syntax.GetAttr, syntax.Index)):
+        kind = type(node)
+        if kind is syntax.Literal or node is None:
+            continue
+        if kind is syntax.Variable or kind is syntax.GetAttr or kind is syntax.Index:
             if flatten_traversal(node) is not None:
                 yield node
                 inner: syntax.Expr = node
@@ -685,27 +704,28 @@ def _traversals(expr: syntax.Expr) -> Iterator[syntax.Expr]:
                         stack.append(inner.key)
                     inner = inner.source
                 continue
-            stack.append(node.source if not isinstance(node, syntax.Variable) else None)
-            if isinstance(node, syntax.Index):
+            stack.append(node.source if kind is not syntax.Variable else None)
+            if kind is syntax.Index:
                 stack.append(node.key)
-        elif isinstance(node, syntax.Template):
-            stack.extend(_template_exprs(node.parts))
-        elif isinstance(node, syntax.TupleExpr):
+        elif kind is syntax.Template:
+            if any(type(part) is not str for part in node.parts):
+                stack.extend(_template_exprs(node.parts))
+        elif kind is syntax.TupleExpr:
             stack.extend(node.items)
-        elif isinstance(node, syntax.ObjectExpr):
+        elif kind is syntax.ObjectExpr:
             for key, value in node.items:
                 stack.extend((key, value))
-        elif isinstance(node, syntax.Splat):
+        elif kind is syntax.Splat:
             stack.extend((node.source, node.body))
-        elif isinstance(node, syntax.Call):
+        elif kind is syntax.Call:
             stack.extend(node.args)
-        elif isinstance(node, syntax.Unary):
+        elif kind is syntax.Unary:
             stack.append(node.operand)
-        elif isinstance(node, syntax.Binary):
+        elif kind is syntax.Binary:
             stack.extend((node.left, node.right))
-        elif isinstance(node, syntax.Conditional):
+        elif kind is syntax.Conditional:
             stack.extend((node.condition, node.true, node.false))
-        elif isinstance(node, syntax.ForExpr):
+        elif kind is syntax.ForExpr:
             stack.extend(x for x in (node.collection, node.key, node.value, node.condition)
                          if x is not None)
 
@@ -787,6 +807,10 @@ class Instance:
     def argument(self, name: str) -> Any:
         if name not in self._values:
             expr = self.body.attributes[name].expr
+            value = constant(expr)
+            if value is not NOT_CONSTANT:
+                self._values[name] = value
+                return value
             self._values[name] = self.module.guarded(
                 (self.address, name), lambda: finalize(self.module.evaluate(expr, self.scope)),
                 f"{self.address}.{name}")
@@ -817,13 +841,12 @@ class Instance:
 
     def resource(self) -> TfResource:
         values: dict[str, Any] = {}
-        refs: dict[str, tuple[str, ...]] = {}
-        for name in self.body.attributes:
-            if name in META_ARGUMENTS:
-                continue
-            values[name] = self.argument(name)
-            refs[name] = tuple(self.module.references(self.body.attributes[name].expr,
-                                                      self.scope))
+        attributes = self.body.attributes
+        for name in attributes:
+            if name not in META_ARGUMENTS:
+                values[name] = self.argument(name)
+        refs = LazyReferences(list(values), lambda name: tuple(
+            self.module.references(attributes[name].expr, self.scope)))
         for name, blocks in self.blocks().items():
             values[name] = blocks
         body = Block(values, refs)
@@ -875,10 +898,13 @@ def _dynamic(module: ModuleInstance, block: syntax.Block, scope: Scope) -> list[
 
 def _evaluate_block(module: ModuleInstance, body: syntax.Body, scope: Scope) -> Block:
     values: dict[str, Any] = {}
-    refs: dict[str, tuple[str, ...]] = {}
-    for name, attribute in body.attributes.items():
-        values[name] = finalize(module.evaluate(attribute.expr, scope))
-        refs[name] = tuple(module.references(attribute.expr, scope))
+    attributes = body.attributes
+    for name, attribute in attributes.items():
+        value = constant(attribute.expr)
+        values[name] = value if value is not NOT_CONSTANT else finalize(
+            module.evaluate(attribute.expr, scope))
+    refs = LazyReferences(list(attributes), lambda name: tuple(
+        module.references(attributes[name].expr, scope)))
     for name, blocks in _nested_blocks(module, body, scope).items():
         values[name] = blocks
     return Block(values, refs)

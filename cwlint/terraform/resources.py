@@ -17,10 +17,13 @@ until apply, and they are how the builder links a function to its role then.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cwlint.model import Location
+
+References = tuple[str, ...]
 
 
 class Block(dict[str, Any]):
@@ -28,9 +31,10 @@ class Block(dict[str, Any]):
     references of each attribute's expression."""
 
     def __init__(self, values: dict[str, Any] | None = None,
-                 refs: dict[str, tuple[str, ...]] | None = None) -> None:
+                 refs: Mapping[str, References] | None = None) -> None:
         super().__init__(values or {})
-        self.refs: dict[str, tuple[str, ...]] = dict(refs or {})
+        self.refs: MutableMapping[str, References] = (
+            refs if isinstance(refs, LazyReferences) else dict(refs or {}))
 
     def blocks(self, name: str) -> list[Block]:
         """The nested blocks of one type (none when the value is not a list of blocks)."""
@@ -41,6 +45,42 @@ class Block(dict[str, Any]):
     def first(self, name: str) -> Block | None:
         found = self.blocks(name)
         return found[0] if found else None
+
+
+class LazyReferences(MutableMapping[str, References]):
+    """The references of a block's attributes, each worked out by ``compute(name)`` the
+    first time it is read: the builder reads those of the few attributes it links, and
+    the HCL front end need not walk every expression of every resource for them."""
+
+    def __init__(self, names: Iterable[str], compute: Callable[[str], References]) -> None:
+        self._names = dict.fromkeys(names)  # in order
+        self._known: dict[str, References] = {}
+        self._compute = compute
+
+    def __getitem__(self, name: str) -> References:
+        known = self._known.get(name)
+        if known is None:
+            if name not in self._names:
+                raise KeyError(name)
+            known = self._known[name] = self._compute(name)
+        return known
+
+    def __setitem__(self, name: str, value: References) -> None:
+        self._names[name] = None
+        self._known[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._names[name]
+        self._known.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 @dataclass

@@ -24,31 +24,31 @@ class HclError(Exception):
 # --- syntax tree -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expr:
     """An expression; ``line`` is where it starts."""
 
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Literal(Expr):
     value: Any  # str, int, float, bool or None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interpolation:
     expr: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IfDirective:
     condition: Expr
     then: tuple[TemplatePart, ...]
     otherwise: tuple[TemplatePart, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForDirective:
     key_var: str | None
     value_var: str
@@ -59,77 +59,77 @@ class ForDirective:
 TemplatePart = str | Interpolation | IfDirective | ForDirective
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Template(Expr):
     parts: tuple[TemplatePart, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TupleExpr(Expr):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectExpr(Expr):
     items: tuple[tuple[Expr, Expr], ...]  # a bare identifier key is a Literal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variable(Expr):
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GetAttr(Expr):
     source: Expr
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Index(Expr):
     source: Expr
     key: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SplatItem(Expr):
     """The element a splat's body applies to."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Splat(Expr):
     source: Expr
     body: Expr  # built on a SplatItem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call(Expr):
     name: str
     args: tuple[Expr, ...]
     expand_final: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unary(Expr):
     op: str
     operand: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binary(Expr):
     op: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conditional(Expr):
     condition: Expr
     true: Expr
     false: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForExpr(Expr):
     key_var: str | None
     value_var: str
@@ -140,7 +140,7 @@ class ForExpr(Expr):
     grouping: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     name: str
     expr: Expr
@@ -148,7 +148,7 @@ class Attribute:
     column: int = 1  # 1-based, in characters
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     type: str
     labels: list[str]
@@ -158,7 +158,7 @@ class Block:
     column: int = 1  # 1-based, in characters
 
 
-@dataclass
+@dataclass(slots=True)
 class Body:
     attributes: dict[str, Attribute] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)

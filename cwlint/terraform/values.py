@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from cwlint.values import Partial, StrValue, Unknown, concat
@@ -73,11 +74,18 @@ def json_text(value: Any) -> StrValue:
     parts of the value become unknown parts of the text."""
     pieces: list[Any] = []
     _encode(value, pieces)
+    if all(type(piece) is str for piece in pieces):
+        return "".join(pieces)  # a known value: what concat gives, quicker
     return concat(pieces)
 
 
 def _encode(value: Any, out: list[Any]) -> None:
-    if isinstance(value, Unknown):
+    kind = type(value)
+    if kind is str:  # the most common leaf
+        out.append(encode_basestring_ascii(value))  # as json.dumps writes a string
+    elif kind is dict:
+        _encode_mapping(value, out)
+    elif isinstance(value, Unknown):
         out.append(value)
     elif isinstance(value, Partial):
         out.append('"')
@@ -85,13 +93,7 @@ def _encode(value: Any, out: list[Any]) -> None:
             out.append(part if isinstance(part, Unknown) else json.dumps(part)[1:-1])
         out.append('"')
     elif isinstance(value, Mapping):
-        out.append("{")
-        for index, key in enumerate(sorted(value, key=str)):
-            if index:
-                out.append(",")
-            out.append(json.dumps(str(key)) + ":")
-            _encode(value[key], out)
-        out.append("}")
+        _encode_mapping(value, out)
     elif isinstance(value, (list, tuple)):
         out.append("[")
         for index, item in enumerate(value):
@@ -103,6 +105,16 @@ def _encode(value: Any, out: list[Any]) -> None:
         out.append(str(int(value)))
     else:
         out.append(json.dumps(value))
+
+
+def _encode_mapping(value: Mapping[Any, Any], out: list[Any]) -> None:
+    out.append("{")
+    for index, key in enumerate(sorted(value, key=str)):
+        if index:
+            out.append(",")
+        out.append(encode_basestring_ascii(str(key)) + ":")
+        _encode(value[key], out)
+    out.append("}")
 
 
 def json_document(value: Any) -> Any:
