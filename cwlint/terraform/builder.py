@@ -77,6 +77,7 @@ class TerraformBuilder(ModelBuilder):
         self.profiles: dict[str, Role | Unknown] = {}
         self._identities: dict[str, set[StrValue]] = {}
         self._by_type: dict[tuple[str, str], list[tuple[int, TfResource]]] | None = None
+        self._parameter_index: dict[str, TfResource] | None = None
         self._by_identity: dict[StrValue, list[TfResource]] | None = None
         from cwlint.terraform.services import ServiceBuilder
         from cwlint.terraform.vpcs import VpcBuilder
@@ -531,13 +532,29 @@ class TerraformBuilder(ModelBuilder):
 
     def parameter_value(self, name: StrValue) -> tuple[Any, str] | None:
         """The value of the ``aws_ssm_parameter`` of the input named ``name``."""
-        for resource in self.of_type("aws_ssm_parameter"):
-            if self.attribute(resource, "name") == name:
-                value = resource.body.get("value")
-                if value in (None, ""):
-                    value = resource.body.get("insecure_value")
-                return value, f"the value of {resource.address}"
+        if isinstance(name, str):  # only a known name equals a known name: look it up
+            found = self._parameters_by_name().get(name)
+            candidates = [found] if found is not None else []
+        else:
+            candidates = [r for r in self.of_type("aws_ssm_parameter")
+                          if self.attribute(r, "name") == name]
+        for resource in candidates[:1]:
+            value = resource.body.get("value")
+            if value in (None, ""):
+                value = resource.body.get("insecure_value")
+            return value, f"the value of {resource.address}"
         return None
+
+    def _parameters_by_name(self) -> dict[str, TfResource]:
+        """The first ``aws_ssm_parameter`` of each known name (each instance of a
+        configuration asks: one pass over the parameters, not one per instance)."""
+        if self._parameter_index is None:
+            self._parameter_index = {}
+            for resource in self.of_type("aws_ssm_parameter"):
+                known = self.attribute(resource, "name")
+                if isinstance(known, str):
+                    self._parameter_index.setdefault(known, resource)
+        return self._parameter_index
 
     def user_data(self, resource: TfResource) -> list[StrValue]:
         texts: list[StrValue] = []
