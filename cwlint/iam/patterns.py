@@ -69,8 +69,8 @@ def tokenize(value: StrValue, *, variables: bool, wildcards: bool = True) -> Tok
     for piece in pieces:
         if isinstance(piece, Unknown):
             tokens.append(piece)
-        else:
-            tokens.extend(_tokenize_text(piece, variables=variables, wildcards=wildcards))
+        else:  # the known pieces of partly known values repeat too: cached
+            tokens.extend(_tokenize_string(piece, variables, wildcards))
     return _merge_literals(tokens)
 
 
