@@ -97,10 +97,13 @@ class CloudFormationBuilder(ModelBuilder):
             if isinstance(v, Mapping) and self.exists(v)
         }
         self.by_type: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-        for logical_id, resource in self.resources.items():
+        self.position: dict[str, int] = {}
+        for position, (logical_id, resource) in enumerate(self.resources.items()):
+            self.position[logical_id] = position
             rtype = resource.get("Type")
             if isinstance(rtype, str):
                 self.by_type.setdefault(str(rtype), []).append((logical_id, resource))
+        self._parameter_index: dict[str, str] | None = None
         self.managed: dict[str, AttachedPolicy] = {}
         self.profiles: dict[str, Role | Unknown | None] = {}
         self.globals = _sam_function_globals(loaded.template)
@@ -121,10 +124,8 @@ class CloudFormationBuilder(ModelBuilder):
         if len(types) == 1:
             yield from self.by_type.get(types[0], ())
             return
-        for logical_id, resource in self.resources.items():
-            rtype = resource.get("Type")
-            if isinstance(rtype, str) and rtype in types:
-                yield logical_id, resource
+        found = [entry for rtype in dict.fromkeys(types) for entry in self.by_type.get(rtype, ())]
+        yield from sorted(found, key=lambda entry: self.position[entry[0]])
 
     def properties(self, logical_id: str) -> Mapping[str, Any]:
         props = self.resources[logical_id].get("Properties")
@@ -483,11 +484,27 @@ class CloudFormationBuilder(ModelBuilder):
 
     def parameter_value(self, name: StrValue) -> tuple[Any, str] | None:
         """The value of the ``AWS::SSM::Parameter`` of the template named ``name``."""
-        for logical_id, _ in self.of_type(SSM_PARAMETER):
-            if self.resolver.as_string(self.resolver.ref(logical_id)) == name:
-                return (self.string(self.properties(logical_id).get("Value")),
-                        f"the value of SSM parameter {logical_id}")
+        if isinstance(name, str):  # only a known name equals a known name: look it up
+            found = self._parameters_by_name().get(name)
+            candidates = [found] if found is not None else []
+        else:
+            candidates = [logical_id for logical_id, _ in self.of_type(SSM_PARAMETER)
+                          if self.resolver.as_string(self.resolver.ref(logical_id)) == name]
+        for logical_id in candidates[:1]:
+            return (self.string(self.properties(logical_id).get("Value")),
+                    f"the value of SSM parameter {logical_id}")
         return None
+
+    def _parameters_by_name(self) -> dict[str, str]:
+        """The first ``AWS::SSM::Parameter`` of each known name (each instance asks: one
+        pass over the parameters, not one per instance)."""
+        if self._parameter_index is None:
+            self._parameter_index = {}
+            for logical_id, _ in self.of_type(SSM_PARAMETER):
+                known = self.resolver.as_string(self.resolver.ref(logical_id))
+                if isinstance(known, str):
+                    self._parameter_index.setdefault(known, logical_id)
+        return self._parameter_index
 
     def written_agent_configs(self, data: Mapping[str, Any], init: list[Mapping[str, Any]]
                               ) -> Iterator[tuple[dict[str, Any] | None, str]]:
