@@ -14,6 +14,7 @@ column is added once an input's findings are known, from what its front end know
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -42,14 +43,30 @@ def with_columns(findings: list[Finding], column_of: Callable[[str, int], int | 
 def template_columns(template: Any, lines: Iterable[int]) -> dict[int, int]:
     """The column of the leftmost decoded node starting on each of ``lines`` (1-based)
     of a decoded CloudFormation template; lines with none are left out."""
-    wanted = {line - 1 for line in lines}  # marks count lines from 0
+    wanted = _Lines({line - 1 for line in lines})  # marks count lines from 0
     found: dict[int, int] = {}
-    if wanted:
+    if wanted.lines:
         _visit(template, wanted, found)
     return {line + 1: column + 1 for line, column in found.items()}
 
 
-def _visit(node: Any, wanted: set[int], found: dict[int, int]) -> None:
+class _Lines:
+    """The wanted lines, as a set (is this line wanted?) and in order (does a node's range
+    hold one? a bisection, not a look at every finding's line for every node)."""
+
+    def __init__(self, lines: set[int]) -> None:
+        self.lines = lines
+        self.ordered = sorted(lines)
+
+    def __contains__(self, line: object) -> bool:
+        return line in self.lines
+
+    def any_within(self, first: int, last: int) -> bool:
+        index = bisect.bisect_left(self.ordered, first)
+        return index < len(self.ordered) and self.ordered[index] <= last
+
+
+def _visit(node: Any, wanted: _Lines, found: dict[int, int]) -> None:
     if isinstance(node, Mapping):
         _record(node, wanted, found)
         if not _spans(node, wanted):
@@ -65,7 +82,7 @@ def _visit(node: Any, wanted: set[int], found: dict[int, int]) -> None:
         _record(node, wanted, found)
 
 
-def _record(node: Any, wanted: set[int], found: dict[int, int]) -> None:
+def _record(node: Any, wanted: _Lines, found: dict[int, int]) -> None:
     mark = getattr(node, "start_mark", None)
     line = getattr(mark, "line", None)
     if line in wanted:
@@ -74,13 +91,13 @@ def _record(node: Any, wanted: set[int], found: dict[int, int]) -> None:
             found[line] = column
 
 
-def _spans(node: Any, wanted: set[int]) -> bool:
+def _spans(node: Any, wanted: _Lines) -> bool:
     """Whether a decoded mapping or list may hold a wanted line (True when it carries no marks)."""
     start = getattr(node, "start_mark", None)
     end = getattr(node, "end_mark", None)
     if start is None or end is None:
         return True
-    return any(start.line <= line <= end.line for line in wanted)
+    return wanted.any_within(start.line, end.line)
 
 
 def hcl_column(path: str, line: int) -> int | None:
