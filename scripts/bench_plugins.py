@@ -401,6 +401,8 @@ def measure_terraform(args: argparse.Namespace, checkov_dir: Path,
 
 #: What the README tells checkov users without JSON / YAML checks of their own to add.
 SKIP_GENERIC_FRAMEWORKS = ["--skip-framework", "json", "yaml"]
+#: What every measured checkov run adds: a JSON report, no download from the platform.
+CHECKOV_OUTPUT = ["--output", "json", "--skip-download"]
 
 ATTRIBUTE_CFN_LINT = "_attribute-cfn-lint"
 ATTRIBUTE_CHECKOV = "_attribute-checkov"
@@ -661,13 +663,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def measure_cloudformation(args: argparse.Namespace, files: list[str], expected: list[Any],
-                           pairs: list[Pair], agreements: list[tuple[str, Agreement]]
-                           ) -> tuple[list[Path], int]:
+                           pairs: list[Pair], agreements: list[tuple[str, Agreement]],
+                           cfn_dir: str, checkov_dir: str) -> tuple[list[Path], int]:
     """cfn-lint, then checkov on CloudFormation, without and with the plugins, on the
     sample; returns the templates checkov can scan and how many it cannot."""
-    from cwlint.plugins.paths import checks_dir
-
-    cfn_dir, checkov_dir = checks_dir("cfn-lint"), checks_dir("checkov")
     cfn_lint = Pair(f"cfn-lint, {len(files)} templates")
     base = [args.cfn_lint, "--format", "json", "--", *files]
     plugin = [args.cfn_lint, f"--append-rules={cfn_dir}", "--format", "json", "--", *files]
@@ -686,7 +685,7 @@ def measure_cloudformation(args: argparse.Namespace, files: list[str], expected:
     scannable = [t for t in sample if checkov_can_scan(t)]
     checkov_expected = [f for f in expected if Path(f.file) in set(scannable)]
     flags = [x for t in scannable for x in ("-f", str(t))]
-    common = ["--output", "json", "--skip-download"]
+    common = CHECKOV_OUTPUT
     # with any --external-checks-dir, checkov's generic json and yaml frameworks (no
     # checks of their own, so idle otherwise) parse every JSON / YAML file; the
     # README's advice to skip them is measured as its own row
@@ -727,11 +726,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     pairs: list[Pair] = []
     agreements: list[tuple[str, Agreement]] = []
-    common = ["--output", "json", "--skip-download"]
+    common = CHECKOV_OUTPUT
     skipped = 0
     scannable: list[Path] = []
     if not args.terraform_only:
-        scannable, skipped = measure_cloudformation(args, files, expected, pairs, agreements)
+        scannable, skipped = measure_cloudformation(args, files, expected, pairs, agreements,
+                                                    str(cfn_dir), str(checkov_dir))
     if not args.skip_checkov:
         terraform_pairs, terraform_agreements = measure_terraform(args, checkov_dir, common)
         pairs.extend(terraform_pairs)
