@@ -326,6 +326,11 @@ _REFERENCE = re.compile(rb"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*
 #: A quoted string that is literal text only: no escape, no ``${``/``%{`` (nor ``$``, ``%``).
 _PLAIN_STRING = re.compile(rb'"[^"\\$%\r\n]*"')
 _DIGITS = re.compile(rb"[0-9]+")
+#: ``name =`` before the value of an attribute written on one line.
+_ATTRIBUTE_HEAD = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*")
+#: ``key =`` or ``key:`` before the value of an object element written on one line: a
+#: name (group 1) or a quoted string that is literal text only (group 2).
+_ELEMENT_HEAD = re.compile(rb'(?:([A-Za-z_][A-Za-z0-9_-]*)|"([^"\\$%\r\n]*)")[ \t]*[=:][ \t]*')
 
 
 class _Operator(str):
@@ -382,19 +387,41 @@ class _Converter:
         for child in node.children:
             kind = names[child.kind_id]
             if kind == "attribute":
+                row, column = child.start_point
+                simple = self.simple_attribute(child.start_byte, child.end_byte, row)
+                if simple is not None:
+                    name, expr = simple
+                    if name in attributes:
+                        raise HclError(f"attribute {name!r} is defined twice",
+                                       row + 1 + self.offset)
+                    attributes[name] = Attribute(
+                        name, expr, row + 1 + self.offset,
+                        column + 1 if self.ascii else self.column_at(child.start_byte, column))
+                    continue
                 parts = child.children
                 if len(parts) != 3:  # name, '=', expression, and comments
                     parts = self.kids(child)
                 name = self.text(parts[0])
                 if name in attributes:
                     raise HclError(f"attribute {name!r} is defined twice", self.line(child))
-                row, column = child.start_point
                 attributes[name] = Attribute(
                     name, self.expression(parts[-1]), row + 1 + self.offset,
                     column + 1 if self.ascii else self.column_at(child.start_byte, column))
             elif kind == "block":
                 body.blocks.append(self.block(child))
         return body
+
+    def simple_attribute(self, start: int, end: int, row: int) -> tuple[str, Expr] | None:
+        """The name and expression of an attribute written ``name = value`` on one line
+        (bytes ``start`` to ``end``, 0-based line ``row``) when the value is a
+        :meth:`simple` expression, read from its text; None for any other attribute."""
+        head = _ATTRIBUTE_HEAD.match(self.source, start, end)
+        if head is None or head.end() == end:
+            return None
+        expr = self.simple_text(head.end(), end, row, self.depth + 1)
+        if expr is None:
+            return None
+        return head.group(1).decode("ascii"), expr
 
     def block(self, node: Any) -> Block:
         self.depth += 1
@@ -466,8 +493,12 @@ class _Converter:
         ``null``, or a reference such as ``aws_vpc.main.id`` (a variable and attribute
         steps, written without spaces): what most expressions are. None for anything
         else, which the nodes give. ``depth`` is the expression's nesting depth."""
+        return self.simple_text(node.start_byte, node.end_byte, node.start_point[0], depth)
+
+    def simple_text(self, start: int, end: int, row: int, depth: int) -> Expr | None:
+        """:meth:`simple` for the expression written from byte ``start`` to ``end`` on
+        the 0-based line ``row``."""
         source = self.source
-        start, end = node.start_byte, node.end_byte
         first = source[start]
         if first == 0x22:  # '"'
             if _PLAIN_STRING.fullmatch(source, start, end) is None:
@@ -475,15 +506,15 @@ class _Converter:
             if self.strings is not None:
                 self.strings.add(start + 1)
             text = source[start + 1:end - 1].decode("utf-8", "surrogatepass")
-            return Template(node.start_point[0] + 1 + self.offset, (text,) if text else ())
+            return Template(row + 1 + self.offset, (text,) if text else ())
         if 0x30 <= first <= 0x39:  # a digit
             if _DIGITS.fullmatch(source, start, end) is None:
                 return None
-            return Literal(node.start_point[0] + 1 + self.offset, int(source[start:end]))
+            return Literal(row + 1 + self.offset, int(source[start:end]))
         if _REFERENCE.fullmatch(source, start, end) is None:
             return None
         parts = source[start:end].decode("ascii").split(".")
-        line = node.start_point[0] + 1 + self.offset
+        line = row + 1 + self.offset
         if len(parts) == 1:
             name = parts[0]
             return Literal(line, _LITERAL_NAMES[name]) if name in _LITERAL_NAMES else Variable(
@@ -754,6 +785,10 @@ class _Converter:
         for element in node.children:
             if names[element.kind_id] != "object_elem":
                 continue
+            simple = self.simple_element(element)
+            if simple is not None:
+                items.append(simple)
+                continue
             parts = element.children
             if len(parts) == 3:  # key, '=' or ':', value: no comment among them
                 key, value = parts[0], parts[2]
@@ -762,6 +797,27 @@ class _Converter:
                 value = element.child_by_field_name("val")
             items.append((self.object_key(key), self.expression(value)))
         return ObjectExpr(self.line(node), tuple(items))
+
+    def simple_element(self, node: Any) -> tuple[Expr, Expr] | None:
+        """The key and value of an object element written ``key = value`` (or ``:``) on
+        one line, its key a name or a plain quoted string and its value a :meth:`simple`
+        expression, read from its text; None for any other element."""
+        start, end = node.start_byte, node.end_byte
+        head = _ELEMENT_HEAD.match(self.source, start, end)
+        if head is None or head.end() == end:
+            return None
+        row = node.start_point[0]
+        value = self.simple_text(head.end(), end, row, self.depth + 1)
+        if value is None:
+            return None
+        line = row + 1 + self.offset
+        name, quoted = head.group(1, 2)
+        if name is not None:
+            return Literal(line, name.decode("ascii")), value
+        if self.strings is not None:
+            self.strings.add(start + 1)
+        text = quoted.decode("utf-8", "surrogatepass")
+        return Template(line, (text,) if text else ()), value
 
     def object_key(self, node: Any) -> Expr:
         """A key: a bare name is a literal string, anything else an expression."""
