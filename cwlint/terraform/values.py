@@ -66,17 +66,42 @@ def refs_in(value: Any) -> list[TfRef]:
 # --- JSON text with holes ----------------------------------------------------------------
 
 _HOLE = "\u0000cwlint-hole-{}\u0000"
+#: Compact JSON with sorted keys, ASCII only: Terraform's jsonencode of a known value.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 _HOLE_RE = re.compile("\u0000cwlint-hole-([0-9]+)\u0000")
 
 
 def json_text(value: Any) -> StrValue:
     """``jsonencode(value)``: compact JSON with sorted keys, as Terraform writes it; unknown
     parts of the value become unknown parts of the text."""
+    if _plain_json(value):  # most documents: the standard library's encoder, in C
+        return _ENCODER.encode(value)
     pieces: list[Any] = []
     _encode(value, pieces)
     if all(type(piece) is str for piece in pieces):
         return "".join(pieces)  # a known value: what concat gives, quicker
     return concat(pieces)
+
+
+def _plain_json(value: Any) -> bool:
+    """True when ``value`` holds only strings, integers, booleans, nulls, lists and dicts
+    with string keys: what ``json.dumps`` writes exactly as :func:`_encode` does (it
+    would write a float 1.0 as ``1.0``, Terraform as ``1``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        else:
+            return False
+    return True
 
 
 def _encode(value: Any, out: list[Any]) -> None:
