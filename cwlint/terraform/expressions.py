@@ -186,15 +186,23 @@ class Evaluator:
     # --- collections ---------------------------------------------------------------------
 
     def _TupleExpr(self, expr: TupleExpr, scope: Scope) -> Any:
-        return [plain(self.evaluate(item, scope)) for item in expr.items]
+        values = []
+        for item in expr.items:
+            value = constant(item)
+            values.append(plain(self.evaluate(item, scope)) if value is NOT_CONSTANT else value)
+        return values
 
     def _ObjectExpr(self, expr: ObjectExpr, scope: Scope) -> Any:
         result: dict[str, Any] = {}
         for key_expr, value_expr in expr.items:
-            key = to_text(self.evaluate(key_expr, scope))
-            if not isinstance(key, str):
-                return Unknown("an object key is not known statically")
-            result[key] = plain(self.evaluate(value_expr, scope))
+            key = constant(key_expr)
+            if type(key) is not str:
+                key = to_text(self.evaluate(key_expr, scope))
+                if not isinstance(key, str):
+                    return Unknown("an object key is not known statically")
+            value = constant(value_expr)
+            result[key] = plain(self.evaluate(value_expr, scope)) if value is NOT_CONSTANT \
+                else value
         return result
 
     def _ForExpr(self, expr: ForExpr, scope: Scope) -> Any:
