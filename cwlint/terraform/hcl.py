@@ -146,7 +146,8 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 #: other strings (with other escapes, or interpolations holding no braces and only plain
 #: strings).
 _BLANKABLE = re.compile(rb"""
-    "((?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4,})"
+    "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
+      [^"\\$%\r\n*]* (?:(?:\*(?!/) | \\[nrt"\\uU]) [^"\\$%\r\n*]*)*)"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
   | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\2[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
