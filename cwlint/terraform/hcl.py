@@ -327,6 +327,8 @@ _REFERENCE = re.compile(rb"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*
 #: A quoted string that is literal text only: no escape, no ``${``/``%{`` (nor ``$``, ``%``).
 _PLAIN_STRING = re.compile(rb'"[^"\\$%\r\n]*"')
 _DIGITS = re.compile(rb"[0-9]+")
+#: The bytes a :meth:`_Converter.simple` expression can start with.
+_SIMPLE_FIRST = frozenset(b'"0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')
 #: ``name =`` before the value of an attribute written on one line.
 _ATTRIBUTE_HEAD = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*")
 #: ``key =`` or ``key:`` before the value of an object element written on one line: a
@@ -451,7 +453,7 @@ class _Converter:
         row, column = node.start_point
         return Block(block_type or "", labels, Body() if inner is None else inner,
                      row + 1 + self.offset, int(end.start_point[0]) + 1 + self.offset,
-                     self.column_at(node.start_byte, column))
+                     column + 1 if self.ascii else self.column_at(node.start_byte, column))
 
     def label(self, node: Any) -> str:
         source = self.source
@@ -494,7 +496,10 @@ class _Converter:
         ``null``, or a reference such as ``aws_vpc.main.id`` (a variable and attribute
         steps, written without spaces): what most expressions are. None for anything
         else, which the nodes give. ``depth`` is the expression's nesting depth."""
-        return self.simple_text(node.start_byte, node.end_byte, node.start_point[0], depth)
+        start = node.start_byte
+        if self.source[start] not in _SIMPLE_FIRST:  # a collection, call argument list ...
+            return None
+        return self.simple_text(start, node.end_byte, node.start_point[0], depth)
 
     def simple_text(self, start: int, end: int, row: int, depth: int) -> Expr | None:
         """:meth:`simple` for the expression written from byte ``start`` to ``end`` on
