@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from cwlint.commands.simulate import load_policy_file
 from cwlint.config import Config, ConfigError
 from cwlint.errors import UsageError
 from cwlint.iam.policy import Policy
+from cwlint.iam.policy_files import load_policy_file
 from cwlint.model import AttachedPolicy, Location
 
 

@@ -26,7 +26,7 @@ from cwlint.iam.evaluator import (
     evaluate,
     normalize_context,
 )
-from cwlint.iam.policy import Policy, PolicyError, parse_policy
+from cwlint.iam.policy_files import load_policy_file
 
 BOUNDARY = "permissions_boundary"
 _SEVERITY = {EXPLICIT_DENY: 3, IMPLICIT_DENY: 2, UNKNOWN: 1, ALLOWED: 0}
@@ -89,42 +89,6 @@ def parse_context(pairs: list[str]) -> dict[str, list[str]]:
             raise UsageError(f"--context takes KEY=VALUE, not {pair!r}")
         context.setdefault(key.strip(), []).append(value)
     return context
-
-
-def load_policy_file(path: str, role: str) -> list[Policy]:
-    """Read one file of policy documents; raise UsageError with the file named."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-    documents = data if isinstance(data, list) else [data]
-    policies = []
-    for number, document in enumerate(documents):
-        name = path if len(documents) == 1 else f"{path}[{number}]"
-        try:
-            policies.append(parse_policy(_unwrap(document), name))
-        except PolicyError as exc:
-            raise UsageError(str(exc)) from None
-    if not policies:
-        raise UsageError(f"{path}: no policy document in the file")
-    return policies
-
-
-def _unwrap(document: Any) -> Any:
-    """Accept what ``aws iam get-policy-version`` / ``get-role-policy`` print."""
-    if isinstance(document, dict):
-        if isinstance(document.get("PolicyVersion"), dict):
-            return document["PolicyVersion"].get("Document")
-        if "PolicyDocument" in document and "Statement" not in document:
-            return document["PolicyDocument"]
-    return document
 
 
 def to_json(outcomes: list[Outcome]) -> dict[str, Any]:
