@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from cwlint.iam.managed import (
-    PackedDocument,
     is_aws_managed_arn,
     load_managed_policies,
     managed_policy,
@@ -177,11 +176,11 @@ def test_documents_are_decoded_on_first_use(tmp_path: Path) -> None:
     shipped = ROOT / "cwlint" / "data" / "aws_managed_policies.pack"
     fresh = load_managed_policies(shutil.copy(shipped, tmp_path))  # not the cached copy
     policy = fresh.get("CloudWatchAgentServerPolicy")
-    assert policy is not None and isinstance(policy.source, PackedDocument)
+    assert policy is not None and isinstance(policy.source, bytes)
     assert "document" not in vars(policy)
     assert policy.document is policy.document and policy.document["Statement"]
     assert "document" in vars(policy)
-    assert all(isinstance(fresh.get(name).source, PackedDocument) for name in fresh.names())
+    assert all(isinstance(fresh.get(name).source, bytes) for name in fresh.names())
 
     as_text = tmp_path / "text.json.gz"
     as_text.write_bytes(gzip.compress(json.dumps({"generated_from": "g", "policies": {"P": {

@@ -50,42 +50,30 @@ class ManagedPolicy:
     The data file holds each document compressed on its own, decoded on first use: a role
     attaches a handful of the ~1,600 policies, and decoding them all would cost every
     process 30-50 ms and leave some 30,000 long-lived objects (the host's garbage
-    collector walks them all). ``source`` is the document as JSON text, as a
-    :class:`PackedDocument`, or already decoded. ``document`` is shared with the cache:
-    treat it as read-only, or use :meth:`ManagedPolicies.document`, which returns a copy.
+    collector walks them all). ``source`` is the document as JSON text, as raw deflate
+    data compressed with the preset ``dictionary`` of its pack (:func:`pack_policies`),
+    or already decoded. ``document`` is shared with the cache: treat it as read-only, or
+    use :meth:`ManagedPolicies.document`, which returns a copy.
     """
 
     name: str
     path: str
     version: str
-    source: str | PackedDocument | dict[str, Any] = field(repr=False)
+    source: str | bytes | dict[str, Any] = field(repr=False)
+    dictionary: bytes = field(default=b"", repr=False, compare=False)
 
     @functools.cached_property
     def document(self) -> dict[str, Any]:
         """The policy document (decoded from the data file once)."""
         source = self.source
-        if isinstance(source, PackedDocument):
-            source = source.text()
+        if isinstance(source, bytes):
+            inflate = zlib.decompressobj(-zlib.MAX_WBITS, zdict=self.dictionary)
+            source = (inflate.decompress(source) + inflate.flush()).decode("utf-8")
         return json.loads(source) if isinstance(source, str) else source
 
     def arn(self, partition: str = "aws") -> str:
         """The policy's ARN in ``partition``."""
         return f"arn:{partition}:iam::aws:policy{self.path}{self.name}"
-
-
-class PackedDocument:
-    """One document of a policy pack: raw deflate data, with the pack's preset dictionary."""
-
-    __slots__ = ("_data", "_dictionary")
-
-    def __init__(self, data: bytes, dictionary: bytes) -> None:
-        self._data = data
-        self._dictionary = dictionary
-
-    def text(self) -> str:
-        """The document's JSON text."""
-        inflate = zlib.decompressobj(-zlib.MAX_WBITS, zdict=self._dictionary)
-        return (inflate.decompress(self._data) + inflate.flush()).decode("utf-8")
 
 
 class ManagedPolicies:
@@ -174,8 +162,7 @@ def _unpack(data: bytes) -> ManagedPolicies:
     start, length = header["dictionary"]
     dictionary = bytes(blob[start:start + length])
     policies = {
-        name: ManagedPolicy(name, path, version,
-                            PackedDocument(bytes(blob[offset:offset + size]), dictionary))
+        name: ManagedPolicy(name, path, version, bytes(blob[offset:offset + size]), dictionary)
         for name, (path, version, offset, size) in header["policies"].items()
     }
     return ManagedPolicies(policies, header.get("generated_from", ""))
