@@ -4,7 +4,9 @@
 * ``docs/rules/<cwlnnn>-<name>.md``: one page per rule, from its docstring
   (:mod:`cwlint.rules.pages`);
 * ``docs/rules/README.md``: the index of those pages;
-* the rule table of ``README.md``, between its marker comments.
+* the rule table of ``README.md``, between its marker comments;
+* ``cwlint/plugins/checkov_table.py``: what the checkov checks register with, so that
+  registering them imports no rule (:mod:`cwlint.plugins.checkov_catalog`).
 
 A page of ``docs/rules/`` that no rule has any more is deleted. With ``--check`` nothing
 is written: the files that are not what the registry says are listed on stderr and the
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from cwlint.plugins.checkov_catalog import TABLE_FILE, render_table  # noqa: E402
 from cwlint.rules import ALL_RULES, DOCUMENTED  # noqa: E402
 from cwlint.rules.base import RULE_PAGES  # noqa: E402
 from cwlint.rules.pages import (  # noqa: E402
@@ -44,6 +47,7 @@ def wanted_files(root: Path) -> dict[Path, str]:
     files[pages / INDEX] = render_index(DOCUMENTED)
     readme = root / "README.md"
     files[readme] = with_readme_table(readme.read_text(encoding="utf-8"), DOCUMENTED)
+    files[root / TABLE_FILE] = render_table(ALL_RULES)
     return files
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = ROOT / "cwlint" / "data" / "actions.json.gz"
-DEFAULT_MANAGED = ROOT / "cwlint" / "data" / "aws_managed_policies.json.gz"
+DEFAULT_MANAGED = ROOT / "cwlint" / "data" / "aws_managed_policies.pack"
 
 # IAM service prefix -> botocore services beyond the one of the same name and those whose
 # model names the prefix as its signing name (several APIs can share one IAM prefix).
@@ -87,14 +87,18 @@ def _policy_actions(node: Any) -> Iterator[str]:
 
 def managed_policy_spellings(path: Path) -> tuple[dict[tuple[str, str], Counter[str]], str]:
     """How often each spelling of each concrete action occurs in the managed policies."""
-    payload = json.loads(gzip.decompress(path.read_bytes()))
+    from cwlint.iam.managed import load_managed_policies
+
+    policies = load_managed_policies(path)
     seen: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for policy in payload["policies"].values():
-        for action in _policy_actions(policy["document"]):
+    for name in policies.names():
+        policy = policies.get(name)
+        assert policy is not None
+        for action in _policy_actions(policy.document):
             prefix, _, name = action.partition(":")
             if name and "*" not in name and "?" not in name:
                 seen[(prefix.lower(), name.lower())][name] += 1
-    return seen, f"managed policies from {payload.get('generated_from', path.name)}"
+    return seen, f"managed policies from {policies.generated_from or path.name}"
 
 
 def botocore_operations() -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]], str]:

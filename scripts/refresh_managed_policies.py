@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Regenerate ``cwlint/data/aws_managed_policies.json.gz``, the AWS managed policy documents.
+"""Regenerate ``cwlint/data/aws_managed_policies.pack``, the AWS managed policy documents.
 
 cwlint never calls AWS at lint time: the documents of the AWS managed policies ship with
 the package, and this script refreshes them. Two sources:
@@ -11,12 +11,10 @@ the package, and this script refreshes them. Two sources:
   ``--endpoint-url``, ``--region`` and ``--profile`` are honoured, so the same path runs
   against a moto server (started with ``MOTO_IAM_LOAD_MANAGED_POLICIES=true``).
 
-The output is compact gzip JSON, each document kept as compact JSON text (cwlint decodes
-a document only when a template attaches the policy)::
-
-    {"generated_from": "...",
-     "policies": {"<name>": {"path": "/service-role/", "version": "v11",
-                             "document": "{\"Version\":\"2012-10-17\",...}"}}}
+The output is a policy pack (``cwlint.iam.managed.pack_policies``): an index of the
+policies (name, path, default version) and each document compressed on its own, so that
+cwlint reads the index and decompresses a document only when a template attaches the
+policy.
 
 Usage::
 
@@ -29,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gzip
 import json
 import sys
 import urllib.parse
@@ -38,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_OUTPUT = (
-    Path(__file__).resolve().parents[1] / "cwlint" / "data" / "aws_managed_policies.json.gz"
+    Path(__file__).resolve().parents[1] / "cwlint" / "data" / "aws_managed_policies.pack"
 )
 
 Policies = dict[str, dict[str, Any]]
@@ -106,24 +103,13 @@ def policies_from_account(
 
 
 def write_payload(policies: Policies, generated_from: str, output: Path) -> int:
-    """Write the gzip JSON file (sorted, compact, reproducible); return its size in bytes."""
-    payload = {
-        "generated_from": generated_from,
-        "policies": {name: _with_document_text(policies[name]) for name in sorted(policies)},
-    }
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    """Write the policy pack (sorted, compact, reproducible); return its size in bytes."""
+    from cwlint.iam.managed import pack_policies
+
+    data = pack_policies(policies, generated_from)
     output.parent.mkdir(parents=True, exist_ok=True)
-    data = gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
     output.write_bytes(data)
     return len(data)
-
-
-def _with_document_text(policy: dict[str, Any]) -> dict[str, Any]:
-    """The policy with its document as compact JSON text (see the module docstring)."""
-    document = policy["document"]
-    if not isinstance(document, str):
-        document = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return {**policy, "document": document}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

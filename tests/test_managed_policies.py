@@ -21,6 +21,7 @@ from cwlint.iam.managed import (
     managed_policy_arn,
     managed_policy_document,
     managed_policy_names,
+    pack_policies,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ def test_first_load_time() -> None:
     start = time.perf_counter()
     policies = load_managed_policies.__wrapped__()
     elapsed = time.perf_counter() - start
-    print(f"\nfirst load of aws_managed_policies.json.gz: {elapsed * 1000:.1f} ms", end=", ")
+    print(f"\nfirst load of aws_managed_policies.pack: {elapsed * 1000:.1f} ms", end=", ")
     print(f"{len(policies)} policies")
     assert len(policies) > 1000
 
@@ -165,26 +166,52 @@ def test_documents_are_copies() -> None:
 
 
 def test_documents_are_decoded_on_first_use(tmp_path: Path) -> None:
-    """The data file holds documents as JSON text; a document is decoded once, when asked
-    for. A file in the older layout (documents as objects) still loads."""
+    """The data file is a policy pack: loading it reads the index only; a document is
+    decompressed and decoded once, when asked for. Files in the gzip JSON layouts of
+    earlier releases (documents as JSON text, or as objects) still load."""
+    import gzip
+    import json
     import shutil
 
-    shipped = ROOT / "cwlint" / "data" / "aws_managed_policies.json.gz"
+    shipped = ROOT / "cwlint" / "data" / "aws_managed_policies.pack"
     fresh = load_managed_policies(shutil.copy(shipped, tmp_path))  # not the cached copy
     policy = fresh.get("CloudWatchAgentServerPolicy")
-    assert policy is not None and isinstance(policy.source, str)
+    assert policy is not None and isinstance(policy.source, bytes)
     assert "document" not in vars(policy)
     assert policy.document is policy.document and policy.document["Statement"]
     assert "document" in vars(policy)
-    assert all(isinstance(fresh.get(name).source, str) for name in fresh.names())
+    assert all(isinstance(fresh.get(name).source, bytes) for name in fresh.names())
 
-    import gzip
-    import json
-
+    as_text = tmp_path / "text.json.gz"
+    as_text.write_bytes(gzip.compress(json.dumps({"generated_from": "g", "policies": {"P": {
+        "path": "/", "version": "v1", "document": '{"Statement":[]}'}}}).encode()))
+    assert load_managed_policies(as_text).document("P") == {"Statement": []}
     older = tmp_path / "older.json.gz"
     older.write_bytes(gzip.compress(json.dumps({"policies": {"P": {
         "path": "/", "version": "v1", "document": {"Statement": []}}}}).encode()))
     assert load_managed_policies(older).document("P") == {"Statement": []}
+
+
+def test_a_pack_holds_exactly_what_was_packed(tmp_path: Path) -> None:
+    """pack_policies (what the refresh script writes) and the reader are inverses: every
+    name, path, version and document, documents as objects or as JSON text, in a file that
+    is the same bytes every time."""
+    policies = {
+        "B": {"path": "/service-role/", "version": "v3",
+              "document": {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}},
+        "A": {"path": "/", "version": "v1", "document": '{"Statement":[],"Note":"é"}'},
+    }
+    data = pack_policies(policies, "a test")
+    assert data == pack_policies(dict(reversed(policies.items())), "a test")
+    path = tmp_path / "p.pack"
+    path.write_bytes(data)
+    loaded = load_managed_policies(path)
+    assert loaded.names() == ["A", "B"] and loaded.generated_from == "a test"
+    assert loaded.document("A") == {"Statement": [], "Note": "é"}
+    assert loaded.document("arn:aws:iam::aws:policy/service-role/B") == policies["B"]["document"]
+    assert loaded.get("arn:aws:iam::aws:policy/B") is None  # not its path
+    assert loaded.arn("B") == "arn:aws:iam::aws:policy/service-role/B"
 
 
 # --- the live refresh path, against a real moto server -------------------------------

@@ -115,6 +115,25 @@ def test_verify_passes() -> None:
     assert "CKV_CWL_001 failed on AWS::Lambda::Function.ProbeFunction" in done.stderr
 
 
+def test_loading_the_checks_registers_every_rule_without_importing_one() -> None:
+    """checkov loads ``checks/checkov`` in every framework worker; that registers every
+    rule's checks from the generated table, and imports no rule, model or engine (the
+    first check that runs does)."""
+    code = ("import sys\n"
+            "from cwlint.plugins import checkov_checks as c\n"
+            "for group in '01234':\n"
+            "    c.register_group(group, 'terraform')\n"
+            "    c.register_group(group, 'cloudformation')\n"
+            "print(sorted(c.CHECKS), sorted({f for v in c.CHECKS.values() for f in v}))\n"
+            "print(sorted(m for m in sys.modules if m.startswith('cwlint.')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=300)
+    ids, loaded = done.stdout.strip().splitlines()
+    assert ids == str(sorted(OUR_IDS)) + " " + str(["cloudformation", "terraform"])
+    assert loaded == str(["cwlint.plugins", "cwlint.plugins.checkov_catalog",
+                          "cwlint.plugins.checkov_checks", "cwlint.plugins.checkov_table"])
+
+
 def test_missing_cwlint_is_loud_and_verify_fails(tmp_path: Path) -> None:
     hidden = tmp_path / "hide" / "cwlint"
     hidden.mkdir(parents=True)

@@ -604,3 +604,33 @@ def test_every_checkov_check_is_named_for_what_it_ensures() -> None:
         assert name.endswith(f"(cwlint {rule.id}, cfn-lint {rule.cfn_lint_id()})")
     assert check_name(RULES_BY_ID["CWL004"]).startswith(
         "Ensure the Lambda function's role can write to its log group")
+
+
+# --- the checkov registration table ----------------------------------------------------
+
+
+def test_checkov_catalog_is_what_the_rules_say() -> None:
+    """The checkov checks register from a generated table (so that registering imports no
+    rule): it must hold exactly every plugin rule, in order, with what the rule says."""
+    from cwlint.plugins.checkov_catalog import BY_RULE_ID, CATALOG, check_info
+
+    assert tuple(check_info(rule) for rule in ALL_RULES) == CATALOG
+    assert list(BY_RULE_ID) == [rule.id for rule in ALL_RULES]
+    cwl001 = BY_RULE_ID["CWL001"]
+    assert cwl001.checkov_id == "CKV_CWL_001" and cwl001.severity == "HIGH"
+    assert cwl001.categories[0] == "IAM" and cwl001.group == "0"
+    assert "aws_lambda_function" in cwl001.terraform
+    assert "AWS::Lambda::Function" in cwl001.cloudformation
+
+
+def test_registering_the_checkov_checks_imports_no_rule() -> None:
+    """What checkov's workers pay for loading ``checks/checkov``: the table, not the rules,
+    the model or the engine (they load with the first check that runs)."""
+    code = ("import sys; import cwlint.plugins.checkov_catalog as c; "
+            "assert len(c.CATALOG) > 20; "
+            "print(sorted(m for m in sys.modules if m.startswith('cwlint')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == str(["cwlint", "cwlint.plugins",
+                                       "cwlint.plugins.checkov_catalog",
+                                       "cwlint.plugins.checkov_table"])

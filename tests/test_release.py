@@ -53,3 +53,5 @@ def test_wheel_and_sdist_build_and_pass_twine_check(tmp_path: Path) -> None:
     assert "cwlint/commands/report.py" in names
     assert any(n.startswith("cwlint/checks/cfn_lint/") for n in names)
     assert any(n.startswith("cwlint/data/") for n in names)
+    assert "cwlint/data/aws_managed_policies.pack" in names
+    assert "cwlint/plugins/checkov_table.py" in names

@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, ClassVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from checkov.cloudformation.checks.resource.base_resource_check import (
     BaseResourceCheck as CloudFormationResourceCheck,
@@ -52,19 +53,11 @@ from checkov.terraform.checks.resource.base_resource_check import (
     BaseResourceCheck as TerraformResourceCheck,
 )
 
-from cwlint.plugins.cache import EngineRun
-from cwlint.plugins.checkov_support import (
-    SEVERITY,
-    categories,
-    check_name,
-    cloudformation_run,
-    resolve_scanned_file,
-    terraform_input,
-    terraform_run,
-    verdict,
-)
-from cwlint.rules import RULES_BY_ID
-from cwlint.rules.base import Rule
+from cwlint.plugins.checkov_catalog import BY_RULE_ID, CATALOG, CheckInfo
+
+if TYPE_CHECKING:  # imported by the first check that runs (see _support)
+    from cwlint.plugins.cache import EngineRun
+    from cwlint.rules.base import Rule
 
 LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +68,18 @@ _RESULTS = {"FAILED": CheckResult.FAILED, "PASSED": CheckResult.PASSED,
             "UNKNOWN": CheckResult.UNKNOWN}
 
 
+def _support() -> ModuleType:
+    """:mod:`cwlint.plugins.checkov_support`, imported by the first check that runs.
+
+    Registering the checks takes only :data:`~cwlint.plugins.checkov_catalog.CATALOG`:
+    the rules, the model and the engine (0.05-0.1 s, and their objects in the host's
+    heap) load only in a checkov worker that meets a resource a rule looks at.
+    """
+    from cwlint.plugins import checkov_support
+
+    return checkov_support
+
+
 class _CwlintCheck:
     """What every CKV_CWL check does, whatever the framework.
 
@@ -83,7 +88,7 @@ class _CwlintCheck:
     findings from :meth:`engine_run` and answers for this rule and resource.
     """
 
-    rule: ClassVar[type[Rule]]
+    info: ClassVar[CheckInfo]
     framework: ClassVar[str]
     relevant_types: ClassVar[tuple[str, ...]] = ()
     details: list[str]
@@ -95,18 +100,25 @@ class _CwlintCheck:
 
     def _register(self, host: type) -> None:
         """Initialise (and so register) the check as checkov's ``host`` check class."""
-        rule = self.rule
+        info = self.info
         host.__init__(  # type: ignore[misc]
             self,
-            name=check_name(rule),
-            id=rule.checkov_id(),
-            categories=[CheckCategories[name] for name in categories(rule)],
+            name=info.name,
+            id=info.checkov_id,
+            categories=[CheckCategories[name] for name in info.categories],
             supported_resources=list(self.relevant_types or ["*"]),
-            guideline=rule.help_uri(),
+            guideline=info.guideline,
         )
-        self.severity = Severities[SEVERITY[rule.severity]]
+        self.severity = Severities[info.severity]
         self._scanned_file = ""
         self._entity_name = ""
+
+    @property
+    def rule(self) -> type[Rule]:
+        """The cwlint rule of this check (imports the rule registry)."""
+        from cwlint.rules import RULES_BY_ID
+
+        return RULES_BY_ID[self.info.rule_id]
 
     def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
             entity_type: str, skip_info: Any) -> Any:
@@ -140,8 +152,8 @@ class _CwlintCheck:
             return CheckResult.UNKNOWN
         error = run.take_error()
         if error is not None:
-            LOGGER.error("%s on %s: %s", self.rule.checkov_id(), self._scanned_file, error)
-        answer = verdict(run, self.rule, self.resource_id(conf), self.entity_type,
+            LOGGER.error("%s on %s: %s", self.info.checkov_id, self._scanned_file, error)
+        answer = _support().verdict(run, self.rule, self.resource_id(conf), self.entity_type,
                          self.relevant_types)
         self.details.extend(answer.details)
         return _RESULTS[answer.result]
@@ -156,11 +168,12 @@ class CloudFormationCheck(_CwlintCheck, CloudFormationResourceCheck):
         self._register(CloudFormationResourceCheck)
 
     def engine_run(self, conf: dict[str, Any]) -> EngineRun | None:
-        path = resolve_scanned_file(self._scanned_file)
+        support = _support()
+        path = support.resolve_scanned_file(self._scanned_file)
         if path is None:
-            LOGGER.warning("%s: cannot locate %s", self.rule.checkov_id(), self._scanned_file)
+            LOGGER.warning("%s: cannot locate %s", self.info.checkov_id, self._scanned_file)
             return None
-        return cloudformation_run(path)
+        return support.cloudformation_run(path)
 
 
 class TerraformCheck(_CwlintCheck, TerraformResourceCheck):
@@ -173,12 +186,13 @@ class TerraformCheck(_CwlintCheck, TerraformResourceCheck):
         self._register(TerraformResourceCheck)
 
     def engine_run(self, conf: dict[str, Any]) -> EngineRun | None:
-        path = terraform_input(self._scanned_file)
+        support = _support()
+        path = support.terraform_input(self._scanned_file)
         if path is None:
-            LOGGER.debug("%s: cwlint does not read %s", self.rule.checkov_id(),
+            LOGGER.debug("%s: cwlint does not read %s", self.info.checkov_id,
                           self._scanned_file)
             return None
-        return terraform_run(path)
+        return support.terraform_run(path)
 
     def resource_id(self, conf: dict[str, Any]) -> str:
         """The Terraform address (``module.app.aws_lambda_function.orders``)."""
@@ -186,16 +200,17 @@ class TerraformCheck(_CwlintCheck, TerraformResourceCheck):
         return address if isinstance(address, str) and address else self._entity_name
 
 
-def _check(base: type[_CwlintCheck], syntax: str, label: str) -> Callable[[type[Rule]], Any]:
+def _check(base: type[_CwlintCheck], syntax: str, label: str) -> Callable[[CheckInfo], Any]:
     """A factory of ``base`` checks for one rule, on the types the rule reports on in
-    ``syntax`` (``cloudformation`` or ``terraform``: :attr:`Rule.reports_on`)."""
+    ``syntax`` (``cloudformation`` or ``terraform``: :attr:`Rule.reports_on`, as
+    :data:`~cwlint.plugins.checkov_catalog.CATALOG` holds them)."""
 
-    def make(rule: type[Rule]) -> Any:
-        cls = type(f"{rule.id}{base.__name__}", (base,), {
+    def make(info: CheckInfo) -> Any:
+        cls = type(f"{info.rule_id}{base.__name__}", (base,), {
             "__module__": __name__,
-            "__doc__": f"{rule.checkov_id()}: cwlint {rule.id} {rule.name} on {label}.",
-            "rule": rule,
-            "relevant_types": getattr(rule.reports_on, syntax),
+            "__doc__": f"{info.checkov_id}: cwlint {info.rule_id} on {label}.",
+            "info": info,
+            "relevant_types": getattr(info, syntax),
         })
         return cls()
 
@@ -203,7 +218,7 @@ def _check(base: type[_CwlintCheck], syntax: str, label: str) -> Callable[[type[
 
 
 #: Framework name -> factory of the check for one rule (see the module docstring).
-FRAMEWORKS: dict[str, Callable[[type[Rule]], Any]] = {
+FRAMEWORKS: dict[str, Callable[[CheckInfo], Any]] = {
     "cloudformation": _check(CloudFormationCheck, "cloudformation", "CloudFormation"),
     "terraform": _check(TerraformCheck, "terraform", "Terraform and Terraform plans"),
 }
@@ -225,21 +240,21 @@ def register(rule_id: str, report_type: str | None = None) -> list[Any]:
     check file once per framework runner; a check is created the first time its
     framework's registry loads, later calls return the same objects.
     """
-    rule = RULES_BY_ID[rule_id]
+    info = BY_RULE_ID[rule_id]
     wanted = REGISTRY_FRAMEWORKS.get(report_type, ()) if report_type else tuple(FRAMEWORKS)
-    checks = CHECKS.setdefault(rule.checkov_id(), {})
+    checks = CHECKS.setdefault(info.checkov_id, {})
     for framework in wanted:
         factory = FRAMEWORKS.get(framework)
         if factory is not None and framework not in checks:
-            checks[framework] = factory(rule)
+            checks[framework] = factory(info)
     return list(checks.values())
 
 
 def register_group(group: str, report_type: str | None = None) -> list[Any]:
     """Register the checks of every rule whose number has ``group`` as its middle digit
     (``"0"``: CWL001-CWL009, ``"1"``: CWL010-CWL019, ...)."""
-    return [check for rule_id, rule in RULES_BY_ID.items() if rule.number()[1:2] == group
-            for check in register(rule_id, report_type)]
+    return [check for info in CATALOG if info.group == group
+            for check in register(info.rule_id, report_type)]
 
 
 def _patch_cloudformation_details() -> None:
