@@ -185,12 +185,14 @@ class Evaluator:
 
     # --- collections ---------------------------------------------------------------------
 
+    def item(self, expr: Expr, scope: Scope) -> Any:
+        """The plain value of an item of a collection: a constant as it is (most items),
+        anything else evaluated."""
+        value = constant(expr)
+        return plain(self.evaluate(expr, scope)) if value is NOT_CONSTANT else value
+
     def _TupleExpr(self, expr: TupleExpr, scope: Scope) -> Any:
-        values = []
-        for item in expr.items:
-            value = constant(item)
-            values.append(plain(self.evaluate(item, scope)) if value is NOT_CONSTANT else value)
-        return values
+        return [self.item(item, scope) for item in expr.items]
 
     def _ObjectExpr(self, expr: ObjectExpr, scope: Scope) -> Any:
         result: dict[str, Any] = {}
@@ -200,9 +202,7 @@ class Evaluator:
                 key = to_text(self.evaluate(key_expr, scope))
                 if not isinstance(key, str):
                     return Unknown("an object key is not known statically")
-            value = constant(value_expr)
-            result[key] = plain(self.evaluate(value_expr, scope)) if value is NOT_CONSTANT \
-                else value
+            result[key] = self.item(value_expr, scope)
         return result
 
     def _ForExpr(self, expr: ForExpr, scope: Scope) -> Any:
