@@ -432,6 +432,33 @@ def test_terraform_checkov_own_results_are_unchanged() -> None:
     assert sum(everything(plain).values()) > 100
 
 
+def test_terraform_checks_leave_the_resource_configuration_as_checkov_gave_it() -> None:
+    """checkov expands a resource's ``dynamic`` blocks into its configuration before each
+    of its checks, appending the content again every time; a CKV_CWL check reads only the
+    address and must not add one more expansion to what checkov's checks see after it."""
+    import copy
+
+    from cwlint.plugins import checkov_checks
+
+    for group in "01234":
+        checkov_checks.register_group(group, "terraform")
+    alarm_checks = [frameworks["terraform"] for frameworks in checkov_checks.CHECKS.values()
+                    if "terraform" in frameworks and "aws_cloudwatch_metric_alarm"
+                    in frameworks["terraform"].supported_resources]
+    assert alarm_checks
+    conf = {"__address__": "aws_cloudwatch_metric_alarm.errors", "alarm_name": ["errors"],
+            "metric_query": [{"id": ["m1"]}],
+            "dynamic": [{"metric_query": {"for_each": ["${var.queries}"],
+                                          "content": {"id": ["${metric_query.value}"]}}}]}
+    before = copy.deepcopy(conf)
+    for check in alarm_checks:
+        result = check.run(scanned_file="/nowhere/main.tf", entity_configuration=conf,
+                           entity_name="aws_cloudwatch_metric_alarm.errors",
+                           entity_type="aws_cloudwatch_metric_alarm", skip_info={})
+        assert result["result"].name == "UNKNOWN"  # no file: cwlint does not guess
+    assert conf == before
+
+
 def test_modules_called_by_many_roots_are_analysed_once_per_root(tmp_path: Path) -> None:
     """checkov's Terraform runner goes file by file: the resources of the first shared
     module under every root, then those of the second. Each root is still analysed once

@@ -194,6 +194,17 @@ class TerraformCheck(_CwlintCheck, TerraformResourceCheck):
             return None
         return support.terraform_run(path)
 
+    def scan_entity_conf(self, conf: dict[str, Any], entity_type: str) -> CheckResult:
+        """checkov's Terraform entry point, without the expansion of ``dynamic`` blocks it
+        runs first: a CKV_CWL check reads no attribute of ``conf`` but its address, and
+        that expansion writes into ``conf`` and is not idempotent (each check that runs it
+        appends the blocks' content again), so running it once more per CKV_CWL check
+        would change what checkov's own checks see after it, and cost them time."""
+        self.entity_type = entity_type
+        if conf.get("count") == [0]:
+            return CheckResult.UNKNOWN
+        return self.scan_resource_conf(conf)
+
     def resource_id(self, conf: dict[str, Any]) -> str:
         """The Terraform address (``module.app.aws_lambda_function.orders``)."""
         address = conf.get("__address__")
