@@ -31,8 +31,12 @@ Each repeat runs the pair in alternating order (with first, then without first),
 overhead of a repeat is ``with / without - 1``; the tables give the median over repeats
 of wall time and of CPU time (user + system of the tool and its workers; CPU time hardly
 depends on what else the machine runs, wall time does). The target is a median overhead
-under 5 %. It also checks, on the first repeat, that the host's own findings are the
-same with and without cwlint, and that the plugins report what ``cwlint scan`` reports.
+under 5 %. With ``--instructions`` every command also runs under valgrind's callgrind,
+once, and the tables add its instruction count (the tool's and its child processes'):
+a measure the machine's load does not move, for deciding the target where the CPU times
+of single runs vary by more than the plugin costs. It also checks, on the first repeat,
+that the host's own findings are the same with and without cwlint, and that the plugins
+report what ``cwlint scan`` reports.
 Nothing here is a test: it reports, it never fails on a slow result.
 """
 
@@ -45,6 +49,7 @@ import gc
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -110,27 +115,38 @@ def log(message: str) -> None:
 
 @dataclass
 class Run:
-    """One finished process: wall and CPU seconds, exit code and output."""
+    """One finished process: wall and CPU seconds, exit code and output; with
+    ``--instructions``, the instructions it and its child processes executed (else 0)."""
 
     wall: float
     cpu: float
     returncode: int
     stdout: str
     stderr: str
+    instructions: int = 0
 
 
-def run(command: Sequence[str]) -> Run:
+#: How ``--instructions`` runs a command: valgrind's callgrind counts the instructions of
+#: the process and of every process it starts, and prints each count on stderr.
+CALLGRIND = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+             "--trace-children=yes"]
+_COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.MULTILINE)
+
+
+def run(command: Sequence[str], instructions: bool = False) -> Run:
     """Run ``command``; CPU time is the rusage of the children (the tool and the worker
-    processes it waited for)."""
+    processes it waited for). ``instructions``: under :data:`CALLGRIND`, counting them."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}  # cfn-lint prints sets in its messages
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+    done = subprocess.run([*CALLGRIND, *command] if instructions else command,
+                          capture_output=True, text=True, errors="replace",
                           env=env, cwd=PROJECT, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, done.returncode, done.stdout, done.stderr)
+    counted = sum(int(n) for n in _COLLECTED.findall(done.stderr)) if instructions else 0
+    return Run(wall, cpu, done.returncode, done.stdout, done.stderr, counted)
 
 
 @dataclass
@@ -149,22 +165,23 @@ class Pair:
         return statistics.median(getattr(r, attribute) for r in runs)
 
 
-def run_each(commands: Sequence[Sequence[str]]) -> Run:
-    """Run the commands one after the other, as one :class:`Run`: times summed, the worst
-    exit code, outputs one after the other."""
-    runs = [run(command) for command in commands]
+def run_each(commands: Sequence[Sequence[str]], instructions: bool = False) -> Run:
+    """Run the commands one after the other, as one :class:`Run`: times and instructions
+    summed, the worst exit code, outputs one after the other."""
+    runs = [run(command, instructions) for command in commands]
     return Run(sum(r.wall for r in runs), sum(r.cpu for r in runs),
                max(r.returncode for r in runs), "\n".join(r.stdout for r in runs),
-               "\n".join(r.stderr for r in runs))
+               "\n".join(r.stderr for r in runs), sum(r.instructions for r in runs))
 
 
-def measure(pair: Pair, base: Sequence[str], plugin: Sequence[str], repeats: int) -> None:
+def measure(pair: Pair, base: Sequence[str], plugin: Sequence[str], repeats: int,
+            instructions: bool = False) -> None:
     """Run the two commands ``repeats`` times, alternating which goes first."""
-    measure_each(pair, [base], [plugin], repeats)
+    measure_each(pair, [base], [plugin], repeats, instructions)
 
 
 def measure_each(pair: Pair, bases: Sequence[Sequence[str]], plugins: Sequence[Sequence[str]],
-                 repeats: int) -> None:
+                 repeats: int, instructions: bool = False) -> None:
     """Like :func:`measure`, for a series of commands on each side (one checkov run per
     directory: checkov's Terraform runner given several ``-d`` checks the first one
     only)."""
@@ -173,11 +190,13 @@ def measure_each(pair: Pair, bases: Sequence[Sequence[str]], plugins: Sequence[S
         if index % 2:
             order.reverse()
         for with_plugin, commands in order:
-            result = run_each(commands)
+            result = run_each(commands, instructions)
             (pair.with_ if with_plugin else pair.without).append(result)
+            counted = f", {result.instructions / 1e9:.2f} G instructions" if instructions \
+                else ""
             log(f"{pair.label} {'with' if with_plugin else 'without'} plugin, repeat "
-                f"{index + 1}: {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, exit "
-                f"{result.returncode}")
+                f"{index + 1}: {result.wall:.1f} s wall, {result.cpu:.1f} s CPU{counted}, "
+                f"exit {result.returncode}")
 
 
 # --- the sample ------------------------------------------------------------------------
@@ -389,7 +408,8 @@ def measure_terraform(args: argparse.Namespace, checkov_dir: Path,
         commands = [[args.checkov, *targets, *common, "--framework", framework]
                     for targets in target_lists]
         measure_each(pair, commands, [[*command, "--external-checks-dir", str(checkov_dir)]
-                                      for command in commands], args.repeats)
+                                      for command in commands], args.repeats,
+                     args.instructions)
         pairs.append(pair)
         agreement = checkov_agreement(pair.without[0], pair.with_[0],
                                       expected_findings(scanned))
@@ -602,12 +622,18 @@ def overhead_rows(pairs: Sequence[Pair]) -> list[str]:
     rows = ["| run | without | with | overhead (median) | per repeat | target < 5 % |",
             "|---|---:|---:|---:|---|---|"]
     for pair in pairs:
-        for attribute, unit in (("wall", "wall"), ("cpu", "CPU")):
+        measures = [("wall", "wall", 1.0, "s"), ("cpu", "CPU", 1.0, "s")]
+        if all(r.instructions for r in pair.without + pair.with_):
+            # times measured under valgrind say nothing about the tools
+            measures = [("instructions", "instructions", 1e9, "G")]
+        for attribute, unit, scale, suffix in measures:
             overheads = pair.overheads(attribute)
             middle = statistics.median(overheads)
             rows.append(
-                f"| {pair.label}, {unit} | {pair.median(pair.without, attribute):.2f} s | "
-                f"{pair.median(pair.with_, attribute):.2f} s | **{percent(middle)}** | "
+                f"| {pair.label}, {unit} | "
+                f"{pair.median(pair.without, attribute) / scale:.2f} {suffix} | "
+                f"{pair.median(pair.with_, attribute) / scale:.2f} {suffix} | "
+                f"**{percent(middle)}** | "
                 f"{', '.join(percent(o) for o in overheads)} | "
                 f"{'met' if middle < TARGET else 'NOT met'} |")
     return rows
@@ -656,9 +682,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--terraform-only", action="store_true",
                         help="only checkov on Terraform: plans, corpus repositories, fixtures")
     parser.add_argument("--output", type=Path, help="also write the report here")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each command's instructions under valgrind's "
+                             "callgrind, which the machine's load does not move (one "
+                             "repeat; each run about 50 times slower)")
     args = parser.parse_args(argv)
     if args.every < 1 or args.repeats < 1:
         parser.error("--every and --repeats must be positive")
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            parser.error("--instructions needs valgrind on PATH")
+        args.repeats = 1  # a count does not vary from one run to the next
     return args
 
 
@@ -670,14 +704,14 @@ def measure_cloudformation(args: argparse.Namespace, files: list[str], expected:
     cfn_lint = Pair(f"cfn-lint, {len(files)} templates")
     base = [args.cfn_lint, "--format", "json", "--", *files]
     plugin = [args.cfn_lint, f"--append-rules={cfn_dir}", "--format", "json", "--", *files]
-    measure(cfn_lint, base, plugin, args.repeats)
+    measure(cfn_lint, base, plugin, args.repeats, args.instructions)
     pairs.append(cfn_lint)
     agreements.append(("cfn-lint", cfn_lint_agreement(cfn_lint.without[0], cfn_lint.with_[0],
                                                       expected)))
     single = Pair("cfn-lint, 1 template")
     measure(single, [args.cfn_lint, "--", str(SINGLE_TEMPLATE)],
             [args.cfn_lint, f"--append-rules={cfn_dir}", "--", str(SINGLE_TEMPLATE)],
-            args.repeats)
+            args.repeats, args.instructions)
     pairs.append(single)
     if args.skip_checkov:
         return [], 0
@@ -698,7 +732,7 @@ def measure_cloudformation(args: argparse.Namespace, files: list[str], expected:
         pair = Pair(label)
         command = [args.checkov, *flags, *common, *extra]
         measure(pair, command, [*command, "--external-checks-dir", str(checkov_dir),
-                                *plugin_extra], args.repeats)
+                                *plugin_extra], args.repeats, args.instructions)
         pairs.append(pair)
         agreements.append((label.split(",")[0], checkov_agreement(
             pair.without[0], pair.with_[0], checkov_expected)))
@@ -706,7 +740,8 @@ def measure_cloudformation(args: argparse.Namespace, files: list[str], expected:
     command = [args.checkov, "-f", str(SINGLE_TEMPLATE), *common,
                "--framework", "cloudformation"]
     measure(single_checkov, command,
-            [*command, "--external-checks-dir", str(checkov_dir)], args.repeats)
+            [*command, "--external-checks-dir", str(checkov_dir)], args.repeats,
+            args.instructions)
     pairs.append(single_checkov)
     return scannable, len(sample) - len(scannable)
 
