@@ -394,21 +394,17 @@ class _Converter:
                 simple = self.simple_attribute(child.start_byte, child.end_byte, row)
                 if simple is not None:
                     name, expr = simple
-                    if name in attributes:
-                        raise HclError(f"attribute {name!r} is defined twice",
-                                       row + 1 + self.offset)
-                    attributes[name] = Attribute(
-                        name, expr, row + 1 + self.offset,
-                        column + 1 if self.ascii else self.column_at(child.start_byte, column))
-                    continue
-                parts = child.children
-                if len(parts) != 3:  # name, '=', expression, and comments
-                    parts = self.kids(child)
-                name = self.text(parts[0])
-                if name in attributes:
-                    raise HclError(f"attribute {name!r} is defined twice", self.line(child))
+                else:
+                    parts = child.children
+                    if len(parts) != 3:  # name, '=', expression, and comments
+                        parts = self.kids(child)
+                    name, expr = self.text(parts[0]), None
+                if name in attributes:  # said before any error inside the expression
+                    raise HclError(f"attribute {name!r} is defined twice",
+                                   row + 1 + self.offset)
                 attributes[name] = Attribute(
-                    name, self.expression(parts[-1]), row + 1 + self.offset,
+                    name, expr if expr is not None else self.expression(parts[-1]),
+                    row + 1 + self.offset,
                     column + 1 if self.ascii else self.column_at(child.start_byte, column))
             elif kind == "block":
                 body.blocks.append(self.block(child))
