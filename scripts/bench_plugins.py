@@ -31,10 +31,11 @@ Each repeat runs the pair in alternating order (with first, then without first),
 overhead of a repeat is ``with / without - 1``; the tables give the median over repeats
 of wall time and of CPU time (user + system of the tool and its workers; CPU time hardly
 depends on what else the machine runs, wall time does). The target is a median overhead
-under 5 %. With ``--instructions`` every command also runs under valgrind's callgrind,
-once, and the tables add its instruction count (the tool's and its child processes'):
-a measure the machine's load does not move, for deciding the target where the CPU times
-of single runs vary by more than the plugin costs. It also checks, on the first repeat,
+under 5 %. With ``--instructions`` every command runs once, under valgrind's callgrind,
+and the overhead table gives its instruction count (the tool's and its child processes')
+instead of its times, which under valgrind say nothing about the tool: a measure the
+machine's load does not move, for deciding the target where the CPU times of single runs
+vary by more than the plugin costs. It also checks, on the first repeat,
 that the host's own findings are the same with and without cwlint, and that the plugins
 report what ``cwlint scan`` reports.
 Nothing here is a test: it reports, it never fails on a slow result.
@@ -683,9 +684,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="only checkov on Terraform: plans, corpus repositories, fixtures")
     parser.add_argument("--output", type=Path, help="also write the report here")
     parser.add_argument("--instructions", action="store_true",
-                        help="also count each command's instructions under valgrind's "
-                             "callgrind, which the machine's load does not move (one "
-                             "repeat; each run about 50 times slower)")
+                        help="count each command's instructions under valgrind's "
+                             "callgrind, which the machine's load does not move, instead "
+                             "of timing it (one repeat; each run about 50 times slower)")
     args = parser.parse_args(argv)
     if args.every < 1 or args.repeats < 1:
         parser.error("--every and --repeats must be positive")
