@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from cwlint.iam.patterns import Mode, match, substitute, tokenize
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cwlint.iam.patterns import Mode, Wild, match, substitute, tokenize
 from cwlint.iam.tri import Tri
 from cwlint.values import Unknown, concat
 
@@ -67,6 +71,17 @@ def test_action_matching(pattern: str, action: str, expected: str) -> None:
 def test_resource_matching(resource: str, requested: str, expected: str) -> None:
     doc = policy(statement(action="logs:PutLogEvents", resource=resource))
     assert decide(doc, "logs:PutLogEvents", requested).decision == expected
+
+
+@given(literal=st.text(alphabet="ab:/.+\n\u00e9", min_size=1, max_size=6),
+       value=st.text(alphabet="ab:/.+\n\u00e9", max_size=8),
+       mode=st.sampled_from([Mode.ARN, Mode.GLOB]))
+def test_a_literal_then_a_final_star_matches_what_starts_with_the_literal(
+        literal: str, value: str, mode: Mode) -> None:
+    """``text*`` (most resource ARNs) is answered without a regular expression: the
+    answer is the one ``text.*`` (dot matching line breaks too) gives."""
+    expected = re.fullmatch(re.escape(literal) + ".*", value, re.DOTALL) is not None
+    assert match((literal, Wild.STAR), value, mode) is Tri.of(expected)
 
 
 def test_not_action_allows_everything_else() -> None:

@@ -12,7 +12,7 @@ import pytest
 from cwlint.terraform.attributes import Environment
 from cwlint.terraform.builder import build_model
 from cwlint.terraform.modules import TerraformError
-from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources
+from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources, reference_parts
 from cwlint.values import Unknown
 from tests.fixture_layout import plans
 
@@ -55,6 +55,20 @@ def test_deleted_resources_are_ignored_and_replaced_ones_kept() -> None:
         [change("aws_iam_role.gone", ["delete"], {}),
          change("aws_iam_role.kept", ["delete", "create"], {})]), "p.json")
     assert [r.address for r in read.resources] == ["aws_iam_role.kept"]
+
+
+@pytest.mark.parametrize(("reference", "parts"), [
+    ("aws_vpc.main.id", ["aws_vpc", "main", "id"]),
+    ("var.name", ["var", "name"]),
+    ("module.a.module.b", ["module", "a", "module", "b"]),
+    ('module.a["x.y"].aws_s3_bucket.b[0].id',
+     ["module", 'a["x.y"]', "aws_s3_bucket", "b[0]", "id"]),
+    ("aws_subnet.a[each.key].id", ["aws_subnet", "a[each.key]", "id"]),
+    ('aws_s3_bucket.b["a.b"]', ["aws_s3_bucket", 'b["a.b"]']),
+])
+def test_references_split_at_the_dots_outside_brackets(reference: str, parts: list[str]
+                                                       ) -> None:
+    assert reference_parts(reference) == parts
 
 
 def test_references_follow_module_inputs_and_outputs() -> None:

@@ -190,6 +190,12 @@ def _match_text(pattern: Tokens, value: str, mode: Mode) -> Tri:
             if mode is Mode.ACTION:
                 return Tri.of(literal.lower() == value.lower())
             return Tri.of(literal == value)
+        if len(pattern) == 2 and pattern[1] is Wild.STAR and isinstance(pattern[0], str) \
+                and mode is not Mode.ACTION:
+            # ``text*``, what most resource ARNs of policies are: a final star matches any
+            # rest, in every mode, so this is the regular expression's answer without
+            # compiling one for each ARN prefix (case-insensitive actions aside)
+            return Tri.of(value.startswith(pattern[0]))
         return Tri.of(_compiled(pattern, mode).fullmatch(value) is not None)
     return Tri.MAYBE if _compiled(pattern, mode).fullmatch(value) else Tri.NO
 

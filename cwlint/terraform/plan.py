@@ -414,6 +414,8 @@ def _parent_module(module: str) -> str:
 
 def reference_parts(reference: str) -> list[str]:
     """``module.a["x.y"].aws_s3_bucket.b[0].id`` split at the dots outside brackets."""
+    if '"' not in reference and "[" not in reference and "]" not in reference:
+        return reference.split(".")  # no bracket to be inside: every dot splits
     parts: list[str] = []
     depth = 0
     current: list[str] = []
