@@ -13,11 +13,12 @@ input could not be read.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cwlint.diagnose import inputs, report
-from cwlint.diagnose.diagnosis import Result, diagnose
 from cwlint.errors import UsageError
+
+if TYPE_CHECKING:  # the diagnosis modules load when the command runs, not for every command
+    from cwlint.diagnose.diagnosis import Result
 
 EXAMPLE = """\
 examples:
@@ -58,6 +59,8 @@ def add_parser(subparsers: Any) -> None:
 
 def read_input(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     """The text to diagnose and a description of where it came from."""
+    from cwlint.diagnose import inputs
+
     words: list[str] = args.text
     if args.file and words:
         raise UsageError("give the message as TEXT, '-' or --file LOG, not several")
@@ -75,6 +78,9 @@ def read_input(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     """Read the input, diagnose it (and check it with ``--live``), print the result."""
+    from cwlint.diagnose import report
+    from cwlint.diagnose.diagnosis import diagnose
+
     live_only = ("profile", "region", "endpoint_url", "instance_id", "function_name")
     given = [f"--{name.replace('_', '-')}" for name in live_only if getattr(args, name)]
     if given and not args.live:
