@@ -228,3 +228,13 @@ def test_help_lists_the_options() -> None:
 def test_binary_stdin_is_not_a_crash() -> None:
     result = cwlint("-", stdin=b"\x00\xff\xfe" * 100)
     assert_usage_error(result, "standard input")
+
+
+def test_other_commands_do_not_load_the_diagnosis() -> None:
+    """The command line loads the diagnosis modules only for ``cwlint diagnose``: a scan
+    (a pre-commit hook runs one per commit) does not pay for their import."""
+    probe = ("import sys; from cwlint.cli import build_parser; build_parser(); "
+             "print(sorted(m for m in sys.modules if m.startswith('cwlint.diagnose')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
