@@ -73,6 +73,8 @@ class AlarmMetricNotPublished(Rule):
                 if any(_judged(m) for m in a.metrics)]
 
     def check(self, model: Model) -> Iterable[Finding]:
+        workload_namespaces: set[str] | None = None  # None: some workload's is unknown
+        computed = False
         for alarm in model.alarms.values():
             for metric in alarm.metrics:
                 if not _judged(metric):
@@ -80,7 +82,11 @@ class AlarmMetricNotPublished(Rule):
                 assert isinstance(metric.namespace, str) and isinstance(metric.name, str)
                 if metric.namespace.startswith("AWS/"):
                     yield from self._aws(alarm, metric.namespace, metric.name)
-                else:
+                    continue
+                if not computed:  # once per input, not once per alarm
+                    workload_namespaces, computed = _workload_namespaces(model), True
+                if workload_namespaces is not None \
+                        and metric.namespace not in workload_namespaces:
                     yield from self._custom(model, alarm, metric)
 
     def _aws(self, alarm: Alarm, namespace: str, name: str) -> Iterable[Finding]:
@@ -116,10 +122,6 @@ class AlarmMetricNotPublished(Rule):
         assert isinstance(namespace, str) and isinstance(name, str)
         if from_metric_filter(model, metric) is not Tri.NO:
             return
-        for workload in model.workloads:
-            for signal in workload.signals.metrics + workload.signals.emf_namespaces:
-                if not isinstance(signal.namespace, str) or signal.namespace == namespace:
-                    return  # it may publish this metric
         misses: list[tuple[str, Related]] = []
         for metric_filter in model.metric_filters.values():
             related = Related.of(metric_filter.location)
@@ -155,6 +157,18 @@ class AlarmMetricNotPublished(Rule):
                 f"this input publishes: {misses[0][0]}",
                 tuple(dict.fromkeys(r for _, r in misses)),
             ), Fix((Advice("Watch the metric name and namespace the publisher sends"),)))
+
+
+def _workload_namespaces(model: Model) -> set[str] | None:
+    """The namespaces the input's workloads publish metrics (or EMF) to; None when one of
+    them is not known statically (it may be any: no custom metric is judged)."""
+    namespaces: set[str] = set()
+    for workload in model.workloads:
+        for signal in workload.signals.metrics + workload.signals.emf_namespaces:
+            if not isinstance(signal.namespace, str):
+                return None
+            namespaces.add(signal.namespace)
+    return namespaces
 
 
 def _judged(metric: AlarmMetric) -> bool:
