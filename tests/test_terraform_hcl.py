@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from cwlint.terraform import hcl
 from cwlint.terraform.attributes import Environment
-from cwlint.terraform.modules import TerraformError, read_configuration
+from cwlint.terraform.modules import read_configuration
+from cwlint.terraform.reading import TerraformError
 from cwlint.terraform.resources import TfResource
 from cwlint.terraform.values import TfRef, json_document, json_text
 from cwlint.values import Partial, Unknown

@@ -11,8 +11,8 @@ import pytest
 
 from cwlint.terraform.attributes import Environment
 from cwlint.terraform.builder import build_model
-from cwlint.terraform.modules import TerraformError
 from cwlint.terraform.plan import NotAPlan, load_plan, plan_resources, reference_parts
+from cwlint.terraform.reading import TerraformError
 from cwlint.values import Unknown
 from tests.fixture_layout import plans
 

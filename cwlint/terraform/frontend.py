@@ -77,8 +77,8 @@ class TerraformFrontEnd:
 
     def read(self, item: Input, options: ScanOptions) -> TerraformInput | None:
         from cwlint.terraform.attributes import Environment
-        from cwlint.terraform.modules import TerraformError
         from cwlint.terraform.plan import NotAPlan
+        from cwlint.terraform.reading import TerraformError
 
         env = Environment(options.region, options.account_id,
                           partition_for_region(options.region))
@@ -115,14 +115,16 @@ class TerraformFrontEnd:
 def read_input(path: str, env: Environment) -> TerraformInput:
     """The resources of a module directory (or of the directory of a ``.tf`` file) or of a
     plan file."""
-    from cwlint.terraform.modules import TerraformError, read_configuration
-    from cwlint.terraform.plan import load_plan, plan_resources
-
     if os.path.isdir(path) or discovery.is_tf_like(path):
+        from cwlint.terraform.modules import read_configuration
+        from cwlint.terraform.reading import TerraformError
+
         directory = path if os.path.isdir(path) else discovery.module_directory_of(path)
         if not discovery.is_module_directory(directory):
             raise TerraformError(path, None, "no .tf or .tf.json files in this directory")
         return read_configuration(directory, env)
+    from cwlint.terraform.plan import load_plan, plan_resources  # no HCL reader for a plan
+
     return plan_resources(load_plan(path), path)
 
 
@@ -144,7 +146,7 @@ def _not_followed_message(note: ModuleNote) -> str:
 
 def suppressions(tf: TerraformInput) -> tuple[SuppressionIndex, list[Notice]]:
     """The ``# cwlint:ignore`` and ``checkov:skip`` comments of every ``.tf`` file read."""
-    from cwlint.terraform.modules import MAX_FILE_BYTES
+    from cwlint.terraform.reading import MAX_CONFIGURATION_BYTES
 
     merged = SuppressionIndex()
     notices: list[Notice] = []
@@ -153,7 +155,7 @@ def suppressions(tf: TerraformInput) -> tuple[SuppressionIndex, list[Notice]]:
             continue  # JSON has no comments
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(MAX_FILE_BYTES)
+                text = handle.read(MAX_CONFIGURATION_BYTES)
         except OSError:
             continue
         index, found = terraform_suppressions(text, path)

@@ -42,6 +42,7 @@ from cwlint.terraform.expressions import (
     plain,
 )
 from cwlint.terraform.files import ModuleFiles
+from cwlint.terraform.reading import MAX_CONFIGURATION_BYTES, TerraformError, read_bytes
 from cwlint.terraform.resources import (
     Block,
     LazyReferences,
@@ -52,7 +53,6 @@ from cwlint.terraform.resources import (
 from cwlint.terraform.values import EvalError, TfRef, after_apply
 from cwlint.values import Partial, Unknown
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MODULE_DEPTH = 12
 MAX_INSTANCES = 1000
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "providers",
@@ -60,16 +60,6 @@ META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "prov
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 _NAMED_ROOTS = frozenset({"var", "local", "module", "data", "path", "terraform", "count",
                           "each", "self"})
-
-
-class TerraformError(Exception):
-    """A configuration that cannot be read: ``path`` is the file, ``line`` 1-based."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.line = line
-        self.message = message
 
 
 @dataclass
@@ -150,19 +140,6 @@ def _override(config: ModuleConfig, block: syntax.Block, path: str) -> None:
                                 original.end_line, original.column)
 
 
-def read_bytes(path: str, limit: int, what: str) -> bytes:
-    """A file's bytes, or a :class:`TerraformError` when it cannot be read or is larger
-    than ``limit`` (``what`` names it in that message: "the file", "the plan")."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise TerraformError(path, None, f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > limit:
-        raise TerraformError(path, None, f"{what} is larger than {limit // (1024 * 1024)} MB")
-    return data
-
-
 #: Parsed files by (real path, modification time, size): a file is parsed once per scan
 #: (and per process), whichever inputs read it, such as a module called by several roots.
 _PARSED: OrderedDict[tuple[str, int, int], syntax.Body] = OrderedDict()
@@ -190,7 +167,7 @@ def parse_file(path: str) -> syntax.Body:
 
 
 def _parse_file(path: str) -> syntax.Body:
-    data = read_bytes(path, MAX_FILE_BYTES, "the file")
+    data = read_bytes(path, MAX_CONFIGURATION_BYTES, "the file")
     if b"\x00" in data:
         raise TerraformError(path, None, "not a text file")
     try:

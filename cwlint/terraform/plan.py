@@ -32,7 +32,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cwlint.model import Location
-from cwlint.terraform.modules import TerraformError, read_bytes
+from cwlint.terraform.reading import TerraformError, read_bytes
 from cwlint.terraform.resources import Block, TerraformInput, TfResource
 from cwlint.values import Unknown
 
