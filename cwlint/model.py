@@ -442,7 +442,15 @@ class Model:
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # shared rule results
 
     def log_group_named(self, name: StrValue) -> LogGroup | None:
-        for group in self.log_groups.values():
-            if group.name == name:
-                return group
-        return None
+        """The first log group, in input order, whose name equals ``name`` (a partly known
+        name equals the very same pieces). Looked up in an index by name, built again when
+        a group has been added since: each function and rule asks, so a scan of every
+        group per question would grow with the square of the input."""
+        key = ("log groups by name", len(self.log_groups))
+        index = self.cache.get(key)
+        if index is None:
+            index = {}
+            for group in self.log_groups.values():
+                index.setdefault(group.name, group)
+            self.cache[key] = index
+        return index.get(name)  # type: ignore[no-any-return]
