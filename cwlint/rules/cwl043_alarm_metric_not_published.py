@@ -73,8 +73,7 @@ class AlarmMetricNotPublished(Rule):
                 if any(_judged(m) for m in a.metrics)]
 
     def check(self, model: Model) -> Iterable[Finding]:
-        workload_namespaces: set[str] | None = None  # None: some workload's is unknown
-        computed = False
+        workload_namespaces = _workload_namespaces(model)  # once per input, not per alarm
         for alarm in model.alarms.values():
             for metric in alarm.metrics:
                 if not _judged(metric):
@@ -82,10 +81,7 @@ class AlarmMetricNotPublished(Rule):
                 assert isinstance(metric.namespace, str) and isinstance(metric.name, str)
                 if metric.namespace.startswith("AWS/"):
                     yield from self._aws(alarm, metric.namespace, metric.name)
-                    continue
-                if not computed:  # once per input, not once per alarm
-                    workload_namespaces, computed = _workload_namespaces(model), True
-                if workload_namespaces is not None \
+                elif workload_namespaces is not None \
                         and metric.namespace not in workload_namespaces:
                     yield from self._custom(model, alarm, metric)
 
