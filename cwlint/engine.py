@@ -33,6 +33,7 @@ from cwlint.rules import ALL_RULES, DOCUMENTED, DOCUMENTED_BY_ID
 from cwlint.rules.base import Rule
 from cwlint.suppressions import Notice, Suppressed
 from cwlint.terraform.frontend import TerraformFrontEnd
+from cwlint.workers import worker_count
 
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", ".terraform",
                        "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -191,10 +192,10 @@ def scan_inputs(inputs: Sequence[Input], options: ScanOptions) -> Iterable[Input
     """The outcome of each input, in input order: here, or in ``options.jobs`` worker
     processes (:mod:`cwlint.parallel`) when there are several inputs."""
     if options.jobs != 1 and len(inputs) > 1:
-        from cwlint import parallel  # imports this module: only when it is needed
-
-        workers = parallel.worker_count(inputs, options.jobs)
+        workers = worker_count(inputs, options.jobs)
         if workers > 1:
+            from cwlint import parallel  # imports this module: only when it is needed
+
             return parallel.scan_parallel(inputs, options, workers)
     return (scan_guarded(item, options) for item in inputs)
 

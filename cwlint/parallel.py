@@ -14,7 +14,7 @@ in input order, so that the report is byte for byte the one a single process wri
   chunks, outcomes back.
 * **When.** Only for at least two inputs and two jobs. With ``jobs=None`` (automatic, the
   command's default) the CPU count is the limit and workers start only when the inputs
-  are large enough to repay starting them (:data:`AUTO_MIN_BYTES`, :data:`AUTO_MIN_INPUTS`);
+  are large enough to repay starting them (:mod:`cwlint.workers`, which decides);
   a number asked for explicitly is used as is.
 * **Order and balance.** The largest inputs (by size on disk) are handed out first, in
   small chunks, so one big template does not finish last; the outcomes are put back in
@@ -38,7 +38,6 @@ As with any use of :mod:`multiprocessing` outside fork, a program that calls
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -48,13 +47,8 @@ from typing import Any
 
 from cwlint.engine import Input, InputOutcome, ScanOptions, scan_guarded
 from cwlint.findings import InputError
+from cwlint.workers import input_size
 
-#: Automatic mode (``jobs=None``) starts workers only for at least this many inputs ...
-AUTO_MIN_INPUTS = 8
-#: ... holding at least this many bytes together. Starting the workers costs ~0.7 s (the
-#: fork server imports cwlint) and one process scans ~2-3 MB of templates a second, so
-#: below this two workers gain nothing (measured on 2 cores: break-even near 4 MB).
-AUTO_MIN_BYTES = 6_000_000
 #: Inputs per task: small enough to balance the load, large enough that the per-task
 #: cost (pickling, a round trip) stays negligible.
 MAX_CHUNK = 16
@@ -65,47 +59,6 @@ WORKER_DIED = ("the worker process scanning this input stopped unexpectedly (it 
 PRELOAD = ["__main__", "cwlint.cli", "cwlint.engine", "cwlint.parallel"]
 
 _options: ScanOptions | None = None  # a worker's options, set by _start_worker
-
-
-def cpu_count() -> int:
-    """The CPUs this process may run on (the default of ``--jobs``)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def worker_count(inputs: Sequence[Input], jobs: int | None) -> int:
-    """How many worker processes to start for ``inputs``; 1 means none (scan here)."""
-    if len(inputs) < 2:
-        return 1
-    if jobs is None:
-        if len(inputs) < AUTO_MIN_INPUTS or total_size(inputs) < AUTO_MIN_BYTES:
-            return 1
-        jobs = cpu_count()
-    return max(1, min(jobs, len(inputs)))
-
-
-def input_size(item: Input) -> int:
-    """Bytes on disk of a file, or of the files directly inside a directory (a Terraform
-    module); 0 when it cannot be read (the scan reports that)."""
-    try:
-        if not os.path.isdir(item.path):
-            return os.path.getsize(item.path)
-        with os.scandir(item.path) as entries:
-            return sum(e.stat().st_size for e in entries if e.is_file())
-    except OSError:
-        return 0
-
-
-def total_size(inputs: Sequence[Input]) -> int:
-    """Bytes on disk of all ``inputs``, stopping once :data:`AUTO_MIN_BYTES` is reached."""
-    total = 0
-    for item in inputs:
-        total += input_size(item)
-        if total >= AUTO_MIN_BYTES:
-            break
-    return total
 
 
 def scan_parallel(inputs: Sequence[Input], options: ScanOptions,

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from cwlint.engine import Input
-from cwlint.parallel import AUTO_MIN_BYTES, AUTO_MIN_INPUTS, worker_count
+from cwlint.workers import AUTO_MIN_BYTES, AUTO_MIN_INPUTS, worker_count
 from tests.fixture_layout import templates
 
 ROOT = Path(__file__).resolve().parent.parent
