@@ -38,8 +38,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK
 from cwlint.rules import DOCUMENTED, rule_named
@@ -153,6 +151,8 @@ def load_config(path: str) -> Config:
 
 
 def _parse_yaml(text: str, path: str) -> Any:
+    import yaml  # here: a run without a .cwlint.yaml does not load PyYAML
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from cwlint.cfn.frontend import CloudFormationFrontEnd, template_findings
-from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding, InputError
 from cwlint.fixes.render import render_findings
 from cwlint.frontend.policies import BoundaryLookup
@@ -34,6 +34,9 @@ from cwlint.rules.base import Rule
 from cwlint.suppressions import Notice, Suppressed
 from cwlint.terraform.frontend import TerraformFrontEnd
 from cwlint.workers import worker_count
+
+if TYPE_CHECKING:
+    from cwlint.cfn.loader import LoadedTemplate
 
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", ".terraform",
                        "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}

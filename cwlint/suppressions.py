@@ -27,11 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cwlint.cfn.loader import LoadedTemplate
 from cwlint.findings import Finding
 from cwlint.rules import BY_ANY_ID, DOCUMENTED_BY_ID, rule_named
+
+if TYPE_CHECKING:  # a Terraform run does not load the CloudFormation reader (PyYAML)
+    from cwlint.cfn.loader import LoadedTemplate
 
 CWLINT_METADATA = "Metadata.cwlint.ignore"
 CFN_LINT_METADATA = "Metadata.cfn-lint.config.ignore_checks"

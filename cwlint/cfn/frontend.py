@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from cwlint.cfn.loader import MAX_FILE_BYTES, LoadedTemplate, TemplateError, load_template
 from cwlint.columns import place_in_template
 from cwlint.findings import Finding
 from cwlint.frontend.protocol import Discovery, Input, InputFailure, RunRules
@@ -22,6 +21,7 @@ from cwlint.suppressions import Notice, SuppressionIndex, cfn_suppressions
 from cwlint.terraform.discovery import is_tf_like
 
 if TYPE_CHECKING:
+    from cwlint.cfn.loader import LoadedTemplate
     from cwlint.engine import ScanOptions
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -58,6 +58,10 @@ class CloudFormationFrontEnd:
         return True  # the last front end asked: whatever the others leave
 
     def read(self, item: Input, options: ScanOptions) -> LoadedTemplate | None:
+        # the reader (and PyYAML) is imported by the first template read: finding templates
+        # needs none of it, and a Terraform run does not load it
+        from cwlint.cfn.loader import TemplateError, load_template
+
         try:
             loaded = load_template(item.path)
         except TemplateError as exc:
@@ -73,6 +77,8 @@ class CloudFormationFrontEnd:
 
     def analyse(self, source: LoadedTemplate, options: ScanOptions,
                 run: RunRules) -> list[Finding]:
+        from cwlint.cfn.loader import TemplateError
+
         try:
             return template_findings(source, options, run)
         except TemplateError as exc:
@@ -122,6 +128,8 @@ def template_findings(loaded: LoadedTemplate, options: ScanOptions,
 def _source_text(path: str) -> str:
     """The template's text for comment-based suppressions (already read once by the
     loader, so it is readable)."""
+    from cwlint.cfn.loader import MAX_FILE_BYTES
+
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as handle:
             return handle.read(MAX_FILE_BYTES)
@@ -131,6 +139,8 @@ def _source_text(path: str) -> str:
 
 def _mentions_cloudformation(path: str) -> bool:
     """Could this unparsable file be a CloudFormation template? (see _CFN_MARKER)"""
+    from cwlint.cfn.loader import MAX_FILE_BYTES
+
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES)

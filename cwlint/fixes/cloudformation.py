@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from cwlint.fixes import (
     AddStatements,
@@ -61,19 +60,32 @@ def reference(value: str, attribute: str | None = None) -> Any:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, with sequences indented under their key as templates usually are."""
+@lru_cache(maxsize=1)
+def _dumpers() -> tuple[Any, Any]:
+    """The YAML dumpers of the long and the short form, made on the first YAML fix (a run
+    that renders none, such as one on Terraform only, does not load PyYAML): block style,
+    with sequences indented under their key as templates usually are; the short form
+    writes each :class:`Intrinsic` as a tag; both write a :class:`_Literal` as a literal
+    block."""
+    import yaml
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
-        return super().increase_indent(flow, False)
+    class Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+            return super().increase_indent(flow, False)
 
+    def short(dumper: yaml.SafeDumper, value: Intrinsic) -> yaml.Node:
+        return dumper.represent_scalar(f"!{value.function}", value.target)
 
-def _short(dumper: yaml.SafeDumper, value: Intrinsic) -> yaml.Node:
-    return dumper.represent_scalar(f"!{value.function}", value.target)
+    def literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
 
+    class ShortDumper(Dumper):
+        pass
 
-_ShortDumper = type("_ShortDumper", (_Dumper,), {})
-_ShortDumper.add_representer(Intrinsic, _short)
+    ShortDumper.add_representer(Intrinsic, short)
+    Dumper.add_representer(_Literal, literal)
+    ShortDumper.add_representer(_Literal, literal)
+    return Dumper, ShortDumper
 
 
 def _long(value: Any) -> Any:
@@ -98,13 +110,16 @@ def dump(value: Any, style: Style) -> str:
         if isinstance(value, dict) and text.startswith("{"):  # a fragment of a mapping
             return "\n".join(line[2:] for line in text.splitlines()[1:-1])
         return text
+    import yaml
+
+    long_form, short_form = _dumpers()
     if style.short:
-        text = yaml.dump(value, Dumper=_ShortDumper, sort_keys=False,
+        text = yaml.dump(value, Dumper=short_form, sort_keys=False,
                          default_flow_style=False, width=1000, allow_unicode=True)
         # PyYAML quotes a scalar with a tag it does not resolve; ids need no quotes
         text = _QUOTED_TAG.sub(r"!\1 \2", text)
     else:
-        text = yaml.dump(_long(value), Dumper=_Dumper, sort_keys=False,
+        text = yaml.dump(_long(value), Dumper=long_form, sort_keys=False,
                          default_flow_style=False, width=1000, allow_unicode=True)
     return text.rstrip("\n")
 
@@ -254,11 +269,3 @@ def _regional(service: str) -> Any:
 
 class _Literal(str):
     """A string YAML writes as a literal block (a policy document that is JSON text)."""
-
-
-def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
-
-
-_Dumper.add_representer(_Literal, _literal)
-_ShortDumper.add_representer(_Literal, _literal)

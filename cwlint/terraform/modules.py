@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cwlint.cfn.intrinsics import partition_for_region
+from cwlint.frontend.arns import partition_for_region
 from cwlint.model import Location
 from cwlint.terraform import hcl, json_syntax, syntax
 from cwlint.terraform.attributes import Environment, computed_attribute
