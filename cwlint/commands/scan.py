@@ -24,27 +24,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cwlint.baseline import Baseline, read_baseline, write_baseline
 from cwlint.config import FAIL_ON, Config, find_config, load_config
 from cwlint.engine import ScanOptions, ScanResult, scan
 from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK
-from cwlint.fixes.apply import finding_edits, plan_fixes, write_fixes
-from cwlint.fixes.edits import unified_diff
-from cwlint.report import (
-    github_report,
-    json_report,
-    junit_report,
-    markdown_report,
-    sarif_report,
-    text_report,
-)
 from cwlint.report.locations import repository_root
 from cwlint.rules.base import Rule
 from cwlint.scan_options import DEFAULT_ACCOUNT, DEFAULT_REGION, scan_options, shown_path
 from cwlint.terminal import Progress, wants_colour
+
+if TYPE_CHECKING:
+    from cwlint.baseline import Baseline
+
+# What only some runs need is imported where it is used: the report format asked for,
+# the fixes with --fix and --diff, baselines with --baseline and --write-baseline.
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -139,6 +134,9 @@ MAX_FIX_PASSES = 5
 
 def show_diff(result: ScanResult, output: str | None) -> int:
     """``--diff``: the safe fixes of the findings as a unified diff."""
+    from cwlint.fixes.apply import plan_fixes
+    from cwlint.fixes.edits import unified_diff
+
     plan = plan_fixes(result.findings)
     results = plan.results()
     write("".join(unified_diff(path, before, after)
@@ -155,6 +153,8 @@ def fix_and_rescan(result: ScanResult, args: argparse.Namespace, options: ScanOp
                    baseline: str | None) -> ScanResult:
     """``--fix``: write the safe fixes, scan again (until nothing more applies), and
     say on stderr how many findings were fixed."""
+    from cwlint.fixes.apply import finding_edits, plan_fixes, write_fixes
+
     fixed = 0
     files: set[str] = set()
     for _ in range(MAX_FIX_PASSES):
@@ -187,6 +187,10 @@ def configuration(explicit: str | None, paths: list[str]) -> Config:
 def apply_baseline(result: ScanResult, write_to: str | None,
                    read_from: str | None) -> Baseline | None:
     """Write and/or apply a baseline: findings it records move to ``result.suppressed``."""
+    if not (write_to or read_from):
+        return None
+    from cwlint.baseline import read_baseline, write_baseline
+
     if write_to:
         write_baseline(write_to, result.findings)
         count = len(result.findings)
@@ -205,15 +209,27 @@ def render(result: ScanResult, args: argparse.Namespace, rules: tuple[type[Rule]
            fail_on: str, baseline: bool) -> str:
     fmt = args.format
     if fmt == "json":
+        from cwlint.report import json_report
+
         return json_report.render(result)
     if fmt == "sarif":
+        from cwlint.report import sarif_report
+
         return sarif_report.render(result, repository_root(), baseline)
     if fmt == "junit":
+        from cwlint.report import junit_report
+
         return junit_report.render(result, rules, fail_on, args.show_suppressed)
     if fmt == "github":
+        from cwlint.report import github_report
+
         return github_report.render(result, repository_root(), args.show_suppressed)
     if fmt == "markdown":
+        from cwlint.report import markdown_report
+
         return markdown_report.render(result, repository_root())
+    from cwlint.report import text_report
+
     colour = args.output is None and wants_colour(sys.stdout)
     return text_report.render(result, colour=colour, show_suppressed=args.show_suppressed)
 
