@@ -7,11 +7,10 @@ from typing import Any
 
 from cwlint.fixes import Fix
 from cwlint.model import Location
-
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
+from cwlint.severities import ERROR as ERROR
+from cwlint.severities import INFO as INFO
+from cwlint.severities import SEVERITY_RANK as SEVERITY_RANK
+from cwlint.severities import WARNING as WARNING
 
 
 @dataclass(frozen=True)
