@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
-from cwlint.config import Config
-from cwlint.engine import ScanOptions
-from cwlint.external_policies import load_boundaries, load_scps
-from cwlint.pathfilter import PathFilter
+if TYPE_CHECKING:
+    from cwlint.config import Config
+    from cwlint.engine import ScanOptions
 
 DEFAULT_REGION, DEFAULT_ACCOUNT = "us-east-1", "123456789012"
 
 
 def scan_options(config: Config, args: argparse.Namespace) -> ScanOptions:
     """The engine's options: the command line wins over the configuration."""
+    # imported here: the command line's options (the defaults above) import no engine
+    from cwlint.engine import ScanOptions
+    from cwlint.external_policies import load_boundaries, load_scps
+    from cwlint.pathfilter import PathFilter
+
     boundaries = load_boundaries(config)
     return ScanOptions(
         region=args.region or config.region or DEFAULT_REGION,

@@ -83,3 +83,39 @@ def test_workers_load_only_when_they_start() -> None:
         str(MODULE), str(PLAN))
     assert {"cwlint.parallel", "multiprocessing"} <= loaded("--jobs", "2", str(MODULE),
                                                             str(PLAN))
+
+
+#: What no command loads before it runs: the engine, the rules, the IAM evaluator.
+ENGINE = ("cwlint.engine", "cwlint.model", "cwlint.rules", "cwlint.config",
+          "cwlint.iam.evaluator", "cwlint.findings")
+
+OTHER_COMMAND = """
+import contextlib, io, json, sys
+from cwlint.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        code = main(sys.argv[2:])
+    except SystemExit as exit:
+        code = exit.code
+print(json.dumps({"code": code, "out": out.getvalue(),
+                  "loaded": [m for m in sys.argv[1].split(",") if m in sys.modules]}))
+"""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["plugin-path", "checkov"], ["rules"]],
+                         ids=["version", "plugin-path", "rules"])
+def test_other_commands_load_no_engine(args: list[str]) -> None:
+    """``cwlint plugin-path checkov`` runs before every checkov command the documentation
+    gives, ``--version`` in every bug report: neither loads the engine. ``cwlint rules``
+    loads the rules it lists and no more."""
+    command = [sys.executable, "-c", OTHER_COMMAND, ",".join(ENGINE), *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["code"] == 0, done.stderr
+    assert outcome["out"], "the command printed nothing"
+    loaded = set(outcome["loaded"])
+    if args == ["rules"]:  # what the rules themselves import, and not the engine
+        assert loaded == {"cwlint.rules", "cwlint.model", "cwlint.findings",
+                          "cwlint.iam.evaluator"}
+    else:
+        assert loaded == set()

@@ -22,15 +22,15 @@ import argparse
 import json
 import sys
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cwlint.commands import scan as scan_command
-from cwlint.engine import ScanResult
 from cwlint.errors import UsageError
-from cwlint.findings import SEVERITY_RANK, Finding, InputError, Related
-from cwlint.fixes.as_json import fix_from_json
-from cwlint.rules import DOCUMENTED
-from cwlint.suppressions import Notice, Suppressed
+from cwlint.severities import SEVERITY_RANK
+
+if TYPE_CHECKING:  # imported when the command runs: building the command line loads none
+    from cwlint.engine import ScanResult
+    from cwlint.findings import Finding
 
 SEVERITIES = ("info", "warning", "error")
 #: JUnit lists every rule for every file scanned, which a JSON report does not record.
@@ -59,6 +59,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cwlint.rules import DOCUMENTED
+
     result = read_report(args.input)
     threshold = SEVERITY_RANK[args.min_severity]
     result.findings = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
@@ -94,6 +96,11 @@ def read_report(path: str) -> ScanResult:
 
 
 def _result(document: dict[str, Any]) -> ScanResult:
+    from cwlint.engine import ScanResult
+    from cwlint.findings import InputError
+    from cwlint.fixes.as_json import fix_from_json
+    from cwlint.suppressions import Notice, Suppressed
+
     if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
         raise ValueError("no findings list")
     suppressed = []
@@ -122,6 +129,8 @@ def _result(document: dict[str, Any]) -> ScanResult:
 
 
 def _finding(entry: dict[str, Any]) -> Finding:
+    from cwlint.findings import Finding, Related
+
     if entry["severity"] not in SEVERITY_RANK:
         raise ValueError(f"unknown severity {entry['severity']!r}")
     return Finding(

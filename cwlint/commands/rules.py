@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from cwlint.errors import UsageError
-from cwlint.fixes.examples import example_fix
-from cwlint.fixes.render import render
-from cwlint.rules import DOCUMENTED, DOCUMENTED_BY_ID, rule_named
+
+# The rules and their fixes are imported when a command runs: building the command line
+# (every cwlint command does) loads none of them.
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -20,6 +20,8 @@ def add_parsers(subparsers: Any) -> None:
 
 
 def run_rules(_args: argparse.Namespace) -> int:
+    from cwlint.rules import DOCUMENTED
+
     header = ("id", "cfn-lint", "checkov", "severity", "title")
     rows = [header] + [(r.id, *_plugin_ids(r), r.severity, r.title) for r in DOCUMENTED]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -47,6 +49,9 @@ def run_explain(args: argparse.Namespace) -> int:
 def fix_examples(rule_id: str) -> list[str]:
     """The rule's example fix as a finding shows it, for CloudFormation and for
     Terraform (one fix as data, rendered in each language); empty when it has none."""
+    from cwlint.fixes.examples import example_fix
+    from cwlint.fixes.render import render
+
     lines = []
     for syntax, title in (("cloudformation", "CloudFormation"), ("terraform", "Terraform")):
         fix = example_fix(rule_id, syntax)
@@ -66,6 +71,8 @@ def _plugin_ids(rule: Any) -> tuple[str, str]:
 
 def lookup(text: str) -> Any:
     """A rule by cwlint, cfn-lint or checkov id (CWL001, ECW001, CKV_CWL_001)."""
+    from cwlint.rules import DOCUMENTED_BY_ID, rule_named
+
     rule = rule_named(text)
     if rule is not None:
         return rule

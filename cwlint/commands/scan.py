@@ -26,20 +26,22 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cwlint.config import FAIL_ON, Config, find_config, load_config
-from cwlint.engine import ScanOptions, ScanResult, scan
 from cwlint.errors import UsageError
-from cwlint.findings import SEVERITY_RANK
 from cwlint.report.locations import repository_root
-from cwlint.rules.base import Rule
 from cwlint.scan_options import DEFAULT_ACCOUNT, DEFAULT_REGION, scan_options, shown_path
+from cwlint.severities import FAIL_ON, SEVERITY_RANK
 from cwlint.terminal import Progress, wants_colour
 
 if TYPE_CHECKING:
     from cwlint.baseline import Baseline
+    from cwlint.config import Config
+    from cwlint.engine import ScanOptions, ScanResult
+    from cwlint.rules.base import Rule
 
-# What only some runs need is imported where it is used: the report format asked for,
-# the fixes with --fix and --diff, baselines with --baseline and --write-baseline.
+# Building the command line (every cwlint command does) imports none of the engine: a scan
+# imports it when it runs. What only some scans need is imported where it is used: the
+# report format asked for, the fixes with --fix and --diff, baselines with --baseline and
+# --write-baseline.
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -107,6 +109,8 @@ def _jobs(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cwlint.engine import scan
+
     config = configuration(args.config, args.paths)
     options = scan_options(config, args)
     with Progress() as progress:
@@ -153,6 +157,7 @@ def fix_and_rescan(result: ScanResult, args: argparse.Namespace, options: ScanOp
                    baseline: str | None) -> ScanResult:
     """``--fix``: write the safe fixes, scan again (until nothing more applies), and
     say on stderr how many findings were fixed."""
+    from cwlint.engine import scan
     from cwlint.fixes.apply import finding_edits, plan_fixes, write_fixes
 
     fixed = 0
@@ -180,6 +185,8 @@ def _count(number: int, noun: str) -> str:
 
 def configuration(explicit: str | None, paths: list[str]) -> Config:
     """The ``--config`` file, else the one found from the paths upward, else defaults."""
+    from cwlint.config import Config, find_config, load_config
+
     path = explicit or find_config(paths)
     return load_config(shown_path(path)) if path else Config()
 

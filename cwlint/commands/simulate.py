@@ -12,24 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cwlint.errors import UsageError
-from cwlint.iam.evaluator import (
-    ALLOWED,
-    EXPLICIT_DENY,
-    IMPLICIT_DENY,
-    UNKNOWN,
-    Decision,
-    Layer,
-    Request,
-    evaluate,
-    normalize_context,
-)
-from cwlint.iam.policy_files import load_policy_file
+
+if TYPE_CHECKING:  # the evaluator is imported when the command runs: building the command
+    from cwlint.iam.evaluator import Decision  # line (every cwlint command does) loads none
 
 BOUNDARY = "permissions_boundary"
-_SEVERITY = {EXPLICIT_DENY: 3, IMPLICIT_DENY: 2, UNKNOWN: 1, ALLOWED: 0}
 
 
 def add_parser(subparsers: Any) -> None:
@@ -62,6 +52,9 @@ class Outcome:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cwlint.iam.evaluator import Layer, Request, evaluate, normalize_context
+    from cwlint.iam.policy_files import load_policy_file
+
     identity = [p for path in args.policy for p in load_policy_file(path, "policy")]
     guards = []
     if args.boundary:
@@ -92,10 +85,13 @@ def parse_context(pairs: list[str]) -> dict[str, list[str]]:
 
 
 def to_json(outcomes: list[Outcome]) -> dict[str, Any]:
+    from cwlint.iam.evaluator import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, UNKNOWN
+
+    severity = {EXPLICIT_DENY: 3, IMPLICIT_DENY: 2, UNKNOWN: 1, ALLOWED: 0}
     if len(outcomes) == 1:
         only = outcomes[0]
         return {"action": only.action, "resource": only.resource, **only.decision.to_json()}
-    worst = max(outcomes, key=lambda o: _SEVERITY[o.decision.decision])
+    worst = max(outcomes, key=lambda o: severity[o.decision.decision])
     return {
         "decision": worst.decision.decision,
         "statements": [s for o in outcomes for s in o.decision.to_json()["statements"]],
@@ -106,6 +102,8 @@ def to_json(outcomes: list[Outcome]) -> dict[str, Any]:
 
 
 def to_text(outcome: Outcome) -> str:
+    from cwlint.iam.evaluator import ALLOWED, EXPLICIT_DENY
+
     decision = outcome.decision
     lines = [f"{outcome.action} on {outcome.resource}: {decision.decision}"]
     for result in decision.statements:
