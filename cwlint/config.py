@@ -42,7 +42,7 @@ from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK
 from cwlint.rules import DOCUMENTED, rule_named
 from cwlint.rules.base import Rule
-from cwlint.severities import FAIL_ON as FAIL_ON
+from cwlint.severities import FAIL_ON
 
 YAML_NAMES = (".cwlint.yaml", ".cwlint.yml")
 PYPROJECT = "pyproject.toml"
