@@ -7,7 +7,7 @@ in input order, so that the report is byte for byte the one a single process wri
 
 * **Start method.** ``forkserver`` where the platform has it, with cwlint preloaded into
   the server: the server imports cwlint once and every worker is a fork of it, so a
-  worker costs milliseconds, not the ~0.7 s of importing the engine. ``spawn`` elsewhere
+  worker costs milliseconds, not the 0.1 to 0.2 s of importing the engine. ``spawn`` elsewhere
   (Windows). Never a plain ``fork`` of the calling process, which is unsafe when it has
   threads. Everything that crosses to a worker is pickled, so nothing depends on state
   inherited from the parent: the options go once per worker (the initializer), inputs in

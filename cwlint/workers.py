@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 #: Automatic mode (``jobs=None``) starts workers only for at least this many inputs ...
 AUTO_MIN_INPUTS = 8
-#: ... holding at least this many bytes together. Starting the workers costs ~0.7 s (the
-#: fork server imports cwlint) and one process scans ~2-3 MB of templates a second, so
-#: below this two workers gain nothing (measured on 2 cores: break-even near 4 MB).
+#: ... holding at least this many bytes together. Starting the workers costs the fork
+#: server's import of cwlint (about 0.7 s when this was measured; 0.1 to 0.2 s since commit
+#: 2ab7e2e, so the break-even may now be lower: not measured again) and one process scans
+#: ~2-3 MB of templates a second, so below this two workers gained nothing (measured on 2
+#: cores: break-even near 4 MB).
 AUTO_MIN_BYTES = 6_000_000
 
 
