@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 #: Automatic mode (``jobs=None``) starts workers only for at least this many inputs ...
 AUTO_MIN_INPUTS = 8
 #: ... holding at least this many bytes together. Starting the workers costs the fork
-#: server's import of cwlint (about 0.7 s when this was measured; 0.1 to 0.2 s since commit
-#: 2ab7e2e, so the break-even may now be lower: not measured again) and one process scans
-#: ~2-3 MB of templates a second, so below this two workers gained nothing (measured on 2
-#: cores: break-even near 4 MB).
-AUTO_MIN_BYTES = 6_000_000
+#: server's import of cwlint (0.1 to 0.2 s since commit 2ab7e2e) and one process scans
+#: ~2-3 MB of templates a second. Measured on 2 idle cores over corpus templates (wall time,
+#: median of 3 alternating runs, --jobs 1 against --jobs 2): 1 MB 0.71 s against 0.79 s,
+#: 2 MB 1.01 s against 0.96 s (the break-even), 2.5 MB 1.14 s against 0.96 s, 3 MB 1.38 s
+#: against 1.17 s, 4 MB 2.39 s against 1.75 s. (It was 6 MB when starting cost 0.7 s.)
+AUTO_MIN_BYTES = 3_000_000
 
 
 def cpu_count() -> int:
