@@ -30,27 +30,36 @@ WATCHED = ("yaml", "cwlint.cfn.loader", "cwlint.fixes.apply", "cwlint.baseline",
            "cwlint.report.sarif_report", "cwlint.report.junit_report",
            "cwlint.report.github_report", "cwlint.report.markdown_report")
 
-#: Runs ``cwlint`` with argv[2:], then prints its exit code and which of the modules named
-#: in argv[1] (comma-separated) it loaded.
+#: Runs ``cwlint`` with argv[2:], then prints its exit code, what it printed and which of
+#: the modules named in argv[1] (comma-separated) it loaded.
 PROBE = """
 import contextlib, io, json, sys
 from cwlint.cli import main
-with contextlib.redirect_stdout(io.StringIO()):
-    code = main(sys.argv[2:])
-print(json.dumps({"code": code, "loaded": [m for m in sys.argv[1].split(",")
-                                           if m in sys.modules]}))
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        code = main(sys.argv[2:])
+    except SystemExit as exit:  # argparse's --version
+        code = exit.code
+print(json.dumps({"code": code, "out": out.getvalue(),
+                  "loaded": [m for m in sys.argv[1].split(",") if m in sys.modules]}))
 """
+
+
+def run_probe(watched: tuple[str, ...], *args: str, code: int) -> tuple[set[str], str]:
+    """Which of ``watched`` ``cwlint ARGS`` loaded, and what it printed; it must exit with
+    ``code``."""
+    command = [sys.executable, "-c", PROBE, ",".join(watched), *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert "Traceback" not in done.stderr, done.stderr
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["code"] == code, done.stderr
+    return set(outcome["loaded"]), outcome["out"]
 
 
 def loaded(*args: str, code: int = 1) -> set[str]:
     """The watched modules ``cwlint scan ARGS`` loaded; it must exit with ``code`` (1:
     each input here has an error finding)."""
-    command = [sys.executable, "-c", PROBE, ",".join(WATCHED), "scan", *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert "Traceback" not in done.stderr, done.stderr
-    outcome = json.loads(done.stdout.strip().splitlines()[-1])
-    assert outcome["code"] == code, done.stderr
-    return set(outcome["loaded"])
+    return run_probe(WATCHED, "scan", *args, code=code)[0]
 
 
 @pytest.mark.parametrize("path", [MODULE, PLAN], ids=["module", "plan"])
@@ -89,18 +98,6 @@ def test_workers_load_only_when_they_start() -> None:
 ENGINE = ("cwlint.engine", "cwlint.model", "cwlint.rules", "cwlint.config",
           "cwlint.iam.evaluator", "cwlint.findings")
 
-OTHER_COMMAND = """
-import contextlib, io, json, sys
-from cwlint.cli import main
-with contextlib.redirect_stdout(io.StringIO()) as out:
-    try:
-        code = main(sys.argv[2:])
-    except SystemExit as exit:
-        code = exit.code
-print(json.dumps({"code": code, "out": out.getvalue(),
-                  "loaded": [m for m in sys.argv[1].split(",") if m in sys.modules]}))
-"""
-
 
 @pytest.mark.parametrize("args", [["--version"], ["plugin-path", "checkov"], ["rules"]],
                          ids=["version", "plugin-path", "rules"])
@@ -108,12 +105,8 @@ def test_other_commands_load_no_engine(args: list[str]) -> None:
     """``cwlint plugin-path checkov`` runs before every checkov command the documentation
     gives, ``--version`` in every bug report: neither loads the engine. ``cwlint rules``
     loads the rules it lists and no more."""
-    command = [sys.executable, "-c", OTHER_COMMAND, ",".join(ENGINE), *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
-    outcome = json.loads(done.stdout.strip().splitlines()[-1])
-    assert outcome["code"] == 0, done.stderr
-    assert outcome["out"], "the command printed nothing"
-    loaded = set(outcome["loaded"])
+    loaded, out = run_probe(ENGINE, *args, code=0)
+    assert out, "the command printed nothing"
     if args == ["rules"]:  # what the rules themselves import, and not the engine
         assert loaded == {"cwlint.rules", "cwlint.model", "cwlint.findings",
                           "cwlint.iam.evaluator"}
