@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.values import Partial, StrValue, Unknown, concat
 
@@ -37,18 +38,16 @@ _MARK = "@@cwlint-unknown-{}@@"
 _MARKER = re.compile(r"@@cwlint-unknown-(\d+)@@")
 
 
-@dataclass(frozen=True)
-class LogTarget:
+class LogTarget(msgspec.Struct, frozen=True):
     group: StrValue
     retention: bool  # retention_in_days > 0: DescribeLogGroups and PutRetentionPolicy
 
 
-@dataclass
-class AgentNeeds:
+class AgentNeeds(msgspec.Struct):
     """What one configuration makes the agent call."""
 
     metrics_namespace: StrValue | None = None  # None: the configuration has no metrics
-    log_targets: list[LogTarget] = field(default_factory=list)
+    log_targets: list[LogTarget] = msgspec.field(default_factory=list)
     describe_tags: bool = False
     describe_volumes: bool = False
 

@@ -23,7 +23,8 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from cwlint.errors import UsageError
 from cwlint.findings import Finding
@@ -56,8 +57,7 @@ def fingerprint(finding: Finding, base: str) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(msgspec.Struct, frozen=True):
     """The recorded fingerprints (with multiplicity) and where the file lives."""
 
     path: str

@@ -17,8 +17,9 @@ from __future__ import annotations
 import bisect
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from cwlint.findings import Finding
 from cwlint.report.locations import source_lines

@@ -35,8 +35,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.errors import UsageError
 from cwlint.findings import SEVERITY_RANK
@@ -52,8 +53,7 @@ class ConfigError(UsageError):
     """A configuration file that cannot be read or holds an invalid key; exit code 2."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     """A validated configuration; ``path`` is the file it came from (None: no file)."""
 
     path: str | None = None
@@ -205,8 +205,7 @@ def parse_config(data: Any, path: str, where: str | None = None) -> Config:
     return Config(path=path, **values)
 
 
-@dataclass(frozen=True)
-class _Field:
+class _Field(msgspec.Struct, frozen=True):
     """Where a value comes from, for error messages, and the directory paths start from."""
 
     where: str

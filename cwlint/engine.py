@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+import msgspec
+from msgspec.structs import replace
 
 from cwlint.cfn.frontend import CloudFormationFrontEnd, template_findings
 from cwlint.findings import Finding, InputError
@@ -47,8 +49,7 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (TerraformFrontEnd(), CloudFormationFrontEnd(
 
 
 
-@dataclass(frozen=True)
-class ScanOptions:
+class ScanOptions(msgspec.Struct, frozen=True):
     region: str = "us-east-1"
     account_id: str = "123456789012"
     strict: bool = False
@@ -76,23 +77,21 @@ class ScanOptions:
 Subjects = dict[str, set[str] | None]
 
 
-@dataclass
-class ScanResult:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
+class ScanResult(msgspec.Struct):
+    findings: list[Finding] = msgspec.field(default_factory=list)
+    errors: list[InputError] = msgspec.field(default_factory=list)
     files: int = 0
-    suppressed: list[Suppressed] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    scanned: list[str] = field(default_factory=list)  # the templates analysed, in order
+    suppressed: list[Suppressed] = msgspec.field(default_factory=list)
+    notices: list[Notice] = msgspec.field(default_factory=list)
+    scanned: list[str] = msgspec.field(default_factory=list)  # the templates analysed, in order
 
 
-@dataclass
-class InputOutcome:
+class InputOutcome(msgspec.Struct):
     """What one input produced."""
 
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
+    findings: list[Finding] = msgspec.field(default_factory=list)
+    suppressed: list[Suppressed] = msgspec.field(default_factory=list)
+    notices: list[Notice] = msgspec.field(default_factory=list)
     error: InputError | None = None
     files: int = 0  # 1 when the input counts as a scanned file
     analysed: bool = False  # a template whose rules ran

@@ -14,7 +14,8 @@ or what ``aws iam get-policy-version`` prints.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+import msgspec
 
 from cwlint.config import Config, ConfigError
 from cwlint.errors import UsageError
@@ -28,8 +29,7 @@ def load_scps(config: Config) -> tuple[tuple[Policy, ...], ...]:
     return tuple(tuple(_load(config, f"scps[{i}]", path)) for i, path in enumerate(config.scps))
 
 
-@dataclass(frozen=True)
-class Boundaries:
+class Boundaries(msgspec.Struct, frozen=True):
     """Configured permissions boundary documents, looked up by a role's boundary ARN."""
 
     documents: tuple[tuple[str, Policy], ...] = ()  # (ARN or name, document), sorted

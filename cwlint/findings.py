@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.fixes import Fix
 from cwlint.model import Location
@@ -13,8 +14,7 @@ from cwlint.severities import SEVERITY_RANK as SEVERITY_RANK
 from cwlint.severities import WARNING as WARNING
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(msgspec.Struct, frozen=True):
     resource: str
     file: str
     line: int | None
@@ -27,19 +27,33 @@ class Related:
         return {"resource": self.resource, "file": self.file, "line": self.line}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
+    """One finding: equal to (and hashed like) another with the same fields, whatever
+    their ``fix_data`` (the fix as data, which the printed ``fix`` already says)."""
+
     rule_id: str
     severity: str
     message: str
     file: str
     line: int | None
     resource: str
-    related: tuple[Related, ...] = field(default=())
+    related: tuple[Related, ...] = ()
     fix: str | None = None
     column: int | None = None  # 1-based, in characters; added after the rules ran
     # The fix as data (cwlint.fixes); ``fix`` is its text in the input's language.
-    fix_data: Fix | None = field(default=None, compare=False)
+    fix_data: Fix | None = None
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (self.rule_id, self.severity, self.message, self.file, self.line, self.resource,
+                self.related, self.fix, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Finding:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     @staticmethod
     def at(location: Location, rule_id: str, severity: str, message: str,
@@ -64,8 +78,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
-class InputError:
+class InputError(msgspec.Struct, frozen=True):
     """An input that could not be read; the scan goes on with the others."""
 
     file: str

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from cwlint.iam.policy import Policy
 from cwlint.values import StrValue, Unknown
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(msgspec.Struct, frozen=True):
     """Where a model element comes from: the file as given, a 1-based line, the resource."""
 
     file: str
@@ -29,8 +30,7 @@ class Location:
         return Location(self.file, line or self.line, self.resource)
 
 
-@dataclass
-class AttachedPolicy:
+class AttachedPolicy(msgspec.Struct):
     """A policy document that reaches a role, and the resource that carries it.
 
     ``kind`` is ``inline`` (a role's own ``Policies``), ``policy`` (a separate policy
@@ -44,23 +44,21 @@ class AttachedPolicy:
     location: Location
 
 
-@dataclass
-class Role:
+class Role(msgspec.Struct):
     id: str
     location: Location
     name: StrValue
     arn: StrValue
-    policies: list[AttachedPolicy] = field(default_factory=list)
+    policies: list[AttachedPolicy] = msgspec.field(default_factory=list)
     boundary: AttachedPolicy | None = None
     # Attachments cwlint could not resolve (a managed policy ARN from a parameter, a policy
     # from outside the input): the role may hold more permissions than the model shows.
-    unresolved: list[Unknown] = field(default_factory=list)
+    unresolved: list[Unknown] = msgspec.field(default_factory=list)
     implicit: bool = False  # a role SAM creates for a function
     trust: Policy | None = None  # its trust policy, when the input has it
 
 
-@dataclass
-class MetricSignal:
+class MetricSignal(msgspec.Struct):
     """Evidence that a workload publishes custom metrics; ``namespace`` may be unknown."""
 
     namespace: StrValue
@@ -68,8 +66,7 @@ class MetricSignal:
     declared: bool = False
 
 
-@dataclass
-class AgentConfig:
+class AgentConfig(msgspec.Struct):
     """How a workload runs the CloudWatch agent.
 
     ``config`` is the agent's JSON configuration when the input holds it (the value of an
@@ -81,46 +78,42 @@ class AgentConfig:
 
     source: str  # what shows it runs the agent
     ssm_parameter: StrValue | None = None  # the Parameter Store name its config comes from
-    log_groups: list[StrValue] = field(default_factory=list)
+    log_groups: list[StrValue] = msgspec.field(default_factory=list)
     config: dict[str, Any] | None = None
     config_source: str = ""
 
 
-@dataclass
-class LogsAgent:
+class LogsAgent(msgspec.Struct):
     """The legacy CloudWatch Logs agent (``awslogs``): ``log_groups`` from its
     ``log_group_name`` settings when they are written out in the input."""
 
     source: str
-    log_groups: list[StrValue] = field(default_factory=list)
+    log_groups: list[StrValue] = msgspec.field(default_factory=list)
 
 
-@dataclass
-class Signals:
+class Signals(msgspec.Struct):
     """What a workload sends to CloudWatch, from its signals (:mod:`cwlint.frontend.signals`)."""
 
-    metrics: list[MetricSignal] = field(default_factory=list)
-    emf_namespaces: list[MetricSignal] = field(default_factory=list)
+    metrics: list[MetricSignal] = msgspec.field(default_factory=list)
+    emf_namespaces: list[MetricSignal] = msgspec.field(default_factory=list)
     agent: AgentConfig | None = None
     logs_agent: LogsAgent | None = None
     calls_logs_api: bool = False
 
 
-@dataclass
-class Placement:
+class Placement(msgspec.Struct):
     """Where a workload's network interfaces live: subnet and security group ids (logical
     ids or Terraform addresses), or Unknown when they come from outside the input."""
 
-    subnets: list[StrValue] = field(default_factory=list)
-    security_groups: list[StrValue] = field(default_factory=list)
+    subnets: list[StrValue] = msgspec.field(default_factory=list)
+    security_groups: list[StrValue] = msgspec.field(default_factory=list)
     line: int | None = None  # the property that places it (VpcConfig, SubnetId...)
     # Whether its interface has a public IP: True/False, Unknown, or None when the
     # subnet's MapPublicIpOnLaunch decides (an instance that does not say).
     public_ip: bool | Unknown | None = False
 
 
-@dataclass
-class Workload:
+class Workload(msgspec.Struct):
     """Something that runs code and sends metrics or logs: a Lambda function, an EC2
     instance, a launch template, an ECS task definition.
 
@@ -139,22 +132,21 @@ class Workload:
     name: StrValue | None = None
     log_group: StrValue | None = None
     log_group_declared: bool = False
-    signals: Signals = field(default_factory=Signals)
+    signals: Signals = msgspec.field(default_factory=Signals)
     placement: Placement | None = None  # None: not in a VPC (or not known to be)
     # ECS task definitions: the role the agent uses to ship logs and pull images.
     execution_role: Role | None = None
     execution_role_unknown: Unknown | None = None
     execution_role_line: int | None = None
-    log_drivers: list[LogDriver] = field(default_factory=list)
+    log_drivers: list[LogDriver] = msgspec.field(default_factory=list)
     # ECS: FireLens outputs to CloudWatch Logs (written with the task role)
-    firelens_outputs: list[LogDriver] = field(default_factory=list)
+    firelens_outputs: list[LogDriver] = msgspec.field(default_factory=list)
     # ECS: Fargate tasks need the execution role for awslogs; on EC2 the agent falls back
     # to the container instance's role.
     fargate: bool = False
 
 
-@dataclass
-class StandalonePolicy:
+class StandalonePolicy(msgspec.Struct):
     """A policy-bearing resource, whether or not it reaches a workload (for rules about
     policies themselves: CWL003, CWL008)."""
 
@@ -162,8 +154,7 @@ class StandalonePolicy:
     location: Location
 
 
-@dataclass
-class LogGroup:
+class LogGroup(msgspec.Struct):
     id: str
     location: Location
     name: StrValue
@@ -171,8 +162,7 @@ class LogGroup:
     kms_line: int | None = None
 
 
-@dataclass
-class KmsKey:
+class KmsKey(msgspec.Struct):
     id: str
     location: Location
     policy: Policy | None  # None: no KeyPolicy (CloudFormation requires one)
@@ -185,8 +175,7 @@ class KmsKey:
     default_policy: bool = False
 
 
-@dataclass
-class LogDriver:
+class LogDriver(msgspec.Struct):
     """An ECS container's ``awslogs`` log configuration, or its FireLens (``awsfirelens``)
     output to CloudWatch Logs (Fluent Bit ``cloudwatch`` / ``cloudwatch_logs``:
     ``log_group_name``, ``region``, ``auto_create_group``)."""
@@ -198,8 +187,7 @@ class LogDriver:
     line: int | None
 
 
-@dataclass
-class OamSink:
+class OamSink(msgspec.Struct):
     id: str
     location: Location
     policy: Policy | None
@@ -207,8 +195,7 @@ class OamSink:
     policy_line: int | None = None
 
 
-@dataclass
-class OamLink:
+class OamLink(msgspec.Struct):
     id: str
     location: Location
     resource_types: list[StrValue] | Unknown
@@ -216,43 +203,39 @@ class OamLink:
     resource_types_line: int | None = None
 
 
-@dataclass
-class AlarmMetric:
+class AlarmMetric(msgspec.Struct):
     """One metric an alarm watches (its own, or one a metric-math query reads)."""
 
     namespace: StrValue
     name: StrValue
 
 
-@dataclass
-class Alarm:
+class Alarm(msgspec.Struct):
     id: str
     location: Location
     namespaces: list[StrValue]  # of the metric, or of every metric in a math expression
     treat_missing_data: StrValue | None
     treat_missing_data_line: int | None = None
-    metrics: list[AlarmMetric] = field(default_factory=list)
+    metrics: list[AlarmMetric] = msgspec.field(default_factory=list)
     # True, False, or Unknown when the list is not known statically
     insufficient_data_actions: bool | Unknown = False
     # The SNS topics of this input that its actions (alarm, OK, insufficient data) notify
-    topics: list[str] = field(default_factory=list)
+    topics: list[str] = msgspec.field(default_factory=list)
     arn: StrValue = ""
     actions_line: int | None = None
 
 
-@dataclass
-class MetricFilter:
+class MetricFilter(msgspec.Struct):
     """A log metric filter: it publishes each transformation's metric when a line matches."""
 
     id: str
     location: Location
     name: StrValue  # the filter's own name (not a metric name)
     log_group: StrValue
-    metrics: list[AlarmMetric] = field(default_factory=list)
+    metrics: list[AlarmMetric] = msgspec.field(default_factory=list)
 
 
-@dataclass
-class SnsTopic:
+class SnsTopic(msgspec.Struct):
     """An SNS topic; ``kms_key`` is None (not encrypted), the id of a key of this input,
     the key id, ARN or alias text when the key is not in the input, or Unknown.
     ``policies`` are the topic policies of the input that name it."""
@@ -262,11 +245,10 @@ class SnsTopic:
     arn: StrValue
     kms_key: StrValue | None = None
     kms_line: int | None = None
-    policies: list[tuple[Policy, Location]] = field(default_factory=list)
+    policies: list[tuple[Policy, Location]] = msgspec.field(default_factory=list)
 
 
-@dataclass
-class LogResourcePolicy:
+class LogResourcePolicy(msgspec.Struct):
     """A CloudWatch Logs resource policy (``AWS::Logs::ResourcePolicy``,
     ``aws_cloudwatch_log_resource_policy``): it applies to every log group of the account
     and region, whatever its ``Resource`` says."""
@@ -276,8 +258,7 @@ class LogResourcePolicy:
     policy: Policy
 
 
-@dataclass
-class LogDelivery:
+class LogDelivery(msgspec.Struct):
     """An AWS service writing to a log group on its own, admitted by a CloudWatch Logs
     resource policy: ``service`` is ``eventbridge`` (a rule's log group target) or
     ``route53`` (a query logging configuration). ``group_arn`` is the group's ARN without
@@ -294,8 +275,7 @@ class LogDelivery:
     what: str = ""  # how messages call it: "EventBridge rule", "EventBridge target", ...
 
 
-@dataclass
-class Route:
+class Route(msgspec.Struct):
     """A route of a route table. ``target`` is the kind of next hop: ``internet-gateway``,
     ``nat-gateway``, ``nat-instance``, ``egress-only-internet-gateway``,
     ``transit-gateway``, ``peering``, ``vpn-gateway``, ``network-interface``, ``local``,
@@ -306,17 +286,15 @@ class Route:
     location: Location
 
 
-@dataclass
-class RouteTable:
+class RouteTable(msgspec.Struct):
     id: str
     location: Location
     vpc: StrValue | None
-    routes: list[Route] = field(default_factory=list)
+    routes: list[Route] = msgspec.field(default_factory=list)
     main: bool = False
 
 
-@dataclass
-class Subnet:
+class Subnet(msgspec.Struct):
     id: str
     location: Location
     vpc: StrValue | None
@@ -325,16 +303,14 @@ class Subnet:
     map_public_ip: bool | Unknown = False  # MapPublicIpOnLaunch (false unless set)
 
 
-@dataclass
-class Vpc:
+class Vpc(msgspec.Struct):
     id: str
     location: Location
-    cidrs: list[StrValue] = field(default_factory=list)
+    cidrs: list[StrValue] = msgspec.field(default_factory=list)
     default_security_group: str | None = None  # the id workloads use to refer to it
 
 
-@dataclass
-class SecurityGroupRule:
+class SecurityGroupRule(msgspec.Struct):
     """One ingress or egress permission. ``peer`` is a CIDR, a security group id, a prefix
     list id or Unknown; ``peer_kind`` says which (``cidr``, ``cidr6``, ``group``,
     ``prefix-list``, ``unknown``). Ports are inclusive; None for all ports."""
@@ -347,28 +323,26 @@ class SecurityGroupRule:
     location: Location
 
 
-@dataclass
-class SecurityGroup:
+class SecurityGroup(msgspec.Struct):
     id: str
     location: Location
     vpc: StrValue | None
-    ingress: list[SecurityGroupRule] = field(default_factory=list)
-    egress: list[SecurityGroupRule] = field(default_factory=list)
+    ingress: list[SecurityGroupRule] = msgspec.field(default_factory=list)
+    egress: list[SecurityGroupRule] = msgspec.field(default_factory=list)
     # CloudFormation keeps the default allow-all egress until an egress rule is declared;
     # Terraform removes it. The front end decides.
     default_egress: bool = False
 
 
-@dataclass
-class Endpoint:
+class Endpoint(msgspec.Struct):
     id: str
     location: Location
     vpc: StrValue | None
     service: StrValue
     kind: StrValue  # Interface, Gateway, GatewayLoadBalancer
     private_dns: bool | Unknown
-    subnets: list[StrValue] = field(default_factory=list)
-    security_groups: list[StrValue] = field(default_factory=list)  # empty: VPC default SG
+    subnets: list[StrValue] = msgspec.field(default_factory=list)
+    security_groups: list[StrValue] = msgspec.field(default_factory=list)  # empty: VPC default SG
     policy: Policy | None = None
     private_dns_line: int | None = None
     # Whether the input sets private DNS itself (False: it is the default); None: unknown
@@ -386,8 +360,7 @@ class Endpoint:
         return None
 
 
-@dataclass
-class PrivateZone:
+class PrivateZone(msgspec.Struct):
     """A Route 53 private hosted zone: its name, the VPCs it is associated with, and the
     endpoints its alias records point at (ids of endpoints in the input, or Unknown for an
     endpoint DNS name from outside)."""
@@ -395,8 +368,8 @@ class PrivateZone:
     id: str
     location: Location
     name: StrValue
-    vpcs: list[StrValue] = field(default_factory=list)
-    alias_endpoints: list[StrValue] = field(default_factory=list)
+    vpcs: list[StrValue] = msgspec.field(default_factory=list)
+    alias_endpoints: list[StrValue] = msgspec.field(default_factory=list)
 
     def serves(self, service_host: str) -> bool:
         """Does the zone answer for ``service_host`` (``logs.us-east-1.amazonaws.com``)?"""

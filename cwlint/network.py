@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-from dataclasses import dataclass
+
+import msgspec
 
 from cwlint.agent_config import agent_needs
 from cwlint.iam.tri import Tri, tri_all, tri_any
@@ -57,8 +58,7 @@ class Reach(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class SubnetReach:
+class SubnetReach(msgspec.Struct, frozen=True):
     reach: Reach
     reason: str = ""
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True)
-class PathFilter:
+class PathFilter(msgspec.Struct, frozen=True):
     """Decides whether a path is excluded; ``root`` is where anchored patterns start."""
 
     root: str

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from cwlint.findings import Finding
 from cwlint.rules import BY_ANY_ID, DOCUMENTED_BY_ID, rule_named
@@ -44,8 +45,7 @@ _CHECKOV_SKIP = re.compile(r"checkov:skip=\s*([A-Za-z0-9_]+)(?::([^\r\n]*))?")
 _CWLINT_IGNORE = re.compile(r"\s*cwlint:ignore\b[ \t]*([^\s]*)[ \t]*(.*)")  # a comment's start
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(msgspec.Struct, frozen=True):
     """A problem with a suppression (or the configuration) that is not an input error."""
 
     file: str
@@ -56,8 +56,7 @@ class Notice:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(msgspec.Struct, frozen=True):
     """One directive: the rules it silences and why."""
 
     source: str  # how it was written (CWLINT_METADATA, CHECKOV_COMMENT, ...)
@@ -73,8 +72,7 @@ class Suppression:
                                         for p in self.cfn_lint_prefixes)
 
 
-@dataclass(frozen=True)
-class Suppressed:
+class Suppressed(msgspec.Struct, frozen=True):
     """A finding left out of the failing findings, and what left it out."""
 
     finding: Finding
@@ -88,12 +86,11 @@ class Suppressed:
                                 "justification": self.justification}}
 
 
-@dataclass
-class SuppressionIndex:
+class SuppressionIndex(msgspec.Struct):
     """The suppressions of one file, by the resource (logical id or address) they sit on."""
 
-    by_resource: dict[str, list[Suppression]] = field(default_factory=dict)
-    file_wide: list[Suppression] = field(default_factory=list)
+    by_resource: dict[str, list[Suppression]] = msgspec.field(default_factory=dict)
+    file_wide: list[Suppression] = msgspec.field(default_factory=list)
 
     def add(self, resource: str, suppression: Suppression) -> None:
         self.by_resource.setdefault(resource, []).append(suppression)
@@ -277,8 +274,7 @@ _BLOCK_HEADER = re.compile(
     r'^\s*(?:(resource|data)\s+"([^"]+)"\s+"([^"]+)"|(module)\s+"([^"]+)")\s*\{')
 
 
-@dataclass
-class _Line:
+class _Line(msgspec.Struct):
     """One line of HCL: the brace depth at its start, its comments, whether only comments."""
 
     number: int

@@ -14,12 +14,12 @@ decisions that depend on unknown parts into the third truth value, *unknown*.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 
-@dataclass(frozen=True)
-class Unknown:
+
+class Unknown(msgspec.Struct, frozen=True):
     """A value that cannot be resolved statically; ``reason`` says why, for messages."""
 
     reason: str
@@ -28,8 +28,7 @@ class Unknown:
         return f"<unknown: {self.reason}>"
 
 
-@dataclass(frozen=True)
-class Partial:
+class Partial(msgspec.Struct, frozen=True):
     """A string made of known text and :class:`Unknown` pieces, in order.
 
     Build it with :func:`concat`, which keeps the invariant that a Partial holds at least

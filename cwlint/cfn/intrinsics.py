@@ -27,8 +27,9 @@ import datetime
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.cfn.loader import LoadedTemplate, TemplateError, is_sam, key_line
 from cwlint.frontend.arns import build_arn, partition_for_region
@@ -53,8 +54,7 @@ class ResolveError(TemplateError):
     """A template whose expressions cannot be evaluated at all (cyclic conditions)."""
 
 
-@dataclass(frozen=True)
-class ResourceRef:
+class ResourceRef(msgspec.Struct, frozen=True):
     """A ``Ref`` (``attribute`` None) or ``Fn::GetAtt`` to a resource of the template.
 
     Used where the value is not derivable, or where linking the resource is more useful

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from cwlint.cfn.intrinsics import Resolver
 from cwlint.cfn.loader import LoadedTemplate

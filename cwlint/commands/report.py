@@ -21,8 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+
+from msgspec.structs import replace
 
 from cwlint.commands import scan as scan_command
 from cwlint.errors import UsageError

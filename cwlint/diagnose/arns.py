@@ -11,8 +11,9 @@ workload holds the role: EC2 names instance-profile sessions after the instance 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 # The account field as people paste it: twelve digits, ``aws``, nothing, or a redaction
 # (``xxxx``, ``******``, ``XXXXXXXXXXXX``, ``[REDACTED]``, ``<my account_id>``, ``{account}``,
@@ -33,8 +34,7 @@ LOG_STREAM_ARN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Arn:
+class Arn(msgspec.Struct, frozen=True):
     """The six fields of an ARN."""
 
     partition: str
@@ -58,8 +58,7 @@ class Arn:
         return self.account if ACCOUNT_ID.fullmatch(self.account) else None
 
 
-@dataclass(frozen=True)
-class PrincipalInfo:
+class PrincipalInfo(msgspec.Struct, frozen=True):
     """The principal of an AccessDenied message.
 
     ``kind`` is ``assumed-role``, ``role``, ``user``, ``federated-user``, ``root`` or
@@ -131,8 +130,7 @@ def parse_principal(text: str) -> PrincipalInfo:
     return PrincipalInfo(text, "unknown", **base)
 
 
-@dataclass(frozen=True)
-class LogTarget:
+class LogTarget(msgspec.Struct, frozen=True):
     """The log group (and stream) a CloudWatch Logs request ARN names.
 
     ``stream`` is None for a group ARN, "" for the ``log-stream:`` form that

@@ -24,8 +24,9 @@ VPC's resolver (or a region that does not exist).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose import checks, fixes
 from cwlint.diagnose.arns import LogTarget, PrincipalInfo
@@ -61,8 +62,7 @@ GUARD_TYPES = ("permissions boundary", "service control policy", "resource contr
                "session policy")
 
 
-@dataclass
-class Cause:
+class Cause(msgspec.Struct):
     """One root cause: the rule that names it (None for causes no rule covers), how
     likely the message makes it, what it is, why the message points at it, the read-only
     commands that confirm it and the fix. ``status`` and ``evidence`` are what ``--live``
@@ -77,7 +77,7 @@ class Cause:
     checks: list[str]
     fix: Fix | None
     status: str = SUSPECTED
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[str] = msgspec.field(default_factory=list)
     specific: bool = False  # confirmed by naming a statement: ranks before generic causes
 
     def to_json(self, rank: int) -> dict[str, Any]:

@@ -24,7 +24,8 @@ UnauthorizedOperation``): the action is then the operation in its service.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from cwlint.diagnose.arns import ACCOUNT, parse_principal
 from cwlint.diagnose.incident import EXPLICIT, IMPLICIT, AccessDenied, Reason
@@ -90,8 +91,7 @@ _OPERATION_SERVICES = ("cloudwatch", "logs", "ssm", "ec2")
 _TRAILING = ".,;"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(msgspec.Struct, frozen=True):
     """One recognised message: where it is in the logical text, and what it says."""
 
     start: int

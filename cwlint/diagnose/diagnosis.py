@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose.causes import Cause, causes_for
 from cwlint.diagnose.incident import AccessDenied, Incident
@@ -12,8 +13,7 @@ from cwlint.diagnose.parse import parse
 from cwlint.diagnose.workload import Workload, infer_workload
 
 
-@dataclass
-class Diagnosis:
+class Diagnosis(msgspec.Struct):
     """An incident, how many times the input showed it, and its ranked causes; ``live``
     is what ``--live`` found (None without it)."""
 
@@ -21,7 +21,7 @@ class Diagnosis:
     occurrences: int
     workload: Workload
     causes: list[Cause]
-    live: dict[str, Any] | None = field(default=None)
+    live: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The diagnosis as the JSON output shows it."""
@@ -45,13 +45,12 @@ MONITORING_SERVICES = frozenset({"cloudwatch", "logs", "ec2", "ssm", "sts", "iam
                                  "firehose", "kinesis", "oam"})
 
 
-@dataclass
-class Result:
+class Result(msgspec.Struct):
     """Every diagnosis of an input; the failed connections to non-CloudWatch hosts, and the
     AccessDenied messages for calls that are not monitoring's (``unrelated``)."""
     diagnoses: list[Diagnosis]
     elsewhere: list[Elsewhere]
-    unrelated: list[AccessDenied] = field(default_factory=list)
+    unrelated: list[AccessDenied] = msgspec.field(default_factory=list)
 
 
 def diagnose(raw: str) -> Result:

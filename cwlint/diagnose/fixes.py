@@ -17,9 +17,9 @@ resources the reader names (``!Ref Vpc``, ``aws_vpc.main.id``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import yaml
 
 from cwlint.diagnose.arns import PrincipalInfo
@@ -28,8 +28,7 @@ from cwlint.fixes.terraform import value as hcl_value
 VERSION = "2012-10-17"
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(msgspec.Struct, frozen=True):
     """One change: what it does and where (``summary``), and the change in three forms.
 
     ``policy`` is a whole policy document (for a statement to add to an existing document,
@@ -127,8 +126,7 @@ def _tf_statement(body: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class NetworkIds:
+class NetworkIds(msgspec.Struct, frozen=True):
     """Ids ``--live`` found; None where the snippet refers to a resource by name instead."""
 
     vpc_id: str | None = None

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from cwlint.diagnose.arns import LogTarget, PrincipalInfo, parse_log_target
 
 ACCESS_DENIED = "access_denied"
@@ -40,8 +42,7 @@ DNS_FAILURE = "dns_failure"
 TIMEOUT = "timeout"
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(msgspec.Struct, frozen=True):
     """The clause AWS appends to an AccessDenied message.
 
     ``decision`` is ``implicit_deny`` ("because no X allows the A action") or

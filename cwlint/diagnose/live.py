@@ -15,8 +15,10 @@ diagnosis itself; nothing here fails the command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose import live_iam, live_model, live_network
 from cwlint.diagnose.arns import ACCOUNT_ID
@@ -58,8 +60,7 @@ GENERIC_MISSING = "identity-policy-missing-allow"
 UNREADABLE_LAYERS = ("service control policy", "resource control policy", "session policy")
 
 
-@dataclass(frozen=True)
-class LiveOptions:
+class LiveOptions(msgspec.Struct, frozen=True):
     """How to reach the account, and the workload when the message does not name it."""
     profile: str | None = None
     region: str | None = None

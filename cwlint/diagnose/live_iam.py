@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose.incident import AccessDenied
 from cwlint.diagnose.readonly import CallFailed, ReadOnlyAWS
@@ -45,8 +46,7 @@ NAMESPACE_KEY = "cloudwatch:namespace"
 NAMESPACE_UNKNOWN = Unknown("the namespace the code publishes to (not in the message)")
 
 
-@dataclass
-class FetchedPolicy:
+class FetchedPolicy(msgspec.Struct):
     """One policy that reaches the role; ``source`` is ``account`` or ``shipped``."""
 
     name: str
@@ -60,8 +60,7 @@ class FetchedPolicy:
         return {"name": self.name, "kind": self.kind, "arn": self.arn, "source": self.source}
 
 
-@dataclass
-class RoleFacts:
+class RoleFacts(msgspec.Struct):
     """The role as the account has it (``found`` False when it does not exist)."""
 
     name: str
@@ -69,9 +68,9 @@ class RoleFacts:
     arn: str | None = None
     role_id: str | None = None
     boundary_arn: str | None = None
-    policies: list[FetchedPolicy] = field(default_factory=list)
+    policies: list[FetchedPolicy] = msgspec.field(default_factory=list)
     complete: bool = True
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = msgspec.field(default_factory=list)
 
     @property
     def identity(self) -> list[Policy]:
@@ -165,8 +164,7 @@ def _problem(exc: CallFailed, what: str) -> str:
     return f"cannot read {what}: {exc.code}: {exc.message}"
 
 
-@dataclass
-class Evaluation:
+class Evaluation(msgspec.Struct):
     """The decision on the request, and what it rests on."""
 
     decision: Decision

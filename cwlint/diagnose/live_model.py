@@ -22,8 +22,9 @@ the route to the internet, the security group rule that admits TCP 443).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose.causes import CONFIRMED, RULED_OUT, UNDECIDED
 from cwlint.diagnose.live_network import Endpoint as LiveEndpoint
@@ -80,18 +81,17 @@ _HOPS = {"nat-gateway": "a NAT gateway", "nat-instance": "a NAT instance",
          "internet-gateway": "an internet gateway"}
 
 
-@dataclass
-class NetworkFacts:
+class NetworkFacts(msgspec.Struct):
     """What the read calls returned about the workload's network."""
 
     workload: WorkloadFacts
     service: str  # monitoring, logs
     region: str
-    subnets: list[dict[str, Any]] = field(default_factory=list)  # DescribeSubnets
+    subnets: list[dict[str, Any]] = msgspec.field(default_factory=list)  # DescribeSubnets
     # The route table each subnet uses (None: none found), by subnet id
-    tables: dict[str, dict[str, Any] | None] = field(default_factory=dict)
-    endpoints: list[LiveEndpoint] = field(default_factory=list)
-    groups: list[dict[str, Any]] = field(default_factory=list)  # DescribeSecurityGroups
+    tables: dict[str, dict[str, Any] | None] = msgspec.field(default_factory=dict)
+    endpoints: list[LiveEndpoint] = msgspec.field(default_factory=list)
+    groups: list[dict[str, Any]] = msgspec.field(default_factory=list)  # DescribeSecurityGroups
 
 
 def network_model(facts: NetworkFacts, account: str | None = None) -> Model:
@@ -203,8 +203,7 @@ def _workload(facts: WorkloadFacts, service: str) -> Workload:
                     name=facts.name, signals=signals, placement=placement)
 
 
-@dataclass
-class RuleVerdict:
+class RuleVerdict(msgspec.Struct):
     """What one rule says of the live network: ``confirmed``, ``undecided`` or
     ``ruled_out``, and the evidence."""
 

@@ -14,8 +14,9 @@ calls return into the model, and the network rules decide, as they do for a temp
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose.readonly import CallFailed, ReadOnlyAWS
 
@@ -24,8 +25,7 @@ NO = "no"
 UNKNOWN = "unknown"
 
 
-@dataclass
-class WorkloadFacts:
+class WorkloadFacts(msgspec.Struct):
     """Where a workload runs. ``in_vpc`` False for a Lambda function outside any VPC."""
 
     kind: str  # ec2, lambda
@@ -33,13 +33,13 @@ class WorkloadFacts:
     found: bool = False
     in_vpc: bool = True
     vpc_id: str | None = None
-    subnet_ids: list[str] = field(default_factory=list)
-    security_groups: list[str] = field(default_factory=list)
+    subnet_ids: list[str] = msgspec.field(default_factory=list)
+    security_groups: list[str] = msgspec.field(default_factory=list)
     private_ip: str | None = None
     public_ip: str | None = None
     role: str | None = None  # instance profile ARN or the function's role ARN
     log_group: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = msgspec.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """As the JSON output shows it."""
@@ -107,8 +107,7 @@ def _problem(exc: CallFailed, what: str) -> str:
     return f"cannot read {what}: {exc.code}: {exc.message}"
 
 
-@dataclass
-class Endpoint:
+class Endpoint(msgspec.Struct):
     """An interface VPC endpoint as DescribeVpcEndpoints shows it."""
     id: str
     vpc_id: str | None
@@ -117,7 +116,7 @@ class Endpoint:
     groups: list[str]
     policy: dict[str, Any] | None
     state: str | None
-    subnets: list[str] = field(default_factory=list)
+    subnets: list[str] = msgspec.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """As the JSON output shows it."""

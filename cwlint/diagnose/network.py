@@ -31,7 +31,8 @@ import difflib
 import functools
 import ipaddress
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from cwlint.diagnose.incident import (
     CONNECT_FAILED,
@@ -103,16 +104,14 @@ WINDOW = 320
 SUGGEST_CUTOFF = 0.85
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(msgspec.Struct, frozen=True):
     """One recognised failure and where it is in the logical text."""
     start: int
     end: int
     incident: NetworkFailure
 
 
-@dataclass(frozen=True)
-class Elsewhere:
+class Elsewhere(msgspec.Struct, frozen=True):
     """A connection failure to an AWS host that is not a CloudWatch endpoint."""
 
     host: str

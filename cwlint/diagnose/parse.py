@@ -5,7 +5,7 @@ repeats it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 from cwlint.diagnose.carriers import find_carried
 from cwlint.diagnose.denied import find_access_denied
@@ -18,14 +18,13 @@ from cwlint.diagnose.text import logical_text
 ENVELOPE_GAP = 80  # the most text between an SDK's envelope and the sentence it wraps
 
 
-@dataclass
-class Parsed:
+class Parsed(msgspec.Struct):
     """The distinct incidents of a text in order of first appearance, with how often each
     appeared, and the failed connections to AWS hosts that are not CloudWatch's."""
 
-    incidents: list[Incident] = field(default_factory=list)
-    occurrences: list[int] = field(default_factory=list)
-    elsewhere: list[Elsewhere] = field(default_factory=list)
+    incidents: list[Incident] = msgspec.field(default_factory=list)
+    occurrences: list[int] = msgspec.field(default_factory=list)
+    elsewhere: list[Elsewhere] = msgspec.field(default_factory=list)
 
 
 def parse(raw: str) -> Parsed:

@@ -18,10 +18,11 @@ reports the missing permission instead of failing. Problems that make every call
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import msgspec
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import (
@@ -94,8 +95,7 @@ def refuse_writes(model: OperationModel, **_: Any) -> None:
         raise WriteRefused(f"cwlint diagnose --live only reads: refused {service}:{model.name}")
 
 
-@dataclass
-class CallRecord:
+class CallRecord(msgspec.Struct):
     """One call ``--live`` made, and how it went."""
     action: str
     outcome: str  # "ok", "denied", "failed"
@@ -106,16 +106,15 @@ class CallRecord:
         return {"call": self.action, "outcome": self.outcome, "detail": self.detail}
 
 
-@dataclass
-class ReadOnlyAWS:
+class ReadOnlyAWS(msgspec.Struct):
     """Read-only access to one account through the standard credential chain."""
 
     profile: str | None = None
     region: str | None = None
     endpoint_url: str | None = None
-    calls: list[CallRecord] = field(default_factory=list)
+    calls: list[CallRecord] = msgspec.field(default_factory=list)
     _session: Any = None
-    _clients: dict[str, Any] = field(default_factory=dict)
+    _clients: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         try:

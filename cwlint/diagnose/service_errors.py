@@ -38,7 +38,8 @@ caller's IAM permissions, and which silence monitoring all the same.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from cwlint.diagnose.arns import ACCOUNT
 from cwlint.diagnose.incident import (
@@ -94,8 +95,7 @@ _LOG_GROUP_ARN = re.compile(rf"arn:[a-z-]+:logs:[a-z0-9-]*:{ACCOUNT}:log-group:[
 ERROR_WINDOW = 600
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(msgspec.Struct, frozen=True):
     """One recognised service error and where it is in the logical text."""
 
     start: int

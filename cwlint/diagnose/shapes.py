@@ -35,7 +35,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 _BOTOCORE = re.compile(
     r"An error occurred \((?P<code>[\w.:-]+)\) when calling the (?P<op>\w+) operation"
@@ -93,8 +94,7 @@ BEFORE = 600
 AFTER = 400
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(msgspec.Struct, frozen=True):
     """What the wrapper of one message says; None where it says nothing."""
 
     sources: tuple[str, ...]

@@ -18,8 +18,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.diagnose.arns import FUNCTION_NAME, PrincipalInfo
 from cwlint.diagnose.incident import AccessDenied, Incident, ServiceError
@@ -48,8 +49,7 @@ _DEPLOYER_ROLE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Workload:
+class Workload(msgspec.Struct, frozen=True):
     """``kind`` ec2, lambda, ecs or None; ``name`` the instance id or function name;
     ``agent`` True when the CloudWatch agent wrote the message."""
 

@@ -19,16 +19,16 @@ CloudFormation (a property path under ``Properties``) and in Terraform (an argum
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import msgspec
 
 SAFE: Literal["safe"] = "safe"
 SUGGESTION: Literal["suggestion"] = "suggestion"
 Applicability = Literal["safe", "suggestion"]
 
 
-@dataclass(frozen=True)
-class Spelling:
+class Spelling(msgspec.Struct, frozen=True):
     """How one neutral field is written in each language."""
 
     cloudformation: str  # the property under the resource's Properties
@@ -65,8 +65,7 @@ def spelled(field_name: str, syntax: str) -> str:
     return spelling.cloudformation if syntax == "cloudformation" else spelling.terraform
 
 
-@dataclass(frozen=True)
-class SetValue:
+class SetValue(msgspec.Struct, frozen=True):
     """Set the scalar ``field`` of ``resource`` to ``value`` (add it when absent)."""
 
     resource: str  # the finding's resource: a logical id or a Terraform address
@@ -74,8 +73,7 @@ class SetValue:
     value: str | bool | int
 
 
-@dataclass(frozen=True)
-class ReplaceLiteral:
+class ReplaceLiteral(msgspec.Struct, frozen=True):
     """Replace the literal string ``old`` by ``new`` inside ``resource``'s definition
     (a misspelled action, a bare log-group ARN that gains ``:*``)."""
 
@@ -84,8 +82,7 @@ class ReplaceLiteral:
     new: str
 
 
-@dataclass(frozen=True)
-class GrantStatements:
+class GrantStatements(msgspec.Struct, frozen=True):
     """IAM statements that ``target`` needs: a role, or a SAM function whose own
     ``Policies`` receive them."""
 
@@ -96,8 +93,7 @@ class GrantStatements:
     sam_function: bool = False
 
 
-@dataclass(frozen=True)
-class AllowHttpsIngress:
+class AllowHttpsIngress(msgspec.Struct, frozen=True):
     """An ingress rule on security group ``group``: TCP 443 from ``source`` (a security
     group's id or address, or a CIDR)."""
 
@@ -106,8 +102,7 @@ class AllowHttpsIngress:
     port: int = 443
 
 
-@dataclass(frozen=True)
-class Advice:
+class Advice(msgspec.Struct, frozen=True):
     """What is not a change of one resource (create an endpoint, name your own
     namespace). Syntax-neutral prose: it names no property and no argument; use a
     field of FIELDS through a change instead when one is meant."""
@@ -115,8 +110,7 @@ class Advice:
     text: str
 
 
-@dataclass(frozen=True)
-class AllowHttpsEgress:
+class AllowHttpsEgress(msgspec.Struct, frozen=True):
     """An egress rule on security group ``group``: TCP 443 to ``destination`` (a security
     group's id or address, or a CIDR)."""
 
@@ -125,8 +119,7 @@ class AllowHttpsEgress:
     port: int = 443
 
 
-@dataclass(frozen=True)
-class AttachRole:
+class AttachRole(msgspec.Struct, frozen=True):
     """Give ``resource`` a new role through ``field`` (a key of FIELDS: an ECS task's
     execution or task role, an instance's profile), trusted by the service principal
     ``service``, with AWS managed policies (ARNs) and statements of its own."""
@@ -138,8 +131,7 @@ class AttachRole:
     statements: tuple[dict[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
-class AddStatements:
+class AddStatements(msgspec.Struct, frozen=True):
     """Statements to add to the policy document held by ``field`` of ``resource`` (an
     endpoint policy, a key policy, an OAM sink policy, a topic policy)."""
 
@@ -151,8 +143,7 @@ class AddStatements:
     whole: bool = False
 
 
-@dataclass(frozen=True)
-class AddToList:
+class AddToList(msgspec.Struct, frozen=True):
     """Values to add to the list ``field`` of ``resource``."""
 
     resource: str
@@ -160,8 +151,7 @@ class AddToList:
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CreateEndpoint:
+class CreateEndpoint(msgspec.Struct, frozen=True):
     """A new interface VPC endpoint for ``service`` (``com.amazonaws.R.monitoring``) in
     ``vpc`` and ``subnets`` (ids or addresses), with private DNS on and a new security
     group that admits TCP 443 from ``sources`` (security groups or CIDRs)."""
@@ -172,8 +162,7 @@ class CreateEndpoint:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CreateLogResourcePolicy:
+class CreateLogResourcePolicy(msgspec.Struct, frozen=True):
     """A new CloudWatch Logs resource policy holding ``statements``."""
 
     name: str
@@ -185,8 +174,7 @@ Change = (SetValue | ReplaceLiteral | GrantStatements | AllowHttpsIngress | Advi
           | CreateLogResourcePolicy)
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(msgspec.Struct, frozen=True):
     """A rule's fix: its changes, and whether ``scan --fix`` may apply them.
 
     ``applicability`` is :data:`SAFE` only when every change is a local edit of one
@@ -196,7 +184,7 @@ class Fix:
 
     changes: tuple[Change, ...]
     applicability: Applicability = SUGGESTION
-    alternatives: tuple[Advice, ...] = field(default=())  # "or add an insufficient-data action"
+    alternatives: tuple[Advice, ...] = ()  # "or add an insufficient-data action"
 
     @property
     def safe(self) -> bool:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+
+import msgspec
 
 from cwlint.errors import UsageError
 from cwlint.findings import Finding
@@ -101,12 +102,11 @@ def _decoder(kind: str, path: str) -> Callable[[str], object]:
     return decode
 
 
-@dataclass
-class FixPlan:
+class FixPlan(msgspec.Struct):
     """The edits of a set of findings, file by file, without conflicts."""
 
-    edits: dict[str, list[Edit]] = field(default_factory=dict)
-    fixed: list[Finding] = field(default_factory=list)  # the findings the edits fix
+    edits: dict[str, list[Edit]] = msgspec.field(default_factory=dict)
+    fixed: list[Finding] = msgspec.field(default_factory=list)  # the findings the edits fix
 
     @property
     def count(self) -> int:

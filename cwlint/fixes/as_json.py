@@ -8,8 +8,9 @@ A change is an object with a ``kind`` (``set_value``, ``replace_literal``,
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
+
+from msgspec.structs import asdict
 
 from cwlint.fixes import (
     Advice,

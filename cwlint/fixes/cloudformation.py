@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 from cwlint.fixes import (
     AddStatements,
@@ -33,16 +34,14 @@ VERSION = "2012-10-17"
 _QUOTED_TAG = re.compile(r"!(Ref|GetAtt|Sub) '([A-Za-z0-9.]+|[A-Za-z0-9.${}:-]+[A-Za-z0-9}])'")
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(msgspec.Struct, frozen=True):
     """How the template is written."""
 
     json: bool = False
     short: bool = True  # YAML short-form tags (!Ref); ignored for JSON
 
 
-@dataclass(frozen=True)
-class Intrinsic:
+class Intrinsic(msgspec.Struct, frozen=True):
     """``Ref`` or ``Fn::GetAtt`` of a resource of the template."""
 
     function: str  # "Ref", "GetAtt" or "Sub"

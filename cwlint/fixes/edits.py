@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 
+import msgspec
 
-@dataclass(frozen=True, order=True)
-class Edit:
+
+class Edit(msgspec.Struct, frozen=True, order=True):
     """Replace bytes ``start``..``end`` of ``path`` by ``text`` (UTF-8)."""
 
     path: str

@@ -25,9 +25,9 @@ import copy
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -47,8 +47,7 @@ class NotLiteral(Exception):
     """The value is not a literal here: the fix stays a suggestion."""
 
 
-@dataclass
-class _Change:
+class _Change(msgspec.Struct):
     """One edit and what it does to the decoded document."""
 
     start: int  # character offsets in the text

@@ -10,7 +10,8 @@ reference to an attribute (``aws_vpc.main.default_security_group_id``). Anything
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+")
 _LOGICAL_ATTRIBUTE = re.compile(r"([A-Za-z0-9]+)\.([A-Za-z0-9.]+)")
@@ -21,8 +22,7 @@ _ADDRESS = re.compile(rf"{_MODULES}({_TYPE}\.[A-Za-z0-9_-]+{_KEY})")
 _ATTRIBUTE = re.compile(rf"{_MODULES}({_TYPE}\.[A-Za-z0-9_-]+{_KEY})\.([a-z0-9_]+)")
 
 
-@dataclass(frozen=True)
-class Address:
+class Address(msgspec.Struct, frozen=True):
     """A Terraform address split for writing: the module it lives in ("" for the root),
     its type, its name and its instance key (``[0]``, ``["a"]`` or "")."""
 

@@ -17,8 +17,9 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
+
+from msgspec.structs import replace
 
 from cwlint.findings import Finding
 from cwlint.fixes import (

@@ -11,8 +11,9 @@ CloudWatch is read here: ``awslogs`` drivers, FireLens outputs to CloudWatch Log
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.frontend.firelens import firelens_output
 from cwlint.frontend.signals import metric_namespace_variables
@@ -20,8 +21,7 @@ from cwlint.model import LogDriver, MetricSignal, Workload
 from cwlint.values import StrValue, Unknown
 
 
-@dataclass(frozen=True)
-class ContainerSyntax:
+class ContainerSyntax(msgspec.Struct, frozen=True):
     """How one syntax writes container definitions."""
 
     spell: Callable[[str], str]  # an ECS API key ("logConfiguration") as written here

@@ -12,8 +12,9 @@ are the pipeline's, the same for every syntax.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
 
 from cwlint.findings import Finding, InputError
 from cwlint.model import Model
@@ -27,8 +28,7 @@ if TYPE_CHECKING:
 RunRules = Callable[[Model], list[Finding]]
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(msgspec.Struct, frozen=True):
     path: str
     explicit: bool  # named on the command line, not found by walking a directory
 
@@ -41,14 +41,13 @@ class InputFailure(Exception):
         self.error = InputError(path, message, line)
 
 
-@dataclass
-class Discovery:
+class Discovery(msgspec.Struct):
     """What a front end may use while the engine discovers inputs."""
 
     exclude: PathFilter | None
     skip_unrecognized: bool
     walk: Callable[[str], Iterable[str]]  # the inputs a walk of a directory finds
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class FrontEnd(Protocol):

@@ -16,8 +16,9 @@ that could not be resolved). The decision names the statements that made it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.iam.conditions import evaluate_conditions
 from cwlint.iam.patterns import Context, Mode, match, substitute, tokenize
@@ -33,8 +34,7 @@ UNKNOWN = "unknown"
 IDENTITY = "identity"
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(msgspec.Struct, frozen=True):
     """Who makes the request, for policies with a ``Principal`` element.
 
     ``kind`` is ``AWS`` (``arn`` a role/user ARN, ``account`` its account) or ``Service``
@@ -46,16 +46,14 @@ class Principal:
     account: str | None = None
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(msgspec.Struct, frozen=True):
     action: str
     resource: StrValue
-    context: Context = field(default_factory=dict)
+    context: Context = msgspec.field(default_factory=dict)
     principal: Principal | None = None
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(msgspec.Struct, frozen=True):
     """A set of policies that must allow the request: a permissions boundary, one SCP
     level, an endpoint policy. ``name`` is how messages call it."""
 
@@ -63,8 +61,7 @@ class Layer:
     policies: tuple[Policy, ...]
 
 
-@dataclass(frozen=True)
-class StatementResult:
+class StatementResult(msgspec.Struct, frozen=True):
     """How one statement bore on the request."""
 
     layer: str
@@ -95,8 +92,7 @@ class StatementResult:
         return data
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     decision: str
     statements: tuple[StatementResult, ...]
     missing_allow: tuple[str, ...] = ()  # layers with no matching Allow (implicit deny)

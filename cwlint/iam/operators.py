@@ -7,7 +7,8 @@ operator ``StringNotLike`` (the negation of ``StringLike``) and the ``IfExists``
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+import msgspec
 
 
 class Family(enum.Enum):
@@ -27,8 +28,7 @@ class Qualifier(enum.Enum):
     ALL = "ForAllValues"
 
 
-@dataclass(frozen=True)
-class Operator:
+class Operator(msgspec.Struct, frozen=True):
     """A parsed operator: ``positive`` is the base comparison that a negated one inverts."""
 
     name: str  # as written in the policy

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from cwlint.iam.tri import Tri
 from cwlint.values import Partial, StrValue, Unknown
@@ -43,8 +44,7 @@ class Wild(enum.Enum):
     QMARK = "?"
 
 
-@dataclass(frozen=True)
-class Var:
+class Var(msgspec.Struct, frozen=True):
     """A policy variable ``${key}`` or ``${key, 'default'}``; ``key`` is lower-cased."""
 
     key: str

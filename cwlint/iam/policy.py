@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from cwlint.iam.operators import OperatorError, parse_operator
 from cwlint.iam.patterns import Tokens, tokenize
 from cwlint.values import Partial, StrValue, Unknown, render_scalar
@@ -41,8 +43,7 @@ class PolicyError(ValueError):
     """A policy document that AWS would reject, or that is not a policy at all."""
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(msgspec.Struct, frozen=True):
     """One ``operator -> key -> values`` entry of a statement's ``Condition`` block."""
 
     operator: str
@@ -57,16 +58,14 @@ class Condition:
         return f"{self.operator} {self.key} = [{shown}]"
 
 
-@dataclass(frozen=True)
-class PrincipalEntry:
+class PrincipalEntry(msgspec.Struct, frozen=True):
     """One principal of a resource policy: ``kind`` is AWS, Service, Federated, ... or *."""
 
     kind: str
     value: StrValue
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(msgspec.Struct, frozen=True):
     index: int
     sid: str | None
     effect: str | Unknown  # "Allow" or "Deny"

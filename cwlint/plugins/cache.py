@@ -24,6 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import msgspec
+
 from cwlint.errors import UsageError
 from cwlint.findings import Finding
 
@@ -81,8 +83,7 @@ class EngineRun:
         return self.error
 
 
-@dataclass
-class _Entry:
+class _Entry(msgspec.Struct):
     anchor: object  # the object whose identity is part of the key, kept alive on purpose
     run: EngineRun
 

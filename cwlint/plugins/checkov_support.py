@@ -33,9 +33,11 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from types import FrameType
 from typing import TYPE_CHECKING
+
+import msgspec
+from msgspec.structs import replace
 
 from cwlint.findings import ERROR, INFO, WARNING, Finding
 from cwlint.plugins.cache import EngineCache, EngineRun, engine_run
@@ -80,8 +82,7 @@ _MAX_FRAMES = 16
 _TF_INPUT_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(msgspec.Struct, frozen=True):
     """One check result: ``FAILED`` / ``PASSED`` / ``UNKNOWN`` and the reasons."""
 
     result: str

@@ -19,8 +19,9 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from cwlint.engine import ScanOptions, apply_severity
 from cwlint.findings import Finding
@@ -29,8 +30,7 @@ from cwlint.findings import Finding
 _CACHE_SIZE = 1024
 
 
-@dataclass(frozen=True)
-class PluginOptions:
+class PluginOptions(msgspec.Struct, frozen=True):
     """The options for one template, and a hashable key that identifies them."""
 
     options: ScanOptions
@@ -87,8 +87,7 @@ def options_for(path: str, region: str | None = None) -> PluginOptions:
     return PluginOptions(_options(config_path, stamp, region), (config_path, stamp, region))
 
 
-@dataclass(frozen=True)
-class Settled:
+class Settled(msgspec.Struct, frozen=True):
     """Findings after severities and suppressions: ``kept`` are reported, ``suppressed``
     were silenced inline (checkov must not call those PASSED)."""
 

@@ -17,9 +17,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from cwlint.rules import RULES_BY_ID
 
@@ -86,8 +87,7 @@ PROBE_CHECKOV = (("cloudformation", "AWS::Lambda::Function." + PROBE_RESOURCE),
 TIMEOUT_SECONDS = 600
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(msgspec.Struct, frozen=True):
     """The outcome: ``ok``, the tool that was run, and a one-paragraph explanation."""
 
     ok: bool

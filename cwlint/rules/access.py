@@ -9,8 +9,9 @@ Deny, a boundary or an SCP: CWL007), or unknown (at most an info finding).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.iam.conditions import evaluate_conditions
 from cwlint.iam.evaluator import (
@@ -41,8 +42,7 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Access:
+class Access(msgspec.Struct, frozen=True):
     action: str
     resource: StrValue
     verdict: Verdict
@@ -111,8 +111,7 @@ def statement_words(result: StatementResult) -> str:
     return f"Deny {result.statement.label} of {result.policy}{where}"
 
 
-@dataclass(frozen=True)
-class NamespaceMismatch:
+class NamespaceMismatch(msgspec.Struct, frozen=True):
     """An Allow for PutMetricData that only its namespace condition keeps from applying."""
 
     statement: StatementResult

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
+
+import msgspec
 
 from cwlint.findings import ERROR, Finding
 from cwlint.model import Model, Workload
@@ -34,8 +35,7 @@ DOCS_URL = f"{REPOSITORY_URL}/blob/main/"
 RULE_PAGES = "docs/rules"
 
 
-@dataclass(frozen=True)
-class ResourceTypes:
+class ResourceTypes(msgspec.Struct, frozen=True):
     """Resource types, as CloudFormation and as Terraform name them (``+`` joins two)."""
 
     cloudformation: tuple[str, ...] = ()

@@ -3,7 +3,7 @@ rules (CWL010–CWL014) share, computed once per model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 from cwlint.model import Endpoint, Model, PrivateZone, Workload
 from cwlint.network import (
@@ -20,8 +20,7 @@ from cwlint.values import StrValue
 SERVICE_PREFIX = {"monitoring": "cloudwatch:", "logs": "logs:", "ssm": "ssm:", "ec2": "ec2:"}
 
 
-@dataclass
-class ServicePath:
+class ServicePath(msgspec.Struct):
     """One workload's way to one service (``monitoring``, ``logs``...)."""
 
     workload: Workload
@@ -29,14 +28,14 @@ class ServicePath:
     why: str
     vpc: StrValue | None
     vpc_declared: bool  # the VPC is in this input, so its endpoints would be too
-    isolated: list[str] = field(default_factory=list)  # subnets with no internet route
+    isolated: list[str] = msgspec.field(default_factory=list)  # subnets with no internet route
     reaches_internet: bool = False  # every subnet has a route to the internet
-    unknown: list[str] = field(default_factory=list)
-    endpoints: list[Endpoint] = field(default_factory=list)
-    isolated_reasons: list[str] = field(default_factory=list)
+    unknown: list[str] = msgspec.field(default_factory=list)
+    endpoints: list[Endpoint] = msgspec.field(default_factory=list)
+    isolated_reasons: list[str] = msgspec.field(default_factory=list)
     # Private hosted zones for the service's name, associated with the VPC, that alias an
     # endpoint (the shared-endpoint hub pattern): they stand in for an endpoint.
-    zones: list[PrivateZone] = field(default_factory=list)
+    zones: list[PrivateZone] = msgspec.field(default_factory=list)
 
 
 def service_paths(model: Model) -> list[ServicePath]:

@@ -13,7 +13,8 @@ shared.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+import msgspec
 
 from cwlint.findings import Finding, Related
 from cwlint.fixes import Fix, GrantStatements
@@ -26,8 +27,7 @@ from cwlint.values import Partial, StrValue, Unknown, concat
 STREAM_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
-@dataclass(frozen=True)
-class OutputCalls:
+class OutputCalls(msgspec.Struct, frozen=True):
     """How one rule words the calls of one container output."""
 
     rule_id: str
@@ -40,15 +40,14 @@ class OutputCalls:
     unknown_group_undecided: bool = False
 
 
-@dataclass
-class RoleVerdicts:
+class RoleVerdicts(msgspec.Struct):
     """The calls the role lacks (no Allow), has removed (a Deny, a boundary, an SCP), or
     may lack (unknown); ``unknown_groups``: why the group of a call is not known."""
 
-    missing: list[tuple[Requirement, Access]] = field(default_factory=list)
-    removed: list[tuple[Requirement, Access]] = field(default_factory=list)
-    unknown: list[tuple[Requirement, Access]] = field(default_factory=list)
-    unknown_groups: set[str] = field(default_factory=set)
+    missing: list[tuple[Requirement, Access]] = msgspec.field(default_factory=list)
+    removed: list[tuple[Requirement, Access]] = msgspec.field(default_factory=list)
+    unknown: list[tuple[Requirement, Access]] = msgspec.field(default_factory=list)
+    unknown_groups: set[str] = msgspec.field(default_factory=set)
 
     def reasons(self) -> list[str]:
         """Why the unknown verdicts are unknown, sorted."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+
+import msgspec
+from msgspec.structs import replace
 
 from cwlint.findings import ERROR, Finding
 from cwlint.fixes import SAFE, SUGGESTION, Fix, ReplaceLiteral
@@ -62,8 +64,7 @@ def _unknowns_only_in_group_name(pattern: Tokens) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class BareGrant:
+class BareGrant(msgspec.Struct, frozen=True):
     """A log-group ARN a statement grants stream write actions on that matches no stream."""
 
     resource: str  # as written

@@ -19,8 +19,10 @@ instance and launch template runs the CloudWatch agent (CWL005).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 from cwlint.agent_config import agent_needs
 from cwlint.frontend import arns
@@ -36,8 +38,7 @@ STRICT_AGENT = "strict mode: every instance runs the CloudWatch agent"
 INSTANCE_KINDS = ("ec2-instance", "launch-template", "launch-configuration")
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(msgspec.Struct, frozen=True):
     rule_id: str  # the rule that reports it when missing
     action: str
     resource: StrValue
@@ -65,8 +66,7 @@ class Requirement:
         return body
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(msgspec.Struct, frozen=True):
     requirement: Requirement
     access: Access
 

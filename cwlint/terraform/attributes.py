@@ -15,8 +15,9 @@ Whatever part cannot be written (a generated name) stays a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.frontend.arns import build_arn, iam_arn, log_group_arn
 from cwlint.iam.managed import is_aws_managed_arn, managed_policy, managed_policy_document
@@ -27,8 +28,7 @@ from cwlint.values import Partial, StrValue, Unknown, concat
 Getter = Callable[[str], Any]
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(msgspec.Struct, frozen=True):
     """The values CloudFormation would call pseudo parameters (``--region`` ...)."""
 
     region: str = "us-east-1"

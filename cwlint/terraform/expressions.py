@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import msgspec
 
 from cwlint.terraform.files import FILE_FUNCTIONS, ModuleFiles, call_file_function
 from cwlint.terraform.functions import call_function, first_unknown, to_number, to_text
@@ -76,13 +77,12 @@ class _TemplateNames:
         return Unknown(f"{root} is not a variable of the template"), []
 
 
-@dataclass
-class Scope:
+class Scope(msgspec.Struct):
     """Names bound while evaluating: ``count``, ``each``, for-expression variables, a
     dynamic block's iterator."""
 
     context: Context
-    names: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def bind(self, **names: Any) -> Scope:
         return Scope(self.context, {**self.names, **names})

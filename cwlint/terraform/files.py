@@ -14,8 +14,9 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from cwlint.values import Unknown
 
@@ -29,8 +30,7 @@ FILE_FUNCTIONS = ("file", "templatefile", "fileset", "fileexists")
 Renderer = Callable[[str, Mapping[str, Any]], Any]
 
 
-@dataclass(frozen=True)
-class ModuleFiles:
+class ModuleFiles(msgspec.Struct, frozen=True):
     """Where a module's file functions may read: its directory, and the root module's
     directory that relative paths start from."""
 

@@ -24,8 +24,9 @@ import json
 import os
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.frontend.arns import partition_for_region
 from cwlint.model import Location
@@ -62,24 +63,22 @@ _NAMED_ROOTS = frozenset({"var", "local", "module", "data", "path", "terraform",
                           "each", "self"})
 
 
-@dataclass
-class Declaration:
+class Declaration(msgspec.Struct):
     block: syntax.Block
     file: str
 
 
-@dataclass
-class ModuleConfig:
+class ModuleConfig(msgspec.Struct):
     """The declarations of one module directory, its ``.tf`` files together."""
 
     directory: str
-    files: list[str] = field(default_factory=list)
-    variables: dict[str, Declaration] = field(default_factory=dict)
-    locals: dict[str, tuple[syntax.Attribute, str]] = field(default_factory=dict)
-    resources: dict[tuple[str, str, str], Declaration] = field(default_factory=dict)
-    calls: dict[str, Declaration] = field(default_factory=dict)
-    outputs: dict[str, Declaration] = field(default_factory=dict)
-    providers: list[Declaration] = field(default_factory=list)
+    files: list[str] = msgspec.field(default_factory=list)
+    variables: dict[str, Declaration] = msgspec.field(default_factory=dict)
+    locals: dict[str, tuple[syntax.Attribute, str]] = msgspec.field(default_factory=dict)
+    resources: dict[tuple[str, str, str], Declaration] = msgspec.field(default_factory=dict)
+    calls: dict[str, Declaration] = msgspec.field(default_factory=dict)
+    outputs: dict[str, Declaration] = msgspec.field(default_factory=dict)
+    providers: list[Declaration] = msgspec.field(default_factory=list)
 
 
 def load_module(directory: str) -> ModuleConfig:

@@ -18,8 +18,9 @@ until apply, and they are how the builder links a function to its role then.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from cwlint.model import Location
 
@@ -83,8 +84,7 @@ class LazyReferences(MutableMapping[str, References]):
         return repr(dict(self.items()))
 
 
-@dataclass
-class TfResource:
+class TfResource(msgspec.Struct):
     """One resource or data source instance."""
 
     address: str  # module.app.aws_lambda_function.orders["a"]
@@ -106,8 +106,7 @@ class TfResource:
         return name in self.configured
 
 
-@dataclass(frozen=True)
-class ModuleNote:
+class ModuleNote(msgspec.Struct, frozen=True):
     """A module call cwlint did not follow (a registry or git source not installed by
     ``terraform init``, or a local path without configuration files)."""
 
@@ -117,15 +116,14 @@ class ModuleNote:
     reason: str = ""  # why it was not followed, when not "not installed"
 
 
-@dataclass
-class TerraformInput:
+class TerraformInput(msgspec.Struct):
     """Everything a front end read from one input (a module directory or a plan)."""
 
     path: str
     kind: str  # "hcl" or "plan"
-    resources: list[TfResource] = field(default_factory=list)
-    modules_not_followed: list[ModuleNote] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # the .tf files read (for suppressions)
+    resources: list[TfResource] = msgspec.field(default_factory=list)
+    modules_not_followed: list[ModuleNote] = msgspec.field(default_factory=list)
+    files: list[str] = msgspec.field(default_factory=list)  # the .tf files read (for suppressions)
     # The default aws provider's region and account when the configuration states them.
     region: str | None = None
     account_id: str | None = None

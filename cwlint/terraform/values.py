@@ -19,23 +19,20 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from cwlint.values import Partial, StrValue, Unknown, concat
 
 
-@dataclass(frozen=True)
-class TfRef(Unknown):
+class TfRef(Unknown, frozen=True):
     """An attribute of a resource in this input, known only after apply."""
 
     address: str = ""  # module.app.aws_iam_role.app
     attribute: str = ""  # arn, id, name, default_security_group_id ...
 
 
-@dataclass(frozen=True)
-class EvalError(Unknown):
+class EvalError(Unknown, frozen=True):
     """An expression Terraform would reject when evaluating it (an index out of range, a
     missing attribute): unknown to cwlint, and what ``try()`` skips and ``can()`` tests."""
 
