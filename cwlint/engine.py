@@ -50,6 +50,8 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (TerraformFrontEnd(), CloudFormationFrontEnd(
 
 
 class ScanOptions(msgspec.Struct, frozen=True):
+    """What a scan applies to every input: account, rules, configuration, workers."""
+
     region: str = "us-east-1"
     account_id: str = "123456789012"
     strict: bool = False
@@ -78,6 +80,8 @@ Subjects = dict[str, set[str] | None]
 
 
 class ScanResult(msgspec.Struct):
+    """What a scan found: findings, unreadable inputs, suppressed findings, notices."""
+
     findings: list[Finding] = msgspec.field(default_factory=list)
     errors: list[InputError] = msgspec.field(default_factory=list)
     files: int = 0

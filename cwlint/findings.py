@@ -15,6 +15,8 @@ from cwlint.severities import WARNING as WARNING
 
 
 class Related(msgspec.Struct, frozen=True):
+    """Another resource a finding involves (a role, a key, an endpoint), and where it is."""
+
     resource: str
     file: str
     line: int | None

@@ -45,6 +45,8 @@ class AttachedPolicy(msgspec.Struct):
 
 
 class Role(msgspec.Struct):
+    """An IAM role: the policies that reach it, its permissions boundary and trust policy."""
+
     id: str
     location: Location
     name: StrValue
@@ -155,6 +157,8 @@ class StandalonePolicy(msgspec.Struct):
 
 
 class LogGroup(msgspec.Struct):
+    """A CloudWatch Logs log group; ``kms_key`` is the key that encrypts it, None when none does."""
+
     id: str
     location: Location
     name: StrValue
@@ -163,6 +167,8 @@ class LogGroup(msgspec.Struct):
 
 
 class KmsKey(msgspec.Struct):
+    """A KMS key: its key policy and key spec, and the lines a fix edits."""
+
     id: str
     location: Location
     policy: Policy | None  # None: no KeyPolicy (CloudFormation requires one)
@@ -188,6 +194,8 @@ class LogDriver(msgspec.Struct):
 
 
 class OamSink(msgspec.Struct):
+    """A CloudWatch cross-account observability (OAM) sink and its sink policy."""
+
     id: str
     location: Location
     policy: Policy | None
@@ -196,6 +204,8 @@ class OamSink(msgspec.Struct):
 
 
 class OamLink(msgspec.Struct):
+    """An OAM link: the telemetry types it shares (``resource_types``) and its sink."""
+
     id: str
     location: Location
     resource_types: list[StrValue] | Unknown
@@ -211,6 +221,9 @@ class AlarmMetric(msgspec.Struct):
 
 
 class Alarm(msgspec.Struct):
+    """A CloudWatch alarm: the namespaces and metrics it watches, how it treats missing
+    data, and the SNS topics of this input it notifies."""
+
     id: str
     location: Location
     namespaces: list[StrValue]  # of the metric, or of every metric in a math expression
@@ -287,6 +300,8 @@ class Route(msgspec.Struct):
 
 
 class RouteTable(msgspec.Struct):
+    """A route table and its routes; ``main`` for its VPC's main table."""
+
     id: str
     location: Location
     vpc: StrValue | None
@@ -295,6 +310,9 @@ class RouteTable(msgspec.Struct):
 
 
 class Subnet(msgspec.Struct):
+    """A subnet: its VPC, CIDR and route table, and whether instances launched in it get a
+    public IP address."""
+
     id: str
     location: Location
     vpc: StrValue | None
@@ -304,6 +322,8 @@ class Subnet(msgspec.Struct):
 
 
 class Vpc(msgspec.Struct):
+    """A VPC: its CIDR blocks and its default security group."""
+
     id: str
     location: Location
     cidrs: list[StrValue] = msgspec.field(default_factory=list)
@@ -324,6 +344,8 @@ class SecurityGroupRule(msgspec.Struct):
 
 
 class SecurityGroup(msgspec.Struct):
+    """A security group and its ingress and egress rules."""
+
     id: str
     location: Location
     vpc: StrValue | None
@@ -335,6 +357,9 @@ class SecurityGroup(msgspec.Struct):
 
 
 class Endpoint(msgspec.Struct):
+    """A VPC endpoint: its service and kind, subnets and security groups, private DNS and
+    endpoint policy, and the lines a fix edits."""
+
     id: str
     location: Location
     vpc: StrValue | None

@@ -47,6 +47,9 @@ class ResourceTypes(msgspec.Struct, frozen=True):
 
 
 class Rule:
+    """A cwlint rule: its identity and documentation as class attributes, and
+    :meth:`check`, which reads one model and yields findings."""
+
     id: ClassVar[str]
     name: ClassVar[str]
     title: ClassVar[str]
