@@ -23,8 +23,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from msgspec.structs import replace
-
 from cwlint.commands import scan as scan_command
 from cwlint.errors import UsageError
 from cwlint.severities import SEVERITY_RANK
@@ -97,6 +95,8 @@ def read_report(path: str) -> ScanResult:
 
 
 def _result(document: dict[str, Any]) -> ScanResult:
+    from msgspec.structs import replace
+
     from cwlint.engine import ScanResult
     from cwlint.findings import InputError
     from cwlint.fixes.as_json import fix_from_json

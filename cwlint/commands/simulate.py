@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any
-
-import msgspec
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cwlint.errors import UsageError
 
@@ -45,7 +43,10 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-class Outcome(msgspec.Struct, frozen=True):
+class Outcome(NamedTuple):
+    """What the policies decide for one action on one resource. (A NamedTuple: this
+    module is imported to build every command line, which loads no msgspec.)"""
+
     action: str
     resource: str
     decision: Decision
