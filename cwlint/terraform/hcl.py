@@ -11,9 +11,11 @@ non-ASCII identifiers are all read).
 **One tree.** A file is parsed once; every expression, including those inside ``${...}``
 and ``%{...}`` of strings and heredocs, is converted from that one tree. Lines come from
 the byte spans of the nodes (1-based), columns from the characters before them. The tree
-is that of the file with the text of its plain strings blanked (same length), which
-tree-sitter reads twice as fast, when each blanked span is shown to be a string's,
-comment's or heredoc's text (see "plain strings blanked" below); else that of the file.
+is that of the file's *prepared* text, which tree-sitter reads about twice as fast: its
+simple one-line attributes and object elements cut (read from their text, and put back
+where they were) and the text of its plain strings blanked, when the tree shows each cut
+line to be an attribute or element and each blanked span a string's, comment's or
+heredoc's text (see "the text tree-sitter reads" below); else that of the file.
 
 The grammar hides a few things this module puts back:
 
@@ -35,7 +37,9 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
+
+import msgspec
 
 from cwlint.terraform.syntax import (
     Attribute,
@@ -116,75 +120,168 @@ def parse(text: str) -> Body:
 
 
 def _file_body(converter: _Converter, root: Any) -> Body:
-    children = _kids(root)
-    if not children:
-        return Body()
-    if children[0].type != "body":
-        raise HclError("expected attributes and blocks, not a bare object",
-                       converter.line(children[0]))
-    return converter.body(children[0])
+    body = Body()
+    previous = None
+    for child in root.children:
+        if converter.next_cut < child.start_byte:  # lines cut around the file's body
+            converter.cut_attributes(body, 0 if previous is None else previous.end_byte,
+                                     child.start_byte)
+        previous = child
+        kind = converter.names[child.kind_id]
+        if kind == "body":
+            converter.body(child, into=body)
+        elif kind != "comment":
+            raise HclError("expected attributes and blocks, not a bare object",
+                           converter.line(child))
+    if converter.next_cut < _NO_CUT:
+        converter.cut_attributes(body, 0 if previous is None else previous.end_byte, _NO_CUT)
+    return body
 
 
-# --- plain strings blanked ----------------------------------------------------------------
+# --- the text tree-sitter reads: simple lines cut, plain strings blanked --------------------
 #
-# The grammar's scanner reads the text of a string one character at a time, a token each:
-# on a typical module, most of tree-sitter's time. So a file is first parsed with the text
-# of each plain string (no ``$``, ``%``, unescaped quote or line break in it, and no escape
-# but HCL's own ``\n``, ``\r``, ``\t``, ``\"``, ``\\``, ``\u`` and ``\U``) replaced by ``x``
-# and spaces, one token, of the same length: every node keeps its bytes, lines and columns,
-# and the converter reads all text from the real source (escapes included). That tree is
-# the real file's tree (but for the hidden tokens inside those strings) when each blanked
-# span is, in it, the text of a string, a comment or a heredoc: the same bytes precede the
-# span in both files, so it starts in the same context, and neither text can end a string
-# (its only quotes are escaped), a comment or a heredoc (no ``*/`` or line break) nor start
-# anything else. Each span is checked: strings as the converter reads them (which rejects
-# an escape HCL does not have), the rest in the tree. When a span fails the check, or the
-# blanked file has a syntax error, the real file is parsed instead.
+# Most of tree-sitter's time goes to the bytes and tokens it reads, and most lines of a
+# module are one attribute or object element with a simple value, which the converter
+# reads from its text anyway. So a file is first parsed as its *prepared* text:
+#
+# * **Simple lines cut.** A line that is only ``key = value`` or ``key: value``, its key a
+#   name or a quoted string of literal text and its value what :meth:`_Converter.simple_text`
+#   reads (a number, a plain quoted string, ``true``/``false``/``null`` or a reference such
+#   as ``aws_vpc.main.id``), is removed, its line break kept: every other line keeps its
+#   number and columns, and the converter puts the attribute (or element) back where the
+#   line was. It is a complete attribute or element there only when, in the prepared
+#   tree, the line falls between two children of a body, a block or an object (between the
+#   brackets): the same text precedes it in both files, so the parser is in the same state
+#   before it, and after such a line it is in that state again. A line anywhere else (in a
+#   heredoc, a comment, a tuple, a block's labels) or of the wrong kind (``key: value`` or
+#   a quoted key in a body) gives the prepared tree up.
+# * **Plain strings blanked.** The grammar's scanner reads the text of a string one
+#   character at a time, a token each. The text of each plain string (no ``$``, ``%``,
+#   unescaped quote or line break in it, and no escape but HCL's own ``\n``, ``\r``, ``\t``,
+#   ``\"``, ``\\``, ``\u`` and ``\U``) is replaced by ``x`` and spaces, one token, of the same
+#   length, and the converter reads the real text at the same bytes. That is the real
+#   string's tree when each blanked span is, in it, the text of a string, a comment or a
+#   heredoc: the same bytes precede the span in both texts, so it starts in the same
+#   context, and neither text can end a string (its only quotes are escaped), a comment or
+#   a heredoc (no ``*/`` or line break) nor start anything else. Each span is checked:
+#   strings as the converter reads them (which rejects an escape HCL does not have), the
+#   rest in the tree.
+#
+# When a check fails, or the prepared text has a syntax error, the real file is parsed
+# instead (and says where the error is).
 
-#: Plain strings of 4 characters or escapes or more, without ``*/`` (group 1: their text),
-#: and what is skipped so that the quotes inside it are not taken for strings: comments, heredocs,
-#: other strings (with other escapes, or interpolations holding no braces and only plain
-#: strings).
-_BLANKABLE = re.compile(rb"""
-    "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
+#: One pass over the file finds both. Group 4 (with the key in 1 or 2 and ``=`` or ``:`` in
+#: 3) is the value of a line to cut; group 5 the text of a plain string of 4 characters or
+#: escapes or more, without ``*/``, to blank. The rest is skipped, so that what is inside
+#: it is not taken for either: comments, heredocs, other strings (with other escapes, or
+#: interpolations holding no braces and only plain strings).
+_PREPARABLE = re.compile(rb"""
+    ^[ \t]* (?:([A-Za-z_][A-Za-z0-9_-]*) | "([^"\\$%\r\n]*)") [ \t]* ([=:]) [ \t]*
+      ("[^"\\$%\r\n]*" | [0-9]+ | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)
+      [ \t]* (?=\r?\n)
+  | "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
       [^"\\$%\r\n*]* (?:(?:\*(?!/) | \\[nrt"\\uU]) [^"\\$%\r\n*]*)*)"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
-  | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\2[ \t]*\r?$
+  | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\6[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
 """, re.DOTALL | re.MULTILINE | re.VERBOSE)
 #: Spans the tree, not the converter, has to vouch for before the blanked tree is given up.
 _UNCONFIRMED_LIMIT = 256
+#: ``next_cut`` when no cut line is left to put back.
+_NO_CUT = sys.maxsize
 
 
-def _blanked(source: bytes) -> tuple[bytes, dict[int, int]]:
-    """``source`` with the text of its plain strings blanked, and the blanked spans
-    (start -> end)."""
+class _CutLine(msgspec.Struct, frozen=True):
+    """A line cut from the prepared text: where it was there (``offset``, the start of the
+    line left empty), its 1-based line and its key's column, its key (a name, or the text
+    of a quoted key), whether it was written with ``=`` and its value."""
+
+    offset: int
+    line: int
+    column: int
+    name: str | None
+    quoted: str | None
+    equals: bool
+    value: Expr
+
+
+class _Unvouched(Exception):
+    """The prepared tree cannot be vouched for: a cut line where it would not be one."""
+
+
+class _Prepared(NamedTuple):
+    """The text tree-sitter reads, and what the converter needs to read it as the file."""
+
+    #: The file with its simple lines cut: what the converter reads text from.
+    text: bytes
+    #: That text with its plain strings blanked: what tree-sitter parses.
+    blanked: bytes
+    #: Blanked spans of ``blanked`` (start -> end).
+    spans: dict[int, int]
+    #: The lines cut, in order.
+    cuts: list[_CutLine]
+
+
+def _prepared(source: bytes) -> _Prepared:
+    """The text tree-sitter reads for ``source`` (see above)."""
+    text: list[bytes] = []
+    blanked: list[bytes] = []
     spans: dict[int, int] = {}
-    blanked = bytearray(source)
-    for found in _BLANKABLE.finditer(source):
-        start, end = found.span(1)
-        if start >= 0:
-            blanked[start:end] = b"x".ljust(end - start)
-            spans[start] = end
-    return bytes(blanked), spans
+    cuts: list[_CutLine] = []
+    text_copied = blanked_copied = 0  # bytes of source copied into each, up to here
+    removed = 0  # bytes cut before the current match
+    row = counted = 0  # the 0-based line of byte ``counted``
+    for found in _PREPARABLE.finditer(source):
+        group = found.lastindex
+        if group == 4:  # a line to cut
+            start, end = found.span()
+            row += source.count(b"\n", counted, start)
+            counted = start
+            value = _simple_value(found[4], row + 1, 1)
+            if value is None:  # such as null.x: read from the tree
+                continue
+            name, quoted, separator = found.group(1, 2, 3)
+            if name is not None:
+                cut = _CutLine(start - removed, row + 1, found.start(1) - start + 1,
+                               name.decode("ascii"), None, separator == b"=", value)
+            else:
+                cut = _CutLine(start - removed, row + 1, found.start(2) - start,
+                               None, quoted.decode("utf-8", "surrogatepass"),
+                               separator == b"=", value)
+            cuts.append(cut)
+            text.append(source[text_copied:start])
+            blanked.append(source[blanked_copied:start])
+            text_copied = blanked_copied = end
+            removed += end - start
+        elif group == 5:  # a string to blank
+            start, end = found.span(5)
+            blanked.append(source[blanked_copied:start])
+            blanked.append(b"x".ljust(end - start))
+            blanked_copied = end
+            spans[start - removed] = end - removed
+    text.append(source[text_copied:])
+    blanked.append(source[blanked_copied:])
+    return _Prepared(b"".join(text), b"".join(blanked), spans, cuts)
 
 
 def _parse_blanked(source: bytes) -> Body | None:
-    """The body of a file parsed with its plain strings blanked; None when that tree
-    cannot be vouched for, or holds a syntax error (the caller parses the real file)."""
-    blanked, spans = _blanked(source)
-    if not spans:
+    """The body of a file read through its prepared text; None when that text changes
+    nothing, or its tree cannot be vouched for or holds a syntax error (the caller parses
+    the real file)."""
+    prepared = _prepared(source)
+    if not prepared.spans and not prepared.cuts:
         return None
-    root = _syntax_tree(blanked).root_node
+    root = _syntax_tree(prepared.blanked).root_node
     if root.has_error:
         return None
-    converter = _Converter(source, 0, strings=set())
+    converter = _Converter(prepared.text, 0, strings=set(), cuts=prepared.cuts)
     try:
         body = _file_body(converter, root)
-    except HclError:
+    except (HclError, _Unvouched):
         return None  # said from the real file's tree
     strings = converter.strings
     assert strings is not None
+    spans = prepared.spans
     unconfirmed = spans.keys() - strings
     if len(unconfirmed) > _UNCONFIRMED_LIMIT:
         return None
@@ -336,6 +433,32 @@ _ATTRIBUTE_HEAD = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*")
 _ELEMENT_HEAD = re.compile(rb'(?:([A-Za-z_][A-Za-z0-9_-]*)|"([^"\\$%\r\n]*)")[ \t]*[=:][ \t]*')
 
 
+def _simple_value(text: bytes, line: int, depth: int) -> Expr | None:
+    """The expression of ``text`` on ``line``, written as a plain quoted string (quotes
+    included), digits or a reference (:data:`_PLAIN_STRING`, :data:`_DIGITS`,
+    :data:`_REFERENCE`), at nesting depth ``depth``; None for a reference HCL reads
+    otherwise (``null.x``)."""
+    first = text[0]
+    if first == 0x22:  # '"'
+        string = text[1:-1].decode("utf-8", "surrogatepass")
+        return Template(line, (string,) if string else ())
+    if first <= 0x39:  # a digit
+        return Literal(line, int(text))
+    parts = text.decode("ascii").split(".")
+    if len(parts) == 1:
+        name = parts[0]
+        return Literal(line, _LITERAL_NAMES[name]) if name in _LITERAL_NAMES else Variable(
+            line, name)
+    if parts[0] in _LITERAL_NAMES:
+        return None
+    if depth >= _MAX_DEPTH:  # what term() says one level down
+        raise HclError("the expression nests too deeply", line)
+    expr: Expr = Variable(line, parts[0])
+    for name in parts[1:]:
+        expr = GetAttr(line, expr, name)
+    return expr
+
+
 class _Operator(str):
     """A binary operator, ``?`` or ``:`` in a flattened operator chain."""
 
@@ -343,8 +466,8 @@ class _Operator(str):
 class _Converter:
     """Builds the syntax tree from one tree-sitter tree of ``source``."""
 
-    def __init__(self, source: bytes, line_offset: int, strings: set[int] | None = None
-                 ) -> None:
+    def __init__(self, source: bytes, line_offset: int, strings: set[int] | None = None,
+                 cuts: list[_CutLine] | None = None) -> None:
         self.source = source
         self.offset = line_offset
         self.depth = 0
@@ -352,6 +475,11 @@ class _Converter:
         self.ascii = source.isascii()
         #: Where the text of each plain string read starts, when asked (see _parse_blanked).
         self.strings = strings
+        #: The lines cut from ``source`` (see _prepared), the number put back so far, and
+        #: where the next one to put back was (``_NO_CUT`` when none is left).
+        self.cuts = cuts or []
+        self.taken = 0
+        self.next_cut = self.cuts[0].offset if self.cuts else _NO_CUT
 
     def line(self, node: Any) -> int:
         return int(node.start_point[0]) + 1 + self.offset
@@ -381,13 +509,54 @@ class _Converter:
         if self.depth > _MAX_DEPTH:
             raise HclError("the expression nests too deeply", self.line(node))
 
+    # --- lines cut from the text (see _prepared) ---------------------------------------
+
+    def cuts_before(self, low: int, limit: int) -> list[_CutLine]:
+        """The cut lines not yet put back that were before byte ``limit``: all of them in
+        the gap from byte ``low`` of a body, block or object (else :class:`_Unvouched`)."""
+        cuts = self.cuts
+        at = self.taken
+        found = []
+        while at < len(cuts) and cuts[at].offset < limit:
+            if cuts[at].offset < low or self.depth + 2 >= _MAX_DEPTH:
+                raise _Unvouched  # inside something else; or nested so deep it could matter
+            found.append(cuts[at])
+            at += 1
+        self.taken = at
+        self.next_cut = cuts[at].offset if at < len(cuts) else _NO_CUT
+        return found
+
+    def cut_attributes(self, body: Body, low: int, limit: int) -> None:
+        """Put the attributes cut from the gap of a body (``low`` to ``limit``) back."""
+        attributes = body.attributes
+        for cut in self.cuts_before(low, limit):
+            name = cut.name
+            if name is None or not cut.equals or name in attributes:
+                raise _Unvouched  # not an attribute, or twice: the real file says so
+            attributes[name] = Attribute(name, cut.value, cut.line, cut.column)
+
+    def cut_elements(self, items: list[tuple[Expr, Expr]], low: int, limit: int) -> None:
+        """Put the elements cut from the gap of an object (``low`` to ``limit``) back."""
+        for cut in self.cuts_before(low, limit):
+            if cut.name is not None:
+                key: Expr = Literal(cut.line, cut.name)
+            else:
+                key = Template(cut.line, (cut.quoted,) if cut.quoted else ())
+            items.append((key, cut.value))
+
     # --- bodies -------------------------------------------------------------------------
 
-    def body(self, node: Any) -> Body:
-        body = Body()
+    def body(self, node: Any, into: Body | None = None) -> Body:
+        """A ``body`` node's attributes and blocks (added to ``into`` when given)."""
+        body = Body() if into is None else into
         attributes = body.attributes
         names = self.names
+        previous = node
         for child in node.children:
+            if self.next_cut < child.start_byte:
+                self.cut_attributes(body, previous.end_byte if previous is not node
+                                    else node.start_byte, child.start_byte)
+            previous = child
             kind = names[child.kind_id]
             if kind == "attribute":
                 row, column = child.start_point
@@ -429,16 +598,22 @@ class _Converter:
         names = self.names
         block_type = None
         labels: list[str] = []
-        inner = None
+        inner = Body()
         end = node
+        opening = None  # the previous child from the '{' on
         for item in node.children:
+            if self.next_cut < item.start_byte:  # a cut line before '{' is an orphan
+                self.cut_attributes(inner, item.start_byte if opening is None
+                                    else opening.end_byte, item.start_byte)
             kind = names[item.kind_id]
+            if opening is not None or kind == "block_start":
+                opening = item
             if kind == "comment":
                 continue
             if block_type is None:
                 block_type = self.text(item)
             elif kind == "body":
-                inner = self.body(item)
+                self.body(item, into=inner)
             elif kind == "string_lit":
                 labels.append(self.label(item))
             elif kind == "identifier":
@@ -447,7 +622,7 @@ class _Converter:
                 end = item
         self.depth -= 1
         row, column = node.start_point
-        return Block(block_type or "", labels, Body() if inner is None else inner,
+        return Block(block_type or "", labels, inner,
                      row + 1 + self.offset, int(end.start_point[0]) + 1 + self.offset,
                      column + 1 if self.ascii else self.column_at(node.start_byte, column))
 
@@ -507,28 +682,12 @@ class _Converter:
                 return None
             if self.strings is not None:
                 self.strings.add(start + 1)
-            text = source[start + 1:end - 1].decode("utf-8", "surrogatepass")
-            return Template(row + 1 + self.offset, (text,) if text else ())
-        if 0x30 <= first <= 0x39:  # a digit
+        elif 0x30 <= first <= 0x39:  # a digit
             if _DIGITS.fullmatch(source, start, end) is None:
                 return None
-            return Literal(row + 1 + self.offset, int(source[start:end]))
-        if _REFERENCE.fullmatch(source, start, end) is None:
+        elif _REFERENCE.fullmatch(source, start, end) is None:
             return None
-        parts = source[start:end].decode("ascii").split(".")
-        line = row + 1 + self.offset
-        if len(parts) == 1:
-            name = parts[0]
-            return Literal(line, _LITERAL_NAMES[name]) if name in _LITERAL_NAMES else Variable(
-                line, name)
-        if parts[0] in _LITERAL_NAMES:
-            return None
-        if depth >= _MAX_DEPTH:  # what term() says one level down
-            raise HclError("the expression nests too deeply", line)
-        expr: Expr = Variable(line, parts[0])
-        for name in parts[1:]:
-            expr = GetAttr(line, expr, name)
-        return expr
+        return _simple_value(source[start:end], row + 1 + self.offset, depth)
 
     def chain(self, kids: list[Any], where: Any) -> Expr:
         """A run of children that may be a chain of operators, rebuilt with HCL
@@ -784,8 +943,15 @@ class _Converter:
             return TupleExpr(self.line(node), tuple(
                 [self.expression(c) for c in node.children if names[c.kind_id] == "expression"]))
         items: list[tuple[Expr, Expr]] = []
+        opening = None  # the previous child from the '{' on
         for element in node.children:
-            if names[element.kind_id] != "object_elem":
+            if self.next_cut < element.start_byte:  # a cut line before '{' is an orphan
+                self.cut_elements(items, element.start_byte if opening is None
+                                  else opening.end_byte, element.start_byte)
+            kind = names[element.kind_id]
+            if opening is not None or kind == "object_start":
+                opening = element
+            if kind != "object_elem":
                 continue
             simple = self.simple_element(element)
             if simple is not None:
