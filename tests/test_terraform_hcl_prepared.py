@@ -51,8 +51,11 @@ _CUT_FILES = [
     'r "a" {\r\n\ta = "x y"\r\n  b = 2   \r\n}\r\n',
     # non-ASCII text elsewhere on the line's neighbours: columns stay in characters
     'r "ü" {\n  name = "naïve"\n  tags = { "Ünïcode" = "väl" }\n}\n',
+    # tuples of simple values, a trailing comma, an empty tuple, commas inside strings
+    'r "a" {\n  ids = [aws_subnet.a.id, "b", 3,]\n  none = []\n'
+    '  o = {\n    k = ["x, y", z]\n  }\n}\n',
     # a line HCL reads as something else than its text suggests is not cut
-    'r "a" {\n  a = null.x\n  b = true\n  c = 007\n}\n',
+    'r "a" {\n  a = null.x\n  b = true\n  c = 007\n  d = [1, null.x]\n}\n',
 ]
 
 # Each file has a line the pass cuts where the tree shows it is not an attribute or
@@ -131,7 +134,8 @@ _LINES = [
     'a = 1', 'b = "text here"', 'c = aws_vpc.main.id', 'd = null.x', '"q" = "v"', 'k: v',
     'e = true', 'r "t" "n" {', 'blk {', '}', 'o = {', 'l = [', ']', '],', 'x = jsonencode({',
     '})', 'h = <<EOT', 'EOT', '/*', '*/', '# a comment', 'f = (', ')', 'g = a ?', ': b',
-    'i = "${var.x}-y"', 'j = f(', '  Name = "web"', '"Team" = "x",', 'a = 1 # c', '',
+    'i = "${var.x}-y"', 'j = f(', 'k = [a, "b, c"]', 'm = [null.x, 1]', '  Name = "web"',
+    '"Team" = "x",', 'a = 1 # c', '',
 ]
 
 

@@ -170,6 +170,10 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 # When a check fails, or the prepared text has a syntax error, the real file is parsed
 # instead (and says where the error is).
 
+#: What :func:`_simple_value` reads: a plain quoted string, digits or a reference.
+_SIMPLE_TEXT = rb"""
+    (?:"[^"\\$%\r\n]*" | [0-9]+ | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)"""
+
 #: One pass over the file finds both. Group 4 (with the key in 1 or 2 and ``=`` or ``:`` in
 #: 3) is the value of a line to cut; group 5 the text of a plain string of 4 characters or
 #: escapes or more, without ``*/``, to blank. The rest is skipped, so that what is inside
@@ -177,14 +181,16 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 #: interpolations holding no braces and only plain strings).
 _PREPARABLE = re.compile(rb"""
     ^[ \t]* (?:([A-Za-z_][A-Za-z0-9_-]*) | "([^"\\$%\r\n]*)") [ \t]* ([=:]) [ \t]*
-      ("[^"\\$%\r\n]*" | [0-9]+ | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)
+      ( SIMPLE | \[[ \t]* (?:SIMPLE (?:[ \t]*,[ \t]* SIMPLE)* [ \t]* ,? [ \t]*)? \] )
       [ \t]* (?=\r?\n)
   | "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
       [^"\\$%\r\n*]* (?:(?:\*(?!/) | \\[nrt"\\uU]) [^"\\$%\r\n*]*)*)"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
   | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\6[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
-""", re.DOTALL | re.MULTILINE | re.VERBOSE)
+""".replace(b"SIMPLE", _SIMPLE_TEXT), re.DOTALL | re.MULTILINE | re.VERBOSE)
+#: The items of a tuple cut (validated by :data:`_PREPARABLE`), in order.
+_SIMPLE_ITEM = re.compile(_SIMPLE_TEXT, re.VERBOSE)
 #: Spans the tree, not the converter, has to vouch for before the blanked tree is given up.
 _UNCONFIRMED_LIMIT = 256
 #: ``next_cut`` when no cut line is left to put back.
@@ -237,7 +243,10 @@ def _prepared(source: bytes) -> _Prepared:
             start, end = found.span()
             row += source.count(b"\n", counted, start)
             counted = start
-            value = _simple_value(found[4], row + 1, 1)
+            if found[4][0] == 0x5B:  # '[': a tuple of simple values
+                value = _simple_tuple(found[4], row + 1)
+            else:
+                value = _simple_value(found[4], row + 1, 1)
             if value is None:  # such as null.x: read from the tree
                 continue
             name, quoted, separator = found.group(1, 2, 3)
@@ -459,6 +468,18 @@ def _simple_value(text: bytes, line: int, depth: int) -> Expr | None:
     return expr
 
 
+def _simple_tuple(text: bytes, line: int) -> Expr | None:
+    """The tuple written ``text`` on ``line``: ``[`` and ``]`` around :func:`_simple_value`
+    items and commas; None when an item is read otherwise."""
+    items = []
+    for found in _SIMPLE_ITEM.finditer(text):
+        item = _simple_value(found[0], line, 2)
+        if item is None:
+            return None
+        items.append(item)
+    return TupleExpr(line, tuple(items))
+
+
 class _Operator(str):
     """A binary operator, ``?`` or ``:`` in a flattened operator chain."""
 
@@ -518,7 +539,7 @@ class _Converter:
         at = self.taken
         found = []
         while at < len(cuts) and cuts[at].offset < limit:
-            if cuts[at].offset < low or self.depth + 2 >= _MAX_DEPTH:
+            if cuts[at].offset < low or self.depth + 4 >= _MAX_DEPTH:
                 raise _Unvouched  # inside something else; or nested so deep it could matter
             found.append(cuts[at])
             at += 1
