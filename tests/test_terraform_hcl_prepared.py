@@ -122,12 +122,12 @@ def test_nothing_is_cut_from_heredocs_comments_and_strings(text: str) -> None:
     assert hcl._prepared(text.encode()).cuts == []
 
 
-def test_the_prepared_text_keeps_every_line_break() -> None:
+def test_the_prepared_text_maps_its_lines_to_the_file_lines() -> None:
     text = 'r "a" {\n  a = 1\n  "b" = "c"\n  d = {\n    e: f\n  }\n}\n'
     prepared = hcl._prepared(text.encode())
     assert [c.line for c in prepared.cuts] == [2, 3, 5]
-    assert prepared.text.count(b"\n") == text.count("\n")
-    assert prepared.text == b'r "a" {\n\n\n  d = {\n\n  }\n}\n'
+    assert prepared.text == b'r "a" {\n  d = {\n  }\n}\n'
+    assert prepared.lines == [1, 4, 6, 7, 8]  # the last: after the final line break
 
 
 _LINES = [

@@ -11,10 +11,10 @@ non-ASCII identifiers are all read).
 **One tree.** A file is parsed once; every expression, including those inside ``${...}``
 and ``%{...}`` of strings and heredocs, is converted from that one tree. Lines come from
 the byte spans of the nodes (1-based), columns from the characters before them. The tree
-is that of the file's *prepared* text, which tree-sitter reads about twice as fast: its
-simple one-line attributes and object elements cut (read from their text, and put back
-where they were) and the text of its plain strings blanked, when the tree shows each cut
-line to be an attribute or element and each blanked span a string's, comment's or
+is that of the file's *prepared* text, which tree-sitter reads two to three times as fast:
+its simple one-line attributes and object elements cut (read from their text, and put
+back where they were) and the text of its plain strings blanked, when the tree shows each
+cut line to be an attribute or element and each blanked span a string's, comment's or
 heredoc's text (see "the text tree-sitter reads" below); else that of the file.
 
 The grammar hides a few things this module puts back:
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -123,7 +124,7 @@ def _file_body(converter: _Converter, root: Any) -> Body:
     body = Body()
     previous = None
     for child in root.children:
-        if converter.next_cut < child.start_byte:  # lines cut around the file's body
+        if converter.next_cut <= child.start_byte:  # lines cut around the file's body
             converter.cut_attributes(body, 0 if previous is None else previous.end_byte,
                                      child.start_byte)
         previous = child
@@ -147,12 +148,13 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 # * **Simple lines cut.** A line that is only ``key = value`` or ``key: value``, its key a
 #   name or a quoted string of literal text and its value what :meth:`_Converter.simple_text`
 #   reads (a number, a plain quoted string, ``true``/``false``/``null`` or a reference such
-#   as ``aws_vpc.main.id``), is removed, its line break kept: every other line keeps its
-#   number and columns, and the converter puts the attribute (or element) back where the
-#   line was. It is a complete attribute or element there only when, in the prepared
-#   tree, the line falls between two children of a body, a block or an object (between the
-#   brackets): the same text precedes it in both files, so the parser is in the same state
-#   before it, and after such a line it is in that state again. A line anywhere else (in a
+#   as ``aws_vpc.main.id``, or a tuple of those on the line), is removed with its line
+#   break; every other line keeps its columns, the converter maps its row back to its line
+#   in the file, and puts the attribute (or element) back where the line was. It is a
+#   complete attribute or element there only when, in the prepared tree, the line falls
+#   between two children of a body, a block or an object (between the brackets): the
+#   same text precedes it in both files, so the parser is in the same state before it,
+#   and after such a line it is in that state again. A line anywhere else (in a
 #   heredoc, a comment, a tuple, a block's labels) or of the wrong kind (``key: value`` or
 #   a quoted key in a body) gives the prepared tree up.
 # * **Plain strings blanked.** The grammar's scanner reads the text of a string one
@@ -182,7 +184,7 @@ _SIMPLE_TEXT = rb"""
 _PREPARABLE = re.compile(rb"""
     ^[ \t]* (?:([A-Za-z_][A-Za-z0-9_-]*) | "([^"\\$%\r\n]*)") [ \t]* ([=:]) [ \t]*
       ( SIMPLE | \[[ \t]* (?:SIMPLE (?:[ \t]*,[ \t]* SIMPLE)* [ \t]* ,? [ \t]*)? \] )
-      [ \t]* (?=\r?\n)
+      [ \t]* \r?\n
   | "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
       [^"\\$%\r\n*]* (?:(?:\*(?!/) | \\[nrt"\\uU]) [^"\\$%\r\n*]*)*)"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
@@ -199,7 +201,7 @@ _NO_CUT = sys.maxsize
 
 class _CutLine(msgspec.Struct, frozen=True):
     """A line cut from the prepared text: where it was there (``offset``, the start of the
-    line left empty), its 1-based line and its key's column, its key (a name, or the text
+    next line kept), its 1-based line and its key's column, its key (a name, or the text
     of a quoted key), whether it was written with ``=`` and its value."""
 
     offset: int
@@ -226,6 +228,8 @@ class _Prepared(NamedTuple):
     spans: dict[int, int]
     #: The lines cut, in order.
     cuts: list[_CutLine]
+    #: The 1-based line in the file of each 0-based row of ``text``.
+    lines: list[int]
 
 
 def _prepared(source: bytes) -> _Prepared:
@@ -237,6 +241,8 @@ def _prepared(source: bytes) -> _Prepared:
     text_copied = blanked_copied = 0  # bytes of source copied into each, up to here
     removed = 0  # bytes cut before the current match
     row = counted = 0  # the 0-based line of byte ``counted``
+    lines: list[int] = []  # the 1-based numbers of the lines kept ...
+    next_line = 1  # ... up to this one
     for found in _PREPARABLE.finditer(source):
         group = found.lastindex
         if group == 4:  # a line to cut
@@ -258,6 +264,8 @@ def _prepared(source: bytes) -> _Prepared:
                                None, quoted.decode("utf-8", "surrogatepass"),
                                separator == b"=", value)
             cuts.append(cut)
+            lines.extend(range(next_line, row + 1))
+            next_line = row + 2
             text.append(source[text_copied:start])
             blanked.append(source[blanked_copied:start])
             text_copied = blanked_copied = end
@@ -270,7 +278,8 @@ def _prepared(source: bytes) -> _Prepared:
             spans[start - removed] = end - removed
     text.append(source[text_copied:])
     blanked.append(source[blanked_copied:])
-    return _Prepared(b"".join(text), b"".join(blanked), spans, cuts)
+    lines.extend(range(next_line, row + source.count(b"\n", counted) + 2))
+    return _Prepared(b"".join(text), b"".join(blanked), spans, cuts, lines)
 
 
 def _parse_blanked(source: bytes) -> Body | None:
@@ -283,7 +292,8 @@ def _parse_blanked(source: bytes) -> Body | None:
     root = _syntax_tree(prepared.blanked).root_node
     if root.has_error:
         return None
-    converter = _Converter(prepared.text, 0, strings=set(), cuts=prepared.cuts)
+    converter = _Converter(prepared.text, 0, strings=set(), cuts=prepared.cuts,
+                           lines=prepared.lines)
     try:
         body = _file_body(converter, root)
     except (HclError, _Unvouched):
@@ -488,9 +498,11 @@ class _Converter:
     """Builds the syntax tree from one tree-sitter tree of ``source``."""
 
     def __init__(self, source: bytes, line_offset: int, strings: set[int] | None = None,
-                 cuts: list[_CutLine] | None = None) -> None:
+                 cuts: list[_CutLine] | None = None, lines: list[int] | None = None) -> None:
         self.source = source
         self.offset = line_offset
+        #: The 1-based line in the file of each 0-based row of ``source``.
+        self.lines: Sequence[int] = range(1 + line_offset, _NO_CUT) if lines is None else lines
         self.depth = 0
         self.names = _kind_names()
         self.ascii = source.isascii()
@@ -503,7 +515,7 @@ class _Converter:
         self.next_cut = self.cuts[0].offset if self.cuts else _NO_CUT
 
     def line(self, node: Any) -> int:
-        return int(node.start_point[0]) + 1 + self.offset
+        return self.lines[node.start_point[0]]
 
     def column(self, node: Any) -> int:
         """The 1-based column of a node, in characters."""
@@ -538,7 +550,7 @@ class _Converter:
         cuts = self.cuts
         at = self.taken
         found = []
-        while at < len(cuts) and cuts[at].offset < limit:
+        while at < len(cuts) and cuts[at].offset <= limit:
             if cuts[at].offset < low or self.depth + 4 >= _MAX_DEPTH:
                 raise _Unvouched  # inside something else; or nested so deep it could matter
             found.append(cuts[at])
@@ -574,7 +586,7 @@ class _Converter:
         names = self.names
         previous = node
         for child in node.children:
-            if self.next_cut < child.start_byte:
+            if self.next_cut <= child.start_byte:
                 self.cut_attributes(body, previous.end_byte if previous is not node
                                     else node.start_byte, child.start_byte)
             previous = child
@@ -591,10 +603,10 @@ class _Converter:
                     name, expr = self.text(parts[0]), None
                 if name in attributes:  # said before any error inside the expression
                     raise HclError(f"attribute {name!r} is defined twice",
-                                   row + 1 + self.offset)
+                                   self.lines[row])
                 attributes[name] = Attribute(
                     name, expr if expr is not None else self.expression(parts[-1]),
-                    row + 1 + self.offset,
+                    self.lines[row],
                     column + 1 if self.ascii else self.column_at(child.start_byte, column))
             elif kind == "block":
                 body.blocks.append(self.block(child))
@@ -623,8 +635,8 @@ class _Converter:
         end = node
         opening = None  # the previous child from the '{' on
         for item in node.children:
-            if self.next_cut < item.start_byte:  # a cut line before '{' is an orphan
-                self.cut_attributes(inner, item.start_byte if opening is None
+            if self.next_cut <= item.start_byte:  # a cut line before '{' is an orphan
+                self.cut_attributes(inner, item.start_byte + 1 if opening is None
                                     else opening.end_byte, item.start_byte)
             kind = names[item.kind_id]
             if opening is not None or kind == "block_start":
@@ -644,7 +656,7 @@ class _Converter:
         self.depth -= 1
         row, column = node.start_point
         return Block(block_type or "", labels, inner,
-                     row + 1 + self.offset, int(end.start_point[0]) + 1 + self.offset,
+                     self.lines[row], self.lines[end.start_point[0]],
                      column + 1 if self.ascii else self.column_at(node.start_byte, column))
 
     def label(self, node: Any) -> str:
@@ -708,7 +720,7 @@ class _Converter:
                 return None
         elif _REFERENCE.fullmatch(source, start, end) is None:
             return None
-        return _simple_value(source[start:end], row + 1 + self.offset, depth)
+        return _simple_value(source[start:end], self.lines[row], depth)
 
     def chain(self, kids: list[Any], where: Any) -> Expr:
         """A run of children that may be a chain of operators, rebuilt with HCL
@@ -865,7 +877,7 @@ class _Converter:
             if self.strings is not None:
                 self.strings.add(start)
             if _LITERAL_SPECIAL.search(text) is None:  # most strings: literal text only
-                return Template(int(node.start_point[0]) + 1 + self.offset,
+                return Template(self.lines[node.start_point[0]],
                                 (text,) if text else ())
         line = self.line(node)
         return Template(line, self.template_parts(kids[1:-1], start, end, quoted, line))
@@ -966,8 +978,8 @@ class _Converter:
         items: list[tuple[Expr, Expr]] = []
         opening = None  # the previous child from the '{' on
         for element in node.children:
-            if self.next_cut < element.start_byte:  # a cut line before '{' is an orphan
-                self.cut_elements(items, element.start_byte if opening is None
+            if self.next_cut <= element.start_byte:  # a cut line before '{' is an orphan
+                self.cut_elements(items, element.start_byte + 1 if opening is None
                                   else opening.end_byte, element.start_byte)
             kind = names[element.kind_id]
             if opening is not None or kind == "object_start":
@@ -999,7 +1011,7 @@ class _Converter:
         value = self.simple_text(head.end(), end, row, self.depth + 1)
         if value is None:
             return None
-        line = row + 1 + self.offset
+        line = self.lines[row]
         name, quoted = head.group(1, 2)
         if name is not None:
             return Literal(line, name.decode("ascii")), value
