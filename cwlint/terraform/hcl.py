@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -249,10 +250,11 @@ def _prepared(source: bytes) -> _Prepared:
             start, end = found.span()
             row += source.count(b"\n", counted, start)
             counted = start
-            if found[4][0] == 0x5B:  # '[': a tuple of simple values
-                value = _simple_tuple(found[4], row + 1)
+            written = found[4]
+            if written[0] == 0x5B:  # '[': a tuple of simple values
+                value = _simple_tuple(written, row + 1)
             else:
-                value = _simple_value(found[4], row + 1, 1)
+                value = _simple_value(written, row + 1, 1)
             if value is None:  # such as null.x: read from the tree
                 continue
             name, quoted, separator = found.group(1, 2, 3)
@@ -511,8 +513,9 @@ class _Converter:
         #: The lines cut from ``source`` (see _prepared), the number put back so far, and
         #: where the next one to put back was (``_NO_CUT`` when none is left).
         self.cuts = cuts or []
+        self.cut_offsets = [cut.offset for cut in self.cuts]
         self.taken = 0
-        self.next_cut = self.cuts[0].offset if self.cuts else _NO_CUT
+        self.next_cut = self.cut_offsets[0] if self.cuts else _NO_CUT
 
     def line(self, node: Any) -> int:
         return self.lines[node.start_point[0]]
@@ -545,19 +548,17 @@ class _Converter:
     # --- lines cut from the text (see _prepared) ---------------------------------------
 
     def cuts_before(self, low: int, limit: int) -> list[_CutLine]:
-        """The cut lines not yet put back that were before byte ``limit``: all of them in
-        the gap from byte ``low`` of a body, block or object (else :class:`_Unvouched`)."""
-        cuts = self.cuts
-        at = self.taken
-        found = []
-        while at < len(cuts) and cuts[at].offset <= limit:
-            if cuts[at].offset < low or self.depth + 4 >= _MAX_DEPTH:
-                raise _Unvouched  # inside something else; or nested so deep it could matter
-            found.append(cuts[at])
-            at += 1
-        self.taken = at
-        self.next_cut = cuts[at].offset if at < len(cuts) else _NO_CUT
-        return found
+        """The cut lines not yet put back that were before byte ``limit`` (at least one):
+        all of them in the gap from byte ``low`` of a body, block or object (else
+        :class:`_Unvouched`)."""
+        offsets = self.cut_offsets
+        first = self.taken
+        if offsets[first] < low or self.depth + 4 >= _MAX_DEPTH:
+            raise _Unvouched  # inside something else; or nested so deep it could matter
+        end = bisect_right(offsets, limit, first)
+        self.taken = end
+        self.next_cut = offsets[end] if end < len(offsets) else _NO_CUT
+        return self.cuts[first:end]
 
     def cut_attributes(self, body: Body, low: int, limit: int) -> None:
         """Put the attributes cut from the gap of a body (``low`` to ``limit``) back."""
