@@ -198,22 +198,24 @@ class TerraformBuilder(ModelBuilder):
         """The model id one attribute refers to; an Unknown saying why when it refers to
         nothing in the input; None when the attribute is not set."""
         value = block.get(key)
-        refs = block.refs.get(key, ())
         if value is None or value == "":
-            if not refs:
+            if not block.refs.get(key, ()):
                 return None
             value = Unknown(f"{what} has no value")
-        found = self.targets(value, refs, resolver,
-                             use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
+        # The recorded references are read only when the value alone does not tell (for
+        # HCL, reading them walks the expression).
+        found = self.targets(value, (), resolver, use_refs=False)
+        if not found and isinstance(value, Unknown) and not isinstance(value, TfRef):
+            found = self.targets(None, block.refs.get(key, ()), resolver)
         if found:
             return found[0]
         if isinstance(value, str):
-            match = self.by_identity(value, resolver, types,
-                                     prefer=self.targets(None, refs, resolver))
+            match = self.by_identity(value, resolver, types, prefer=self.targets(
+                None, block.refs.get(key, ()), resolver))
             return match if match is not None else Unknown(f"{what} {value} is not in this input")
         if isinstance(value, (Partial, TfRef)):
-            match = self.by_identity(value, resolver, types,
-                                     prefer=self.targets(None, refs, resolver))
+            match = self.by_identity(value, resolver, types, prefer=self.targets(
+                None, block.refs.get(key, ()), resolver))
             if match is not None:
                 return match
         if isinstance(value, (Unknown, Partial)):
