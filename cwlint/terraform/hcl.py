@@ -200,18 +200,18 @@ _UNCONFIRMED_LIMIT = 256
 _NO_CUT = sys.maxsize
 
 
-class _CutLine(msgspec.Struct, frozen=True):
-    """A line cut from the prepared text: where it was there (``offset``, the start of the
-    next line kept), its 1-based line and its key's column, its key (a name, or the text
-    of a quoted key), whether it was written with ``=`` and its value."""
+class _CutElement(msgspec.Struct, frozen=True):
+    """A line cut from the prepared text that only an object element can be (a quoted key,
+    or ``:``): its 1-based line, its key and its value. (A line ``name = value`` is cut
+    as the :class:`Attribute` it is in a body; in an object, it is an element too.)"""
 
-    offset: int
     line: int
-    column: int
-    name: str | None
-    quoted: str | None
-    equals: bool
+    key: Expr
     value: Expr
+
+
+#: A line cut from the prepared text.
+_Cut = Attribute | _CutElement
 
 
 class _Unvouched(Exception):
@@ -227,8 +227,10 @@ class _Prepared(NamedTuple):
     blanked: bytes
     #: Blanked spans of ``blanked`` (start -> end).
     spans: dict[int, int]
-    #: The lines cut, in order.
-    cuts: list[_CutLine]
+    #: The lines cut, in order ...
+    cuts: list[_Cut]
+    #: ... and where each was in ``text`` (the start of the next line kept).
+    offsets: list[int]
     #: The 1-based line in the file of each 0-based row of ``text``.
     lines: list[int]
 
@@ -238,7 +240,8 @@ def _prepared(source: bytes) -> _Prepared:
     text: list[bytes] = []
     blanked: list[bytes] = []
     spans: dict[int, int] = {}
-    cuts: list[_CutLine] = []
+    cuts: list[_Cut] = []
+    offsets: list[int] = []
     text_copied = blanked_copied = 0  # bytes of source copied into each, up to here
     removed = 0  # bytes cut before the current match
     row = counted = 0  # the 0-based line of byte ``counted``
@@ -258,14 +261,16 @@ def _prepared(source: bytes) -> _Prepared:
             if value is None:  # such as null.x: read from the tree
                 continue
             name, quoted, separator = found.group(1, 2, 3)
-            if name is not None:
-                cut = _CutLine(start - removed, row + 1, found.start(1) - start + 1,
-                               name.decode("ascii"), None, separator == b"=", value)
+            cut: _Cut
+            if name is None:
+                key = quoted.decode("utf-8", "surrogatepass")
+                cut = _CutElement(row + 1, Template(row + 1, (key,) if key else ()), value)
+            elif separator == b"=":
+                cut = Attribute(name.decode("ascii"), value, row + 1, found.start(1) - start + 1)
             else:
-                cut = _CutLine(start - removed, row + 1, found.start(2) - start,
-                               None, quoted.decode("utf-8", "surrogatepass"),
-                               separator == b"=", value)
+                cut = _CutElement(row + 1, Literal(row + 1, name.decode("ascii")), value)
             cuts.append(cut)
+            offsets.append(start - removed)
             lines.extend(range(next_line, row + 1))
             next_line = row + 2
             text.append(source[text_copied:start])
@@ -281,7 +286,7 @@ def _prepared(source: bytes) -> _Prepared:
     text.append(source[text_copied:])
     blanked.append(source[blanked_copied:])
     lines.extend(range(next_line, row + source.count(b"\n", counted) + 2))
-    return _Prepared(b"".join(text), b"".join(blanked), spans, cuts, lines)
+    return _Prepared(b"".join(text), b"".join(blanked), spans, cuts, offsets, lines)
 
 
 def _parse_blanked(source: bytes) -> Body | None:
@@ -295,7 +300,7 @@ def _parse_blanked(source: bytes) -> Body | None:
     if root.has_error:
         return None
     converter = _Converter(prepared.text, 0, strings=set(), cuts=prepared.cuts,
-                           lines=prepared.lines)
+                           cut_offsets=prepared.offsets, lines=prepared.lines)
     try:
         body = _file_body(converter, root)
     except (HclError, _Unvouched):
@@ -500,7 +505,8 @@ class _Converter:
     """Builds the syntax tree from one tree-sitter tree of ``source``."""
 
     def __init__(self, source: bytes, line_offset: int, strings: set[int] | None = None,
-                 cuts: list[_CutLine] | None = None, lines: list[int] | None = None) -> None:
+                 cuts: list[_Cut] | None = None, cut_offsets: list[int] | None = None,
+                 lines: list[int] | None = None) -> None:
         self.source = source
         self.offset = line_offset
         #: The 1-based line in the file of each 0-based row of ``source``.
@@ -513,9 +519,9 @@ class _Converter:
         #: The lines cut from ``source`` (see _prepared), the number put back so far, and
         #: where the next one to put back was (``_NO_CUT`` when none is left).
         self.cuts = cuts or []
-        self.cut_offsets = [cut.offset for cut in self.cuts]
+        self.cut_offsets = cut_offsets or []
         self.taken = 0
-        self.next_cut = self.cut_offsets[0] if self.cuts else _NO_CUT
+        self.next_cut = self.cut_offsets[0] if self.cut_offsets else _NO_CUT
 
     def line(self, node: Any) -> int:
         return self.lines[node.start_point[0]]
@@ -547,7 +553,7 @@ class _Converter:
 
     # --- lines cut from the text (see _prepared) ---------------------------------------
 
-    def cuts_before(self, low: int, limit: int) -> list[_CutLine]:
+    def cuts_before(self, low: int, limit: int) -> list[_Cut]:
         """The cut lines not yet put back that were before byte ``limit`` (at least one):
         all of them in the gap from byte ``low`` of a body, block or object (else
         :class:`_Unvouched`)."""
@@ -564,19 +570,17 @@ class _Converter:
         """Put the attributes cut from the gap of a body (``low`` to ``limit``) back."""
         attributes = body.attributes
         for cut in self.cuts_before(low, limit):
-            name = cut.name
-            if name is None or not cut.equals or name in attributes:
+            if type(cut) is not Attribute or cut.name in attributes:
                 raise _Unvouched  # not an attribute, or twice: the real file says so
-            attributes[name] = Attribute(name, cut.value, cut.line, cut.column)
+            attributes[cut.name] = cut
 
     def cut_elements(self, items: list[tuple[Expr, Expr]], low: int, limit: int) -> None:
         """Put the elements cut from the gap of an object (``low`` to ``limit``) back."""
         for cut in self.cuts_before(low, limit):
-            if cut.name is not None:
-                key: Expr = Literal(cut.line, cut.name)
+            if type(cut) is Attribute:
+                items.append((Literal(cut.line, cut.name), cut.expr))
             else:
-                key = Template(cut.line, (cut.quoted,) if cut.quoted else ())
-            items.append((key, cut.value))
+                items.append((cut.key, cut.value))
 
     # --- bodies -------------------------------------------------------------------------
 
