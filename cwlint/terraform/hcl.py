@@ -178,14 +178,17 @@ _SIMPLE_TEXT = rb"""
     (?:"[^"\\$%\r\n]*" | [0-9]+ | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)"""
 
 #: One pass over the file finds both. Group 4 (with the key in 1 or 2 and ``=`` or ``:`` in
-#: 3) is the value of a line to cut; group 5 the text of a plain string of 4 characters or
-#: escapes or more, without ``*/``, to blank. The rest is skipped, so that what is inside
-#: it is not taken for either: comments, heredocs, other strings (with other escapes, or
-#: interpolations holding no braces and only plain strings).
+#: 3) is the value of a line to cut, matched from the line break before it (so the first
+#: line of a file is never cut): every alternative starts with a given byte, which lets
+#: the regular expression engine skip to the next such byte. Group 5 is the text of a plain
+#: string of 4 characters or escapes or more, without ``*/``, to blank. The rest is
+#: skipped, so that what is inside it is not taken for either: comments, heredocs, other
+#: strings (with other escapes, or interpolations holding no braces and only plain
+#: strings).
 _PREPARABLE = re.compile(rb"""
-    ^[ \t]* (?:([A-Za-z_][A-Za-z0-9_-]*) | "([^"\\$%\r\n]*)") [ \t]* ([=:]) [ \t]*
+    \n [ \t]* (?:([A-Za-z_][A-Za-z0-9_-]*) | "([^"\\$%\r\n]*)") [ \t]* ([=:]) [ \t]*
       ( SIMPLE | \[[ \t]* (?:SIMPLE (?:[ \t]*,[ \t]* SIMPLE)* [ \t]* ,? [ \t]*)? \] )
-      [ \t]* \r?\n
+      [ \t]* \r? (?=\n)
   | "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
       [^"\\$%\r\n*]* (?:(?:\*(?!/) | \\[nrt"\\uU]) [^"\\$%\r\n*]*)*)"
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
@@ -249,30 +252,31 @@ def _prepared(source: bytes) -> _Prepared:
     next_line = 1  # ... up to this one
     for found in _PREPARABLE.finditer(source):
         group = found.lastindex
-        if group == 4:  # a line to cut
+        if group == 4:  # a line to cut (from the line break before it)
             start, end = found.span()
             row += source.count(b"\n", counted, start)
             counted = start
+            line = row + 2  # 1-based: ``row`` is that of the line before
             written = found[4]
             if written[0] == 0x5B:  # '[': a tuple of simple values
-                value = _simple_tuple(written, row + 1)
+                value = _simple_tuple(written, line)
             else:
-                value = _simple_value(written, row + 1, 1)
+                value = _simple_value(written, line, 1)
             if value is None:  # such as null.x: read from the tree
                 continue
             name, quoted, separator = found.group(1, 2, 3)
             cut: _Cut
             if name is None:
                 key = quoted.decode("utf-8", "surrogatepass")
-                cut = _CutElement(row + 1, Template(row + 1, (key,) if key else ()), value)
+                cut = _CutElement(line, Template(line, (key,) if key else ()), value)
             elif separator == b"=":
-                cut = Attribute(name.decode("ascii"), value, row + 1, found.start(1) - start + 1)
+                cut = Attribute(name.decode("ascii"), value, line, found.start(1) - start)
             else:
-                cut = _CutElement(row + 1, Literal(row + 1, name.decode("ascii")), value)
+                cut = _CutElement(line, Literal(line, name.decode("ascii")), value)
             cuts.append(cut)
-            offsets.append(start - removed)
-            lines.extend(range(next_line, row + 1))
-            next_line = row + 2
+            offsets.append(start - removed + 1)  # after the line break left
+            lines.extend(range(next_line, line))
+            next_line = line + 1
             text.append(source[text_copied:start])
             blanked.append(source[blanked_copied:start])
             text_copied = blanked_copied = end
