@@ -36,7 +36,7 @@ from cwlint.iam.policy import Policy, parse_policy
 from cwlint.model import AttachedPolicy, Location, Model, Role, Workload
 from cwlint.terraform.attributes import Environment, computed_attribute
 from cwlint.terraform.plan import reference_parts
-from cwlint.terraform.resources import Block, TerraformInput, TfResource
+from cwlint.terraform.resources import Block, LazyReferences, TerraformInput, TfResource
 from cwlint.terraform.values import TfRef, json_document, refs_in
 from cwlint.values import Partial, StrValue, Unknown
 
@@ -179,6 +179,16 @@ class TerraformBuilder(ModelBuilder):
                         found.append(target)
         return list(dict.fromkeys(found))
 
+    def linked(self, value: Any, block: Block, key: str, resolver: Resolver,
+               use_refs: bool = True) -> list[str]:
+        """:meth:`targets` of ``value``, the value of ``block[key]`` (or what stands for
+        it), with the attribute's recorded references read only when the value's own
+        TfRefs name nothing: for HCL, reading them walks the attribute's expression."""
+        found = self.targets(value, (), resolver, use_refs=False)
+        if found or not use_refs:
+            return found
+        return self.targets(None, block.refs.get(key, ()), resolver)
+
     def by_identity(self, text: StrValue, resolver: Resolver, types: Iterable[str],
                     prefer: Iterable[str] = ()) -> str | None:
         """The model id of a resource of ``types`` known by ``text`` (its id, ARN or name);
@@ -202,11 +212,8 @@ class TerraformBuilder(ModelBuilder):
             if not block.refs.get(key, ()):
                 return None
             value = Unknown(f"{what} has no value")
-        # The recorded references are read only when the value alone does not tell (for
-        # HCL, reading them walks the expression).
-        found = self.targets(value, (), resolver, use_refs=False)
-        if not found and isinstance(value, Unknown) and not isinstance(value, TfRef):
-            found = self.targets(None, block.refs.get(key, ()), resolver)
+        found = self.linked(value, block, key, resolver,
+                            use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
         if found:
             return found[0]
         if isinstance(value, str):
@@ -309,12 +316,14 @@ class TerraformBuilder(ModelBuilder):
             self.inline_policies(role, resource)
             arns = body.get("managed_policy_arns")
             if isinstance(arns, list):
+                # Each ARN with the list's references, read only if it needs them.
+                refs = LazyReferences(["arn"], lambda _, refs=body.refs: refs.get(
+                    "managed_policy_arns", ()))
                 for index, _ in enumerate(arns):
-                    self.attach_managed(role, Block({"arn": arns[index]}, {
-                        "arn": body.refs.get("managed_policy_arns", ())}), "arn")
+                    self.attach_managed(role, Block({"arn": arns[index]}, refs), "arn")
             elif isinstance(arns, Unknown) and resource.is_set("managed_policy_arns") is not False:
-                linked = self.targets(arns, body.refs.get("managed_policy_arns", ()),
-                                      self.typed("aws_iam_policy"))
+                linked = self.linked(arns, body, "managed_policy_arns",
+                                     self.typed("aws_iam_policy"))
                 role.policies.extend(self.managed[a] for a in linked if a in self.managed)
                 if not linked:
                     role.unresolved.append(Unknown(f"managed_policy_arns of {role.id}: "
@@ -343,8 +352,8 @@ class TerraformBuilder(ModelBuilder):
         """One managed policy ARN of a role: a policy of the input, an AWS managed policy,
         or an attachment cwlint cannot resolve."""
         value = block.get(key)
-        linked = self.targets(value, block.refs.get(key, ()), self.typed("aws_iam_policy"),
-                              use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
+        linked = self.linked(value, block, key, self.typed("aws_iam_policy"),
+                             use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
         if linked and linked[0] in self.managed:
             role.policies.append(self.managed[linked[0]])
             return
@@ -367,8 +376,8 @@ class TerraformBuilder(ModelBuilder):
 
     def boundary(self, block: Block, key: str, location: Location) -> AttachedPolicy:
         value = block.get(key)
-        linked = self.targets(value, block.refs.get(key, ()), self.typed("aws_iam_policy"),
-                              use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
+        linked = self.linked(value, block, key, self.typed("aws_iam_policy"),
+                             use_refs=isinstance(value, Unknown) and not isinstance(value, TfRef))
         if linked and linked[0] in self.managed:
             return self.managed[linked[0]]
         if isinstance(value, str):
@@ -486,9 +495,8 @@ class TerraformBuilder(ModelBuilder):
         """Source code of a ``data "archive_file"`` the function's package comes from."""
         pieces: list[str] = []
         for key in ("filename", "source_code_hash"):
-            refs = resource.body.refs.get(key, ())
-            for archive in self.targets(resource.body.get(key), refs,
-                                        self.typed("archive_file", mode="data")):
+            for archive in self.linked(resource.body.get(key), resource.body, key,
+                                       self.typed("archive_file", mode="data")):
                 data = self.by_address.get(archive)
                 if data is None:
                     continue
@@ -604,9 +612,9 @@ class TerraformBuilder(ModelBuilder):
                 if not workloads.is_custom_namespace(namespace):
                     continue
                 dimensions = block.get("dimensions")
-                for workload_id in self.targets(dimensions, block.refs.get("dimensions", ()),
-                                                lambda r, _a: r.address if r.address in by_id
-                                                else None):
+                for workload_id in self.linked(dimensions, block, "dimensions",
+                                               lambda r, _a: r.address if r.address in by_id
+                                               else None):
                     workloads.add_alarm_signal(by_id[workload_id], namespace, resource.address)
 
 

@@ -237,8 +237,8 @@ class VpcBuilder(VpcSteps):
 
     def route_target(self, block: Block) -> str:
         if _is_set(block.get("gateway_id")):
-            kinds = self.b.targets(block["gateway_id"], block.refs.get("gateway_id", ()),
-                                   lambda r, _a: GATEWAY_TYPES.get(r.type))
+            kinds = self.b.linked(block["gateway_id"], block, "gateway_id",
+                                  lambda r, _a: GATEWAY_TYPES.get(r.type))
             if kinds:
                 return kinds[0]
             value = block["gateway_id"]
