@@ -758,6 +758,7 @@ class Instance:
                  name: str, key: Any, scope: Scope) -> None:
         self.module = module
         self.declaration = declaration
+        self.body: syntax.Body = declaration.block.body
         self.mode = mode
         self.type = rtype
         self.name = name
@@ -767,17 +768,14 @@ class Instance:
         self.address = module.qualified(local) + _index_text(key)
         self._values: dict[str, Any] = {}
 
-    @property
-    def body(self) -> syntax.Body:
-        return self.declaration.block.body
-
     def configured(self, name: str) -> Any:
         """The configured argument or nested blocks called ``name``; None when not set."""
-        if name in self.body.attributes and name not in META_ARGUMENTS:
+        body = self.body
+        if name in body.attributes and name not in META_ARGUMENTS:
             return self.argument(name)
-        if any(b.type == name for b in self.body.blocks) or any(
-                b.type == "dynamic" and b.labels == [name] for b in self.body.blocks):
-            return self.nested(name)
+        for block in body.blocks:
+            if block.type == name or (block.type == "dynamic" and block.labels == [name]):
+                return self.nested(name)
         return None
 
     def argument(self, name: str) -> Any:
@@ -796,6 +794,8 @@ class Instance:
         return [b for b in self.blocks().get(name, [])]
 
     def blocks(self) -> dict[str, list[Block]]:
+        if not self.body.blocks:
+            return {}
         key = "\u0000blocks"
         if key not in self._values:
             self._values[key] = self.module.guarded(
