@@ -18,7 +18,7 @@ from cwlint.terraform.syntax import Attribute, Literal, ObjectExpr, Template, Va
 def read_real(text: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     """What parsing ``text`` from its real tree gives: a body, or (error, line)."""
     with monkeypatch.context() as patched:
-        patched.setattr(hcl, "_parse_blanked", lambda source: None)
+        patched.setattr(hcl, "_parse_prepared", lambda source: None)
         return outcome(text)
 
 
@@ -32,7 +32,7 @@ def outcome(text: str) -> Any:
 def through_prepared_text(text: str) -> bool:
     """Whether ``text`` is read from its prepared text (not given up for the real one)."""
     source = text.encode()
-    return hcl._parse_blanked(source) is not None
+    return hcl._parse_prepared(source) is not None
 
 
 # Each file is read through the prepared text, with lines cut.

@@ -112,7 +112,7 @@ def parse(text: str) -> Body:
     if text.startswith("\ufeff"):
         text = text[1:]
     source = text.encode("utf-8", "surrogatepass")
-    body = _parse_blanked(source)
+    body = _parse_prepared(source)
     if body is not None:
         return body
     root = _syntax_tree(source).root_node
@@ -293,7 +293,7 @@ def _prepared(source: bytes) -> _Prepared:
     return _Prepared(b"".join(text), b"".join(blanked), spans, cuts, offsets, lines)
 
 
-def _parse_blanked(source: bytes) -> Body | None:
+def _parse_prepared(source: bytes) -> Body | None:
     """The body of a file read through its prepared text; None when that text changes
     nothing, or its tree cannot be vouched for or holds a syntax error (the caller parses
     the real file)."""
@@ -512,13 +512,13 @@ class _Converter:
                  cuts: list[_Cut] | None = None, cut_offsets: list[int] | None = None,
                  lines: list[int] | None = None) -> None:
         self.source = source
-        self.offset = line_offset
-        #: The 1-based line in the file of each 0-based row of ``source``.
+        #: The 1-based line in the file of each 0-based row of ``source``: ``line_offset``
+        #: more than the row's number, or as ``lines`` says (a prepared text).
         self.lines: Sequence[int] = range(1 + line_offset, _NO_CUT) if lines is None else lines
         self.depth = 0
         self.names = _kind_names()
         self.ascii = source.isascii()
-        #: Where the text of each plain string read starts, when asked (see _parse_blanked).
+        #: Where the text of each plain string read starts, when asked (see _parse_prepared).
         self.strings = strings
         #: The lines cut from ``source`` (see _prepared), the number put back so far, and
         #: where the next one to put back was (``_NO_CUT`` when none is left).
