@@ -644,9 +644,8 @@ class _Converter:
         end = node
         opening = None  # the previous child from the '{' on
         for item in node.children:
-            if self.next_cut <= item.start_byte:  # a cut line before '{' is an orphan
-                self.cut_attributes(inner, item.start_byte + 1 if opening is None
-                                    else opening.end_byte, item.start_byte)
+            if self.next_cut <= item.start_byte:
+                self.cut_attributes(inner, _gap_start(opening, item), item.start_byte)
             kind = names[item.kind_id]
             if opening is not None or kind == "block_start":
                 opening = item
@@ -987,9 +986,8 @@ class _Converter:
         items: list[tuple[Expr, Expr]] = []
         opening = None  # the previous child from the '{' on
         for element in node.children:
-            if self.next_cut <= element.start_byte:  # a cut line before '{' is an orphan
-                self.cut_elements(items, element.start_byte + 1 if opening is None
-                                  else opening.end_byte, element.start_byte)
+            if self.next_cut <= element.start_byte:
+                self.cut_elements(items, _gap_start(opening, element), element.start_byte)
             kind = names[element.kind_id]
             if opening is not None or kind == "object_start":
                 opening = element
@@ -1118,6 +1116,13 @@ class _Converter:
         return ForExpr(self.line(node), key_var, value_var, collection,
                        self.expression(results[0]), self.expression(results[1]), condition,
                        grouping)
+
+
+def _gap_start(previous: Any, child: Any) -> int:
+    """Where the gap before ``child`` of a block or object starts, for the lines cut there:
+    the end of the ``previous`` child, from the ``{`` on; before the ``{`` (``previous``
+    None), past the child's start, so that any line cut there is an orphan."""
+    return child.start_byte + 1 if previous is None else int(previous.end_byte)
 
 
 def _operator_index(parts: list[Any]) -> int:
