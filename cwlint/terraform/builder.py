@@ -160,34 +160,31 @@ class TerraformBuilder(ModelBuilder):
             return None
         return resource.body.get(key)
 
-    def targets(self, value: Any, refs: Iterable[str], resolver: Resolver,
-                use_refs: bool = True) -> list[str]:
-        """Model ids that a value's TfRefs (else, when allowed, its recorded references)
-        point at."""
+    def targets(self, references: Iterable[str], resolver: Resolver) -> list[str]:
+        """Model ids that references (``aws_iam_role.app.arn``) point at, each once."""
         found: list[str] = []
-        for ref in refs_in(value):
-            reference = f"{ref.address}.{ref.attribute}" if ref.attribute else ref.address
+        for reference in references:
             for resource, attribute in self.reference_targets(reference):
                 target = resolver(resource, attribute)
                 if target is not None:
                     found.append(target)
-        if not found and use_refs:
-            for reference in refs:
-                for resource, attribute in self.reference_targets(reference):
-                    target = resolver(resource, attribute)
-                    if target is not None:
-                        found.append(target)
         return list(dict.fromkeys(found))
+
+    def value_targets(self, value: Any, resolver: Resolver) -> list[str]:
+        """Model ids that the TfRefs in a value point at."""
+        return self.targets([f"{ref.address}.{ref.attribute}" if ref.attribute else ref.address
+                             for ref in refs_in(value)], resolver)
 
     def linked(self, value: Any, block: Block, key: str, resolver: Resolver,
                use_refs: bool = True) -> list[str]:
-        """:meth:`targets` of ``value``, the value of ``block[key]`` (or what stands for
-        it), with the attribute's recorded references read only when the value's own
-        TfRefs name nothing: for HCL, reading them walks the attribute's expression."""
-        found = self.targets(value, (), resolver, use_refs=False)
+        """Model ids that ``value``, the value of ``block[key]`` (or what stands for it),
+        points at; when its own TfRefs name nothing and ``use_refs``, those the
+        attribute's recorded references point at, read only then (for HCL, reading them
+        walks the attribute's expression)."""
+        found = self.value_targets(value, resolver)
         if found or not use_refs:
             return found
-        return self.targets(None, block.refs.get(key, ()), resolver)
+        return self.targets(block.refs.get(key, ()), resolver)
 
     def by_identity(self, text: StrValue, resolver: Resolver, types: Iterable[str],
                     prefer: Iterable[str] = ()) -> str | None:
@@ -217,12 +214,12 @@ class TerraformBuilder(ModelBuilder):
         if found:
             return found[0]
         if isinstance(value, str):
-            match = self.by_identity(value, resolver, types, prefer=self.targets(
-                None, block.refs.get(key, ()), resolver))
+            match = self.by_identity(value, resolver, types,
+                                     prefer=self.targets(block.refs.get(key, ()), resolver))
             return match if match is not None else Unknown(f"{what} {value} is not in this input")
         if isinstance(value, (Partial, TfRef)):
-            match = self.by_identity(value, resolver, types, prefer=self.targets(
-                None, block.refs.get(key, ()), resolver))
+            match = self.by_identity(value, resolver, types,
+                                     prefer=self.targets(block.refs.get(key, ()), resolver))
             if match is not None:
                 return match
         if isinstance(value, (Unknown, Partial)):
@@ -241,7 +238,7 @@ class TerraformBuilder(ModelBuilder):
         pending: list[Unknown] = []
         for item in items:
             if isinstance(item, (TfRef, Partial)) and refs_in(item):
-                targets = self.targets(item, (), resolver, use_refs=False)
+                targets = self.value_targets(item, resolver)
                 result.extend(targets or [item])
             elif isinstance(item, str):
                 if item == "":
@@ -256,7 +253,7 @@ class TerraformBuilder(ModelBuilder):
             else:
                 pending.append(Unknown(f"a {what} that is not a string"))
         if pending:
-            via_refs = [t for t in self.targets(None, block.refs.get(key, ()), resolver)
+            via_refs = [t for t in self.targets(block.refs.get(key, ()), resolver)
                         if t not in result]
             result.extend(via_refs if via_refs else pending)
         return list(dict.fromkeys(result))
