@@ -173,9 +173,23 @@ def _file_body(converter: _Converter, root: Any) -> Body:
 # When a check fails, or the prepared text has a syntax error, the real file is parsed
 # instead (and says where the error is).
 
+#: ``a`` or ``a.b.c``: a variable and attribute steps, without spaces or comments (HCL
+#: identifiers may contain ``-``: ``a-b`` is one name, ``a - b`` a subtraction).
+_REFERENCE = re.compile(rb"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
+#: A quoted string that is literal text only: no escape, no ``${``/``%{`` (nor ``$``, ``%``).
+_PLAIN_STRING = re.compile(rb'"[^"\\$%\r\n]*"')
+_DIGITS = re.compile(rb"[0-9]+")
+#: The bytes a :meth:`_Converter.simple` expression can start with.
+_SIMPLE_FIRST = frozenset(b'"0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')
+#: ``name =`` before the value of an attribute written on one line.
+_ATTRIBUTE_HEAD = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*")
+#: ``key =`` or ``key:`` before the value of an object element written on one line: a
+#: name (group 1) or a quoted string that is literal text only (group 2), and ``=`` or
+#: ``:`` (group 3).
+_ELEMENT_HEAD = re.compile(
+    rb'(?:([A-Za-z_][A-Za-z0-9_-]*)|"([^"\\$%\r\n]*)")[ \t]*([=:])[ \t]*')
 #: What :func:`_simple_value` reads: a plain quoted string, digits or a reference.
-_SIMPLE_TEXT = rb"""
-    (?:"[^"\\$%\r\n]*" | [0-9]+ | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)"""
+_SIMPLE_TEXT = b"(?:%s)" % b"|".join(p.pattern for p in (_PLAIN_STRING, _DIGITS, _REFERENCE))
 
 #: One pass over the file finds both. Group 4 (with the key in 1 or 2 and ``=`` or ``:`` in
 #: 3) is the value of a line to cut, matched from the line break before it (so the first
@@ -186,7 +200,7 @@ _SIMPLE_TEXT = rb"""
 #: strings (with other escapes, or interpolations holding no braces and only plain
 #: strings).
 _PREPARABLE = re.compile(rb"""
-    \n [ \t]* (?:([A-Za-z_][A-Za-z0-9_-]*) | "([^"\\$%\r\n]*)") [ \t]* ([=:]) [ \t]*
+    \n [ \t]* ELEMENT_HEAD
       ( SIMPLE | \[[ \t]* (?:SIMPLE (?:[ \t]*,[ \t]* SIMPLE)* [ \t]* ,? [ \t]*)? \] )
       [ \t]* \r? (?=\n)
   | "((?=(?:[^"\\$%\r\n*] | \*(?!/) | \\[nrt"\\uU]){4})
@@ -194,7 +208,8 @@ _PREPARABLE = re.compile(rb"""
   | \#[^\n]* | //[^\n]* | /\*.*?\*/
   | <<-?([A-Za-z_][\w-]*)\r?\n.*?^[ \t]*\6[ \t]*\r?$
   | "(?:[^"\\\r\n$%] | \\. | [$%](?!\{) | [$%]\{(?:[^{}"\r\n] | "(?:[^"\\\r\n] | \\.)*")*\})*"
-""".replace(b"SIMPLE", _SIMPLE_TEXT), re.DOTALL | re.MULTILINE | re.VERBOSE)
+""".replace(b"ELEMENT_HEAD", _ELEMENT_HEAD.pattern).replace(b"SIMPLE", _SIMPLE_TEXT),
+    re.DOTALL | re.MULTILINE | re.VERBOSE)
 #: The items of a tuple cut (validated by :data:`_PREPARABLE`), in order.
 _SIMPLE_ITEM = re.compile(_SIMPLE_TEXT, re.VERBOSE)
 #: Spans the tree, not the converter, has to vouch for before the blanked tree is given up.
@@ -446,21 +461,6 @@ def _kids(node: Any) -> list[Any]:
 def _named(node: Any) -> list[Any]:
     """A node's named children (``node.named_children``, from the cached children)."""
     return [c for c in node.children if c.is_named]
-
-
-#: ``a`` or ``a.b.c``: a variable and attribute steps, without spaces or comments (HCL
-#: identifiers may contain ``-``: ``a-b`` is one name, ``a - b`` a subtraction).
-_REFERENCE = re.compile(rb"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
-#: A quoted string that is literal text only: no escape, no ``${``/``%{`` (nor ``$``, ``%``).
-_PLAIN_STRING = re.compile(rb'"[^"\\$%\r\n]*"')
-_DIGITS = re.compile(rb"[0-9]+")
-#: The bytes a :meth:`_Converter.simple` expression can start with.
-_SIMPLE_FIRST = frozenset(b'"0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')
-#: ``name =`` before the value of an attribute written on one line.
-_ATTRIBUTE_HEAD = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*")
-#: ``key =`` or ``key:`` before the value of an object element written on one line: a
-#: name (group 1) or a quoted string that is literal text only (group 2).
-_ELEMENT_HEAD = re.compile(rb'(?:([A-Za-z_][A-Za-z0-9_-]*)|"([^"\\$%\r\n]*)")[ \t]*[=:][ \t]*')
 
 
 def _simple_value(text: bytes, line: int, depth: int) -> Expr | None:
